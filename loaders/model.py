@@ -1,0 +1,161 @@
+"""Plain records of a parsed, normalised community ledger.
+
+The readers (`loaders.ledger`) turn spreadsheet rows into these records; the
+writer (`loaders.writer`) turns them into graph writes. Nothing here does I/O.
+
+Place labels are normalised strings: grid ``"3"`` for ``第3网格``, building
+``"5"`` for ``5号楼``, unit ``"2"`` for ``2单元``. Roles and kinds use the
+English codes below, whatever language the ledger was written in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+LEADER_ROLES = ("grid_leader", "building_leader", "unit_leader")
+POSTS = ("A", "B")
+CARE_KINDS = ("responsibility", "family", "volunteer", "neighbour")
+SERVICE_ROLES = (
+    "security_patroller",  # 治安巡逻员
+    "environment_keeper",  # 环境美洁员
+    "dispute_mediator",  # 矛盾调处员
+    "neighbour_watcher",  # 邻里守望员
+    "life_adviser",  # 生活指导员
+    "political_publicist",  # 政治教育宣传员
+    "science_communicator",  # 科学知识传播员
+    "culture_sports_organiser",  # 文体活动组织员
+)
+SERVICE_ROLE_NAMES_ZH = dict(
+    zip(
+        SERVICE_ROLES,
+        (
+            "治安巡逻员",
+            "环境美洁员",
+            "矛盾调处员",
+            "邻里守望员",
+            "生活指导员",
+            "政治教育宣传员",
+            "科学知识传播员",
+            "文体活动组织员",
+        ),
+    )
+)
+SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+
+
+@dataclass(frozen=True)
+class Resident:
+    community: str
+    resident_id: str
+    name: str
+    birth_date: date
+    grid: str
+    building: str
+    unit: str
+    room: str
+    gender: str | None = None  # "F" | "M" | None
+    phone: str | None = None
+    lives_alone: bool = False
+    party_member: bool = False
+    # sensitive: never logged, stored apart from the resident's public record
+    health_notes: str | None = None
+    emergency_contact: str | None = None
+    emergency_phone: str | None = None
+    national_id: str | None = None  # validated; hashed by the writer, never stored
+
+
+@dataclass(frozen=True)
+class LeaderPost:
+    community: str
+    resident_id: str
+    role: str  # one of LEADER_ROLES
+    grid: str | None  # the grid led (grid_leader); else the building's grid if known
+    building: str | None  # building_leader and unit_leader
+    unit: str | None  # unit_leader
+    post: str = "A"
+
+
+@dataclass(frozen=True)
+class Care:
+    community: str
+    caregiver_id: str
+    recipient_id: str
+    kind: str = "responsibility"
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class VolunteerMembership:
+    community: str
+    resident_id: str
+    team: str
+
+
+@dataclass(frozen=True)
+class ServiceRole:
+    community: str
+    resident_id: str
+    grid: str
+    role: str  # one of SERVICE_ROLES
+
+
+@dataclass(frozen=True)
+class PartyGroupMembership:
+    community: str
+    resident_id: str
+    party_group: str
+    building: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the ledger, located precisely.
+
+    ``row`` is the spreadsheet row number as a user sees it (the header is
+    row 1, the first data row is row 2); ``None`` for a whole-sheet problem.
+    """
+
+    sheet: str
+    row: int | None
+    column: str | None
+    value: str | None
+    reason: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = self.sheet
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        quoted = f" ({self.value!r})" if self.value not in (None, "") else ""
+        return f"{self.severity}: {where}: {self.reason}{quoted}"
+
+
+@dataclass
+class Ledger:
+    """A whole ledger, validated: the rows that passed and the problems found."""
+
+    residents: list[Resident] = field(default_factory=list)
+    leaders: list[LeaderPost] = field(default_factory=list)
+    care: list[Care] = field(default_factory=list)
+    volunteers: list[VolunteerMembership] = field(default_factory=list)
+    service_roles: list[ServiceRole] = field(default_factory=list)
+    party_groups: list[PartyGroupMembership] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # rejected raw rows per sheet, for --skip-bad-rows: (row number, raw cells by header)
+    rejected: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def communities(self) -> list[str]:
+        return sorted({r.community for r in self.residents})
