@@ -1,0 +1,61 @@
+"""The import use case shared by `gridcare import` and `gridcare serve --demo`."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import neo4j
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from api.secrets import national_id_hasher
+from api.settings import Settings
+from api.store import open_store
+from loaders.errors import LoaderError
+from loaders.ledger import read_ledger
+from loaders.model import Ledger
+from loaders.writer import ImportSummary, plan_import, total_rows, write_plan
+
+PROGRESS_FROM_ROWS = 5000  # smaller ledgers import without a progress bar
+
+
+def read_checked(path: Path, community: str | None, say: Callable[[str], None]) -> Ledger:
+    """Read and validate a ledger; a ledger without a single valid resident is an error."""
+    ledger = read_ledger(path, community)
+    if not ledger.residents and not ledger.errors:
+        raise LoaderError(f"{path}: the residents sheet has no rows")
+    return ledger
+
+
+def import_ledger_file(ledger: Ledger, settings: Settings, *, say: Callable[[str], None],
+                       progress: bool) -> ImportSummary:
+    driver, database = open_store(settings, say=say)
+    with driver:
+        return write_ledger(driver, database, ledger, settings, progress=progress)
+
+
+def write_ledger(driver: neo4j.Driver, database: str, ledger: Ledger, settings: Settings, *,
+                 progress: bool) -> ImportSummary:
+    """Write a validated ledger, with a progress bar on big ones."""
+    plan = plan_import(ledger, hash_national_id=national_id_hasher(settings))
+    total = total_rows(plan)
+    if not progress or total < PROGRESS_FROM_ROWS:
+        return write_plan(driver, database, plan)
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
+               TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("import", total=total)
+        return write_plan(driver, database, plan, on_rows=lambda n: bar.advance(task, n))
+
+
+def load_demo(driver: neo4j.Driver, database: str, settings: Settings) -> ImportSummary:
+    """Generate the Changshan Garden ledger, read it back as files and import it."""
+    from loaders.demo import generate_ledger, write_ledger as write_files
+
+    with tempfile.TemporaryDirectory(prefix="gridcare-demo-") as tmp:
+        folder = write_files(generate_ledger(), Path(tmp) / "ledger")
+        ledger = read_ledger(folder)
+    if ledger.errors:
+        raise LoaderError("the generated demo ledger does not validate: " + str(ledger.errors[0]))
+    return write_ledger(driver, database, ledger, settings, progress=False)

@@ -1,0 +1,46 @@
+"""The one settings object, read from the environment (see README: Configuration)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _alias(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDCARE_", extra="ignore")
+
+    home: Path = Field(Path("var"), description="data, config, logs and secrets of the managed Neo4j")
+    cache: Path = Field(Path.home() / ".cache" / "gridcare", description="downloaded Neo4j jars")
+    mode: Literal["development", "production"] = "development"
+
+    neo4j_uri: str | None = Field(None, validation_alias=_alias("NEO4J_URI", "GRIDCARE_NEO4J_URI"))
+    neo4j_user: str = Field("neo4j", validation_alias=_alias("NEO4J_USER", "GRIDCARE_NEO4J_USER"))
+    neo4j_password: SecretStr | None = Field(
+        None, validation_alias=_alias("NEO4J_PASSWORD", "GRIDCARE_NEO4J_PASSWORD"))
+    neo4j_database: str = Field("neo4j", validation_alias=_alias("NEO4J_DATABASE", "GRIDCARE_NEO4J_DATABASE"))
+
+    neo4j_port: int | None = Field(None, description="Bolt port of the managed Neo4j (default: a free one)")
+    neo4j_heap: str = "1g"
+    neo4j_pagecache: str = "512m"
+    java_home: str | None = None
+
+    id_hash_key: SecretStr | None = Field(
+        None, description="key of the national-id hash; default: a generated key under home/secrets")
+
+    @property
+    def managed(self) -> bool:
+        """True when gridcare runs its own Neo4j (no NEO4J_URI given)."""
+        return not self.neo4j_uri
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,128 @@
+"""Cypher of the ledger import: named, parameterised, batched with ``UNWIND``.
+
+Every statement MERGEs on stable ids and SETs what the ledger says, so running
+the same rows twice leaves the graph as it was. Labels and relationship types
+are written in the statements, never taken from input.
+"""
+
+COMMUNITY = """
+MERGE (c:Community {id: $community})
+SET c.name = $community, c.community = $community
+MERGE (pc:PartyCommittee {id: $committee})
+SET pc.community = $community
+MERGE (c)-[:HAS_PARTY_COMMITTEE]->(pc)
+"""
+
+GRIDS = """
+MATCH (c:Community {id: $community})-[:HAS_PARTY_COMMITTEE]->(pc:PartyCommittee)
+UNWIND $rows AS row
+MERGE (g:Grid {id: row.id})
+SET g.community = $community, g.number = row.number
+MERGE (c)-[:HAS_GRID]->(g)
+MERGE (pb:PartyBranch {id: row.branch})
+SET pb.community = $community, pb.grid = row.number
+MERGE (pc)-[:HAS_BRANCH]->(pb)
+MERGE (pb)-[:FOR_GRID]->(g)
+"""
+
+BUILDINGS = """
+UNWIND $rows AS row
+MATCH (g:Grid {id: row.grid})
+MERGE (b:Building {id: row.id})
+SET b.community = $community, b.number = row.number, b.grid = row.gridNumber
+WITH g, b
+CALL (g, b) { MATCH (other:Grid)-[old:HAS_BUILDING]->(b) WHERE other <> g DELETE old }
+MERGE (g)-[:HAS_BUILDING]->(b)
+"""
+
+UNITS = """
+UNWIND $rows AS row
+MATCH (b:Building {id: row.building})
+MERGE (u:Unit {id: row.id})
+SET u.community = $community, u.number = row.number, u.building = row.buildingNumber
+MERGE (b)-[:HAS_UNIT]->(u)
+"""
+
+HOUSEHOLDS = """
+UNWIND $rows AS row
+MATCH (u:Unit {id: row.unit})
+MERGE (h:Household {id: row.id})
+SET h.community = $community, h.room = row.room
+MERGE (u)-[:HAS_HOUSEHOLD]->(h)
+"""
+
+RESIDENTS = """
+UNWIND $rows AS row
+MATCH (h:Household {id: row.household})
+MERGE (r:Resident {id: row.id})
+SET r += row.props
+WITH r, h
+CALL (r, h) { MATCH (r)-[old:LIVES_IN]->(other) WHERE other <> h DELETE old }
+MERGE (r)-[:LIVES_IN]->(h)
+"""
+
+HEALTH_RECORDS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (h:HealthRecord {id: row.id})
+SET h.community = $community, h.notes = row.notes
+MERGE (r)-[:HAS_HEALTH_RECORD]->(h)
+"""
+
+CONTACTS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (k:Contact {id: row.id})
+SET k.community = $community, k.name = row.name, k.phone = row.phone
+MERGE (r)-[:EMERGENCY_CONTACT]->(k)
+"""
+
+_LEADS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident}), (s:{label} {id: row.scope})
+CALL (r, s, row) {
+  MATCH (other:Resident)-[old:LEADS {post: row.post}]->(s) WHERE other <> r DELETE old
+}
+MERGE (r)-[l:LEADS {post: row.post}]->(s)
+ON CREATE SET l.since = date()
+SET l.role = row.role
+"""
+# one statement per scope label: a closed set, written out here
+LEADS = {
+    "grid_leader": _LEADS.replace("{label}", "Grid"),
+    "building_leader": _LEADS.replace("{label}", "Building"),
+    "unit_leader": _LEADS.replace("{label}", "Unit"),
+}
+
+CARE = """
+UNWIND $rows AS row
+MATCH (a:Resident {id: row.caregiver}), (b:Resident {id: row.recipient})
+MERGE (a)-[c:CARES_FOR {kind: row.kind}]->(b)
+SET c.since = row.since, c.until = row.until
+"""
+
+VOLUNTEERS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (t:VolunteerTeam {id: row.team})
+ON CREATE SET t.community = $community, t.name = row.name
+MERGE (r)-[m:MEMBER_OF]->(t)
+ON CREATE SET m.since = date()
+"""
+
+SERVICE_ROLES = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident}), (g:Grid {id: row.grid})
+MERGE (r)-[s:SERVES {role: row.role}]->(g)
+ON CREATE SET s.since = date()
+"""
+
+PARTY_GROUPS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident}), (b:Building {id: row.building}), (pb:PartyBranch {id: row.branch})
+MERGE (pg:PartyGroup {id: row.group})
+SET pg.community = $community, pg.name = row.name
+MERGE (pb)-[:HAS_GROUP]->(pg)
+MERGE (pg)-[:FOR_BUILDING]->(b)
+MERGE (r)-[:MEMBER_OF]->(pg)
+"""

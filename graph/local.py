@@ -1,0 +1,232 @@
+"""The project-managed Neo4j: one server process under ``$GRIDCARE_HOME/neo4j``.
+
+Layout of the home folder::
+
+    neo4j/conf/neo4j.conf   generated at every start from the options
+    neo4j/data/             the databases
+    neo4j/logs/             neo4j.log, debug.log, console.log
+    neo4j/password          the generated password of user neo4j (mode 0600)
+    neo4j/instance.json     pid and Bolt port of the running server
+
+Bolt listens on loopback only, authentication is on, heap and page cache are
+explicit. ``start`` returns once Bolt answers; ``stop`` asks the server to shut
+down cleanly (SIGTERM) and waits for it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.errors import LocalServerError
+from graph.runtime import ADMIN_TOOL, ENTRY_POINT, ensure_runtime, find_java
+
+USER = "neo4j"
+_JVM_FLAGS = [
+    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+ExitOnOutOfMemoryError",
+    "-XX:+UnlockExperimentalVMOptions", "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC", "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true", "-Dlog4j2.disable.jmx=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+]
+
+
+@dataclass(frozen=True)
+class LocalOptions:
+    home: Path  # $GRIDCARE_HOME
+    cache: Path  # where the jars are kept
+    port: int | None = None  # Bolt port; None = keep the last one, or pick a free one
+    heap: str = "1g"
+    pagecache: str = "512m"
+    java_home: str | None = None
+    start_timeout: float = 120.0
+
+
+@dataclass(frozen=True)
+class LocalStatus:
+    running: bool
+    pid: int | None
+    uri: str | None
+    home: Path
+
+
+class LocalNeo4j:
+    """Start, stop and describe the managed server; pass it where one is needed."""
+
+    def __init__(self, options: LocalOptions, say: Callable[[str], None] = print):
+        self.opts = options
+        self.dir = options.home / "neo4j"
+        self.say = say
+
+    # -- public -------------------------------------------------------------
+    def status(self) -> LocalStatus:
+        state = self._state()
+        pid, port = state.get("pid"), state.get("port")
+        running = bool(pid and _alive(pid) and port and _bolt_open(port))
+        return LocalStatus(running, pid if running else None,
+                           f"bolt://127.0.0.1:{port}" if running else None, self.opts.home)
+
+    def password(self) -> str:
+        path = self.dir / "password"
+        if not path.exists():
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(24))
+        return path.read_text().strip()
+
+    def start(self) -> LocalStatus:
+        """Start the server unless it runs; return once Bolt answers."""
+        current = self.status()
+        if current.running:
+            return current
+        lib = ensure_runtime(self.opts.cache, say=self.say)
+        java = find_java(self.opts.java_home)
+        port = self._choose_port()
+        self._write_conf(port)
+        self._set_initial_password(java, lib)
+        pid = self._spawn(java, lib)
+        self._save_state(pid=pid, port=port)
+        self._wait_for_bolt(pid, port)
+        return self.status()
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop the server cleanly; False if it was not running."""
+        pid = self._state().get("pid")
+        if not pid or not _alive(pid):
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _alive(pid):
+            os.kill(pid, signal.SIGKILL)
+            self.say(f"Neo4j (pid {pid}) did not stop within {timeout:.0f} s and was killed.")
+        self._save_state(pid=None, port=self._state().get("port"))
+        return True
+
+    # -- steps --------------------------------------------------------------
+    def _choose_port(self) -> int:
+        if self.opts.port:
+            if not _port_free(self.opts.port):
+                raise LocalServerError(f"Bolt port {self.opts.port} is in use by another program")
+            return self.opts.port
+        last = self._state().get("port")
+        return last if last and _port_free(last) else _free_port()
+
+    def _write_conf(self, port: int) -> None:
+        conf = self.dir / "conf"
+        for sub in ("conf", "data", "logs", "plugins", "import", "run"):
+            (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        lines = {
+            "server.default_listen_address": "127.0.0.1",
+            "server.bolt.listen_address": f"127.0.0.1:{port}",
+            "server.bolt.advertised_address": f"127.0.0.1:{port}",
+            "server.http.enabled": "false",
+            "server.https.enabled": "false",
+            "dbms.security.auth_enabled": "true",
+            "dbms.usage_report.enabled": "false",
+            "server.memory.heap.initial_size": self.opts.heap,
+            "server.memory.heap.max_size": self.opts.heap,
+            "server.memory.pagecache.size": self.opts.pagecache,
+            "db.tx_log.rotation.retention_policy": "2 files",
+            "server.directories.data": str(self.dir / "data"),
+            "server.directories.logs": str(self.dir / "logs"),
+            "server.directories.plugins": str(self.dir / "plugins"),
+            "server.directories.import": str(self.dir / "import"),
+            "server.directories.run": str(self.dir / "run"),
+        }
+        text = "# Written by gridcare at every start; edit the options, not this file.\n"
+        (conf / "neo4j.conf").write_text(text + "".join(f"{k}={v}\n" for k, v in lines.items()))
+
+    def _set_initial_password(self, java: Path, lib: Path) -> None:
+        if (self.dir / "data" / "dbms").exists():
+            return  # the password was set before the first start
+        done = subprocess.run(
+            [str(java), "-cp", f"{lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", self.password()],
+            env=self._env(), capture_output=True, text=True,
+        )
+        if done.returncode != 0:
+            raise LocalServerError(f"could not set the Neo4j password: {done.stderr.strip()[-500:]}")
+
+    def _spawn(self, java: Path, lib: Path) -> int:
+        self.say(f"Starting Neo4j in {self.dir} …")
+        heap = [f"-Xms{self.opts.heap}", f"-Xmx{self.opts.heap}"]
+        cmd = [str(java), *heap, *_JVM_FLAGS, "-cp", f"{lib}/*", ENTRY_POINT,
+               f"--home-dir={self.dir}", f"--config-dir={self.dir / 'conf'}"]
+        with open(self.dir / "logs" / "console.log", "ab") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    env=self._env(), start_new_session=True, cwd=self.dir)
+        return proc.pid
+
+    def _wait_for_bolt(self, pid: int, port: int) -> None:
+        deadline = time.monotonic() + self.opts.start_timeout
+        while time.monotonic() < deadline:
+            if not _alive(pid):
+                raise LocalServerError(
+                    f"Neo4j exited during start-up; see {self.dir / 'logs' / 'console.log'} and neo4j.log"
+                )
+            if _bolt_open(port):
+                return
+            time.sleep(0.3)
+        raise LocalServerError(f"Neo4j did not open Bolt port {port} within {self.opts.start_timeout:.0f} s")
+
+    # -- state --------------------------------------------------------------
+    def _env(self) -> dict[str, str]:
+        return {**os.environ, "NEO4J_HOME": str(self.dir), "NEO4J_CONF": str(self.dir / "conf")}
+
+    def _state(self) -> dict:
+        try:
+            return json.loads((self.dir / "instance.json").read_text())
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, **state) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        (self.dir / "instance.json").write_text(json.dumps(state))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie child of this process counts as gone
+        return os.waitpid(pid, os.WNOHANG) == (0, 0)
+    except ChildProcessError:
+        return True
+
+
+def _bolt_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,88 @@
+"""Versioned schema migrations, applied idempotently and recorded in the database.
+
+Each migration is a version number and a list of Cypher statements that are
+safe to run twice (``IF NOT EXISTS``). Applied versions are recorded as
+``(:SchemaMigration {version, description, appliedAt})`` nodes, so
+`current_version` tells a readiness probe whether the schema is in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+from neo4j import RoutingControl
+from neo4j.exceptions import ClientError
+
+# Labels with a unique `id`: a closed set, since labels cannot be parameters.
+ID_LABELS = (
+    "Community", "Grid", "Building", "Unit", "Household", "Resident", "VolunteerTeam",
+    "PartyCommittee", "PartyBranch", "PartyGroup", "Contact", "HealthRecord",
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    statements: tuple[str, ...]
+
+
+def _unique_ids() -> tuple[str, ...]:
+    return tuple(
+        f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+        for label in ID_LABELS
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "unique ids per label", _unique_ids()),
+    Migration(2, "community-scoped look-ups", (
+        "CREATE CONSTRAINT migration_version IF NOT EXISTS FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE",
+        "CREATE INDEX resident_community IF NOT EXISTS FOR (r:Resident) ON (r.community, r.residentId)",
+        "CREATE INDEX resident_name IF NOT EXISTS FOR (r:Resident) ON (r.name)",
+        "CREATE INDEX resident_birth IF NOT EXISTS FOR (r:Resident) ON (r.community, r.birthDate)",
+        "CREATE INDEX grid_community IF NOT EXISTS FOR (g:Grid) ON (g.community)",
+        "CREATE INDEX building_community IF NOT EXISTS FOR (b:Building) ON (b.community)",
+        "CREATE INDEX unit_community IF NOT EXISTS FOR (u:Unit) ON (u.community)",
+        "CREATE INDEX household_community IF NOT EXISTS FOR (h:Household) ON (h.community)",
+        "CREATE INDEX team_community IF NOT EXISTS FOR (t:VolunteerTeam) ON (t.community)",
+        "CREATE INDEX party_group_community IF NOT EXISTS FOR (p:PartyGroup) ON (p.community)",
+    )),
+)
+LATEST = MIGRATIONS[-1].version
+
+Q_APPLIED = "MATCH (m:SchemaMigration) RETURN coalesce(max(m.version), 0) AS version"
+Q_RECORD = """
+MERGE (m:SchemaMigration {version: $version})
+ON CREATE SET m.description = $description, m.appliedAt = datetime()
+"""
+
+
+def current_version(driver: neo4j.Driver, database: str) -> int:
+    """The highest migration version recorded in the database (0 if none)."""
+    records, _, _ = driver.execute_query(Q_APPLIED, database_=database, routing_=RoutingControl.READ)
+    return records[0]["version"]
+
+
+def migrate(driver: neo4j.Driver, database: str) -> list[int]:
+    """Apply every migration newer than the database's; return those applied."""
+    done = current_version(driver, database)
+    applied = []
+    for migration in MIGRATIONS:
+        if migration.version <= done:
+            continue
+        for statement in migration.statements:
+            _run_schema(driver, database, statement)
+        driver.execute_query(Q_RECORD, version=migration.version,
+                             description=migration.description, database_=database)
+        applied.append(migration.version)
+    return applied
+
+
+def _run_schema(driver: neo4j.Driver, database: str, statement: str) -> None:
+    try:
+        driver.execute_query(statement, database_=database)
+    except ClientError as e:  # another process created the same rule a moment before
+        if "EquivalentSchemaRuleAlreadyExists" not in (e.code or ""):
+            raise

@@ -1,0 +1,64 @@
+"""The size of one community's network, in one round trip."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import neo4j
+from neo4j import RoutingControl
+
+from graph.errors import NotFound
+
+STATS = """
+MATCH (c:Community {id: $community})
+RETURN c.name AS community,
+  COUNT { (c)-[:HAS_GRID]->(:Grid) } AS grids,
+  COUNT { (c)-[:HAS_GRID]->(:Grid)-[:HAS_BUILDING]->(:Building) } AS buildings,
+  COUNT { (c)-[:HAS_GRID]->()-[:HAS_BUILDING]->()-[:HAS_UNIT]->(:Unit) } AS units,
+  COUNT { MATCH (h:Household {community: $community}) } AS households,
+  COUNT { MATCH (r:Resident {community: $community}) WHERE r.status = 'active' } AS residents,
+  COUNT { MATCH (r:Resident {community: $community})
+          WHERE r.status = 'active' AND r.birthDate <= $elderBorn } AS elders,
+  COUNT { MATCH (p:PartyGroup {community: $community}) } AS party_groups,
+  COUNT { MATCH (h:Household {community: $community})
+          WHERE EXISTS { (h)<-[:LIVES_IN]-(:Resident {partyMember: true, status: 'active'}) } }
+    AS party_member_households,
+  COUNT { MATCH (t:VolunteerTeam {community: $community}) } AS volunteer_teams,
+  COUNT { MATCH (:Resident {community: $community})-[:CARES_FOR]->() } AS care_relationships,
+  COLLECT { MATCH (:Resident {community: $community})-[l:LEADS]->()
+            RETURN [l.role, l.post] } AS posts
+"""
+
+COMMUNITIES = """
+MATCH (c:Community)
+RETURN c.id AS id, c.name AS name ORDER BY c.name
+"""
+
+
+def elder_birth_cutoff(today: date, elder_age: int = 60) -> date:
+    """The latest birth date of someone aged ``elder_age`` or more on ``today``."""
+    try:
+        return today.replace(year=today.year - elder_age)
+    except ValueError:  # 29 February in a non-leap year
+        return today.replace(year=today.year - elder_age, day=28)
+
+
+def community_stats(driver: neo4j.Driver, database: str, community: str, *, today: date) -> dict:
+    """Counts of one community's parts; raises `NotFound` for an unknown community."""
+    records, _, _ = driver.execute_query(
+        STATS, community=community, elderBorn=elder_birth_cutoff(today),
+        database_=database, routing_=RoutingControl.READ,
+    )
+    if not records:
+        raise NotFound(f"no community named {community!r}")
+    stats = dict(records[0])
+    leaders = {role: {"A": 0, "B": 0} for role in ("grid", "building", "unit")}
+    for role, post in stats.pop("posts"):
+        leaders[role.removesuffix("_leader")][post] += 1
+    stats["leaders"] = leaders
+    return stats
+
+
+def list_communities(driver: neo4j.Driver, database: str) -> list[dict]:
+    records, _, _ = driver.execute_query(COMMUNITIES, database_=database, routing_=RoutingControl.READ)
+    return [dict(r) for r in records]

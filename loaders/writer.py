@@ -1,0 +1,162 @@
+"""Write a validated ledger into the graph: one transaction per community.
+
+The ledger has been validated as a whole before anything is written, so a
+transaction fails only when the database does; then that community is rolled
+back whole. National id numbers are replaced by a keyed hash here and never
+leave this module in clear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import neo4j
+
+from graph import cypher_import as Q
+from graph import ids
+from graph.write import Step, WriteSummary, write_steps
+from loaders.model import Ledger, Resident
+
+Hasher = Callable[[str], str]
+
+
+@dataclass
+class ImportSummary:
+    communities: dict[str, WriteSummary] = field(default_factory=dict)
+
+    @property
+    def structural_changes(self) -> int:
+        return sum(s.structural_changes for s in self.communities.values())
+
+
+Plan = dict[str, list[Step]]  # community -> its ordered write steps
+
+
+def plan_import(ledger: Ledger, *, hash_national_id: Hasher) -> Plan:
+    """Turn a validated ledger into write steps, per community."""
+    return {c: community_steps(ledger, c, hash_national_id) for c in ledger.communities}
+
+
+def total_rows(plan: Plan) -> int:
+    """How many rows `write_plan` will report through ``on_rows``."""
+    return sum(len(rows) for steps in plan.values() for _, rows in steps)
+
+
+def write_plan(
+    driver: neo4j.Driver,
+    database: str,
+    plan: Plan,
+    *,
+    on_rows: Callable[[int], None] | None = None,
+    batch_size: int = 2000,
+) -> ImportSummary:
+    """Write every community of the plan, each in one managed transaction."""
+    summary = ImportSummary()
+    for community, steps in plan.items():
+        params = {"community": community, "committee": ids.committee_id(community)}
+        summary.communities[community] = write_steps(
+            driver, database, params, steps, batch_size=batch_size, on_rows=on_rows
+        )
+    return summary
+
+
+def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step]:
+    """The ordered write steps of one community: places first, then people, then links."""
+    residents = [r for r in ledger.residents if r.community == community]
+    mine = lambda rows: [x for x in rows if x.community == community]  # noqa: E731
+    c = community
+    return [
+        (Q.COMMUNITY, [{}]),
+        (Q.GRIDS, _grids(c, residents)),
+        (Q.BUILDINGS, _buildings(c, residents)),
+        (Q.UNITS, _units(c, residents)),
+        (Q.HOUSEHOLDS, _households(c, residents)),
+        (Q.RESIDENTS, [_resident(r, hasher) for r in residents]),
+        (Q.HEALTH_RECORDS, [_health(r) for r in residents if r.health_notes]),
+        (Q.CONTACTS, [_contact(r) for r in residents if r.emergency_contact or r.emergency_phone]),
+        *((Q.LEADS[role], _leads(c, mine(ledger.leaders), role)) for role in Q.LEADS),
+        (Q.CARE, [_care(x) for x in mine(ledger.care)]),
+        (Q.VOLUNTEERS, [_volunteer(x) for x in mine(ledger.volunteers)]),
+        (Q.SERVICE_ROLES, [_service(x) for x in mine(ledger.service_roles)]),
+        (Q.PARTY_GROUPS, _party(c, mine(ledger.party_groups), residents)),
+    ]
+
+
+def _unique(rows: Iterable[dict]) -> list[dict]:
+    return list({row["id"]: row for row in rows}.values())
+
+
+def _grids(c: str, residents: list[Resident]) -> list[dict]:
+    return _unique({"id": ids.grid_id(c, r.grid), "number": r.grid,
+                    "branch": ids.branch_id(c, r.grid)} for r in residents)
+
+
+def _buildings(c: str, residents: list[Resident]) -> list[dict]:
+    return _unique({"id": ids.building_id(c, r.building), "number": r.building,
+                    "grid": ids.grid_id(c, r.grid), "gridNumber": r.grid} for r in residents)
+
+
+def _units(c: str, residents: list[Resident]) -> list[dict]:
+    return _unique({"id": ids.unit_id(c, r.building, r.unit), "number": r.unit,
+                    "building": ids.building_id(c, r.building), "buildingNumber": r.building}
+                   for r in residents)
+
+
+def _households(c: str, residents: list[Resident]) -> list[dict]:
+    return _unique({"id": ids.household_id(c, r.building, r.unit, r.room), "room": r.room,
+                    "unit": ids.unit_id(c, r.building, r.unit)} for r in residents)
+
+
+def _resident(r: Resident, hasher: Hasher) -> dict:
+    props = {
+        "community": r.community, "residentId": r.resident_id, "name": r.name,
+        "gender": r.gender, "birthDate": r.birth_date, "phone": r.phone,
+        "livesAlone": r.lives_alone, "partyMember": r.party_member, "status": "active",
+        "nationalIdHash": hasher(r.national_id) if r.national_id else None,
+    }
+    return {"id": ids.resident_id(r.community, r.resident_id), "props": props,
+            "household": ids.household_id(r.community, r.building, r.unit, r.room)}
+
+
+def _health(r: Resident) -> dict:
+    rid = ids.resident_id(r.community, r.resident_id)
+    return {"id": f"{rid}/health", "resident": rid, "notes": r.health_notes}
+
+
+def _contact(r: Resident) -> dict:
+    rid = ids.resident_id(r.community, r.resident_id)
+    return {"id": f"{rid}/contact", "resident": rid, "name": r.emergency_contact, "phone": r.emergency_phone}
+
+
+def _leads(c: str, leaders: list, role: str) -> list[dict]:
+    scope = {
+        "grid_leader": lambda p: ids.grid_id(c, p.grid),
+        "building_leader": lambda p: ids.building_id(c, p.building),
+        "unit_leader": lambda p: ids.unit_id(c, p.building, p.unit),
+    }[role]
+    return [{"resident": ids.resident_id(c, p.resident_id), "scope": scope(p), "post": p.post, "role": role}
+            for p in leaders if p.role == role]
+
+
+def _care(x) -> dict:
+    return {"caregiver": ids.resident_id(x.community, x.caregiver_id),
+            "recipient": ids.resident_id(x.community, x.recipient_id),
+            "kind": x.kind, "since": x.since, "until": x.until}
+
+
+def _volunteer(x) -> dict:
+    return {"resident": ids.resident_id(x.community, x.resident_id),
+            "team": ids.team_id(x.community, x.team), "name": x.team}
+
+
+def _service(x) -> dict:
+    return {"resident": ids.resident_id(x.community, x.resident_id),
+            "grid": ids.grid_id(x.community, x.grid), "role": x.role}
+
+
+def _party(c: str, memberships: list, residents: list[Resident]) -> list[dict]:
+    grid_of = {r.building: r.grid for r in residents}
+    return [{"resident": ids.resident_id(c, m.resident_id), "building": ids.building_id(c, m.building),
+             "branch": ids.branch_id(c, grid_of[m.building]), "group": ids.party_group_id(c, m.party_group),
+             "name": m.party_group} for m in memberships]

@@ -1,0 +1,92 @@
+"""Shared fixtures: one real Neo4j for the whole test session.
+
+By default the session starts the project-managed Neo4j in a temporary
+``GRIDCARE_HOME`` (the jars come from the shared cache, downloaded once). With
+``NEO4J_URI`` set, the tests use that server instead. There is no skipping: if
+no Neo4j can be had, every test that needs one errors, and the run fails.
+
+Tests own their data: each works in a community of its own (`community`
+fixture) and deletes only that community afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from api.settings import Settings
+from graph.driver import Connection, open_driver
+from graph.local import LocalNeo4j, LocalOptions
+from graph.migrations import migrate
+
+DELETE_COMMUNITY = "MATCH (n {community: $community}) DETACH DELETE n"
+
+
+@pytest.fixture(scope="session")
+def gridcare_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("gridcare-home")
+
+
+@pytest.fixture(scope="session")
+def neo4j_connection(gridcare_home) -> Connection:
+    if os.environ.get("NEO4J_URI"):
+        yield Connection(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
+                         os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))
+        return
+    settings = Settings(home=gridcare_home)
+    server = LocalNeo4j(LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="1g",
+                                     pagecache="256m"), say=lambda m: print(m, file=sys.stderr))
+    status = server.start()
+    yield Connection(status.uri, "neo4j", server.password())
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_connection):
+    driver = open_driver(neo4j_connection, wait=60)
+    migrate(driver, neo4j_connection.database)
+    yield driver
+    driver.close()
+
+
+@pytest.fixture(scope="session")
+def database(neo4j_connection) -> str:
+    return neo4j_connection.database
+
+
+@pytest.fixture
+def community(driver, database) -> str:
+    """A fresh community name, deleted with everything in it after the test."""
+    name = f"测试社区-{uuid.uuid4().hex[:8]}"
+    yield name
+    driver.execute_query(DELETE_COMMUNITY, community=name, database_=database)
+
+
+@pytest.fixture(scope="session")
+def cli_env(gridcare_home, neo4j_connection) -> dict[str, str]:
+    """Environment under which `gridcare` subprocesses use the session's Neo4j."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRIDCARE_"))}
+    env["GRIDCARE_HOME"] = str(gridcare_home)
+    if os.environ.get("NEO4J_URI"):
+        env.update(NEO4J_URI=neo4j_connection.uri, NEO4J_USER=neo4j_connection.user,
+                   NEO4J_PASSWORD=neo4j_connection.password, NEO4J_DATABASE=neo4j_connection.database)
+    return env
+
+
+@pytest.fixture(scope="session")
+def gridcare(cli_env):
+    """Run the real `gridcare` command line; returns the CompletedProcess."""
+
+    def run(*args: str, check: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "api", *map(str, args)], capture_output=True, text=True,
+                              env={**cli_env, **(env or {})}, timeout=600)
+        if check and done.returncode != 0:
+            raise AssertionError(f"gridcare {' '.join(map(str, args))} failed:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    return run
