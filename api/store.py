@@ -33,7 +33,8 @@ def connection(settings: Settings, say: Callable[[str], None] = print) -> Connec
 def open_store(settings: Settings, say: Callable[[str], None] = print) -> tuple[neo4j.Driver, str]:
     """Open the process's driver and bring the schema up to date."""
     conn = connection(settings, say)
-    driver = open_driver(conn)
+    # a managed server may still be opening its databases; someone else's should answer at once
+    driver = open_driver(conn, wait=5.0 if settings.neo4j_uri else 60.0)
     try:
         migrate(driver, conn.database)
     except Exception:

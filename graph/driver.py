@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.errors import StoreUnavailable
 
@@ -33,12 +33,15 @@ def open_driver(conn: Connection, *, wait: float = 30.0) -> neo4j.Driver:
     deadline = time.monotonic() + wait
     while True:
         try:
-            ping(driver, conn.database)
+            ping(driver, conn.database, timeout=5.0)
             return driver
         except AuthError as e:
             driver.close()
             raise StoreUnavailable(f"Neo4j at {conn.uri} refused the credentials of user {conn.user!r}") from e
-        except (ServiceUnavailable, SessionExpired, OSError) as e:
+        except (ServiceUnavailable, SessionExpired, TransientError, ClientError, OSError) as e:
+            if isinstance(e, ClientError) and "TimedOut" not in (e.code or ""):
+                driver.close()
+                raise StoreUnavailable(f"Neo4j at {conn.uri} refused the connection check: {e.message}") from e
             if time.monotonic() >= deadline:
                 driver.close()
                 raise StoreUnavailable(f"Neo4j at {conn.uri} does not answer: {e}") from e
