@@ -1,0 +1,238 @@
+"""Parsers for single ledger cells.
+
+Every parser takes a non-empty cell, either text (already stripped) or a
+:class:`datetime.date` from a real Excel date cell, and returns the
+normalised value, or raises :class:`ParseError` whose message is the reason
+shown to the user. Empty cells never reach a parser (see ``DEFAULTS``).
+
+>>> parse_grid("第3网格"), parse_building("5号楼"), parse_unit("2单元")
+('3', '5', '2')
+>>> parse_date("2024年3月5日")
+datetime.date(2024, 3, 5)
+>>> mask_id("11010519491231002X")
+'**************002X'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+from functools import lru_cache
+
+from loaders.model import CARE_KINDS, LEADER_ROLES, SERVICE_ROLE_NAMES_ZH, SERVICE_ROLES
+
+Cell = str | date
+
+
+class ParseError(ValueError):
+    """A cell that cannot be read; ``str(error)`` is the reason."""
+
+
+def text(value: Cell) -> str:
+    """Return a cell as text (a date cell as ``YYYY-MM-DD``)."""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+@lru_cache(maxsize=4096)
+def _key(value: str) -> str:
+    """Fold width and case and drop separators: ``"Grid-Leader"`` -> ``"gridleader"``."""
+    folded = unicodedata.normalize("NFKC", value).strip().lower().replace("&", "and")
+    for us, uk in (("organizer", "organiser"), ("neighbor", "neighbour"), ("advisor", "adviser")):
+        folded = folded.replace(us, uk)
+    return re.sub(r"[\s_\-]+", "", folded)
+
+
+def _lookup(table: dict[str, str], value: Cell, what: str) -> str:
+    found = table.get(_key(text(value)))
+    if found is None:
+        raise ParseError(f"unknown {what}")
+    return found
+
+
+# --- dates ---------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
+_DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def parse_date(value: Cell) -> date:
+    """Read ``2024-03-05``, ``2024/3/5``, ``2024.03.05``, ``2024年3月5日`` or a date cell."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return _date_text(value)
+
+
+def parse_birth_date(value: Cell) -> date:
+    """Read a date (as :func:`parse_date`) that is not in the future."""
+    born = parse_date(value)
+    if born > date.today():
+        raise ParseError("birth date is in the future")
+    return born
+
+
+def _date_text(value: str) -> date:
+    match = _DATE.fullmatch(value)
+    if match:
+        year, month, day = match.group(1, 3, 4)
+    else:
+        match = _DATE_ZH.fullmatch(value)
+        if not match:
+            raise ParseError("not a date (write 2024-03-05, 2024/3/5, 2024.03.05 or 2024年3月5日)")
+        year, month, day = match.groups()
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        raise ParseError("no such date") from None
+
+
+# --- booleans, gender, national id -----------------------------------------
+
+_BOOLS = {k: True for k in ("是", "y", "yes", "true", "1")} | {
+    k: False for k in ("否", "n", "no", "false", "0")
+}
+_GENDERS = {k: "M" for k in ("男", "m", "male")} | {k: "F" for k in ("女", "f", "female")}
+
+
+def parse_bool(value: Cell) -> bool:
+    """Read 是/否, Y/N, yes/no, true/false or 1/0 (any case)."""
+    found = _BOOLS.get(_key(text(value)))
+    if found is None:
+        raise ParseError("not a yes/no value (write 是/否, Y/N, yes/no, true/false or 1/0)")
+    return found
+
+
+def parse_gender(value: Cell) -> str:
+    """Read 男/女, M/F or male/female as ``"M"`` or ``"F"``."""
+    return _lookup(_GENDERS, value, "gender (write 男/女, M/F or male/female)")
+
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def national_id_is_valid(value: str) -> bool:
+    """Tell whether ``value`` is an 18-character ID with a valid GB 11643 checksum.
+
+    >>> national_id_is_valid("11010519491231002X"), national_id_is_valid("110105194912310021")
+    (True, False)
+    """
+    if not isinstance(value, str) or len(value) != 18 or not value.isascii():
+        return False
+    if not value[:17].isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(value, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11] == value[17].upper()
+
+
+def mask_id(value: str) -> str:
+    """Hide all but the last 4 characters (all of them if the value is that short)."""
+    shown = value[-4:] if len(value) > 4 else ""
+    return "*" * (len(value) - len(shown)) + shown
+
+
+def parse_national_id(value: Cell) -> str:
+    """Read a national ID, upper-casing a final ``x``."""
+    found = unicodedata.normalize("NFKC", text(value)).replace(" ", "").upper()
+    if not national_id_is_valid(found):
+        raise ParseError("not a valid national id (18 characters, GB 11643 checksum)")
+    return found
+
+
+# --- places --------------------------------------------------------------
+
+_PLACES = {
+    "grid": re.compile(r"(?:第|grid\s*)?\s*(.*?)\s*(?:号)?\s*(?:网格)?", re.I),
+    "building": re.compile(r"(?:第|building\s*|bldg\.?\s*)?\s*(.*?)\s*(?:号楼|号栋|栋|幢|号)?", re.I),
+    "unit": re.compile(r"(?:第|unit\s*)?\s*(.*?)\s*(?:号?单元|号)?", re.I),
+}
+
+
+def _place(kind: str, value: str) -> str:
+    folded = unicodedata.normalize("NFKC", value).strip()
+    label = _PLACES[kind].fullmatch(folded).group(1)
+    if not label:
+        raise ParseError(f"no {kind} number")
+    return label
+
+
+def parse_grid(value: Cell) -> str:
+    """Read ``第3网格``, ``3网格`` or ``3`` as ``"3"``."""
+    return _place("grid", text(value))
+
+
+def parse_building(value: Cell) -> str:
+    """Read ``5栋``, ``5号楼``, ``5号`` or ``5`` as ``"5"``; ``A座`` stays ``"A座"``."""
+    return _place("building", text(value))
+
+
+def parse_unit(value: Cell) -> str:
+    """Read ``2单元`` or ``2`` as ``"2"``."""
+    return _place("unit", text(value))
+
+
+# --- coded values --------------------------------------------------------
+
+_LEADER_ROLES = {_key(code): code for code in LEADER_ROLES} | {
+    "网格长": "grid_leader", "楼栋长": "building_leader", "楼长": "building_leader",
+    "单元长": "unit_leader",
+}
+_CARE_KINDS = {_key(code): code for code in CARE_KINDS} | {
+    "包保": "responsibility", "家属": "family", "志愿者": "volunteer", "邻居": "neighbour",
+}
+_SERVICE_ROLE_ALIASES = (
+    ("security_patroller", "public security patroller"),
+    ("political_publicist", "political education publicist"),
+    ("science_communicator", "science knowledge communicator"),
+    ("culture_sports_organiser", "culture and sports organiser"),
+)
+_SERVICE_ROLES = (
+    {_key(code): code for code in SERVICE_ROLES}
+    | {zh: code for code, zh in SERVICE_ROLE_NAMES_ZH.items()}
+    | {_key(alias): code for code, alias in _SERVICE_ROLE_ALIASES}
+)
+_POSTS = {"a": "A", "b": "B", "a岗": "A", "b岗": "B"}
+
+
+def parse_leader_role(value: Cell) -> str:
+    """Read 网格长/楼栋长/单元长 or grid_leader/building_leader/unit_leader."""
+    return _lookup(_LEADER_ROLES, value, "role (网格长, 楼栋长 or 单元长)")
+
+
+def parse_care_kind(value: Cell) -> str:
+    """Read 包保/家属/志愿者/邻居 or the English codes."""
+    return _lookup(_CARE_KINDS, value, "kind (包保, 家属, 志愿者 or 邻居)")
+
+
+def parse_service_role(value: Cell) -> str:
+    """Read one of the 8 grid service roles, in Chinese or English."""
+    return _lookup(_SERVICE_ROLES, value, "grid service role")
+
+
+def parse_post(value: Cell) -> str:
+    """Read the AB post, ``A`` or ``B``."""
+    return _lookup(_POSTS, value, "post (A or B)")
+
+
+_cached = lru_cache(maxsize=65536)
+PARSERS = {
+    "text": None,  # plain text: the cell itself (a date cell as YYYY-MM-DD)
+    "date": _cached(parse_date),
+    "birth_date": _cached(parse_birth_date),
+    "bool": _cached(parse_bool),
+    "gender": _cached(parse_gender),
+    "national_id": parse_national_id,
+    "grid": _cached(parse_grid),
+    "building": _cached(parse_building),
+    "unit": _cached(parse_unit),
+    "leader_role": _cached(parse_leader_role),
+    "care_kind": _cached(parse_care_kind),
+    "service_role": _cached(parse_service_role),
+    "post": _cached(parse_post),
+}
+"""Parser of each column kind (``None``: plain text); repeated values are cached."""
+
+DEFAULTS = {"bool": False, "post": "A", "care_kind": "responsibility"}
+"""Value of an empty optional cell, by column kind (``None`` if not listed)."""
