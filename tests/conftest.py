@@ -90,3 +90,20 @@ def gridcare(cli_env):
         return done
 
     return run
+
+
+@pytest.fixture(scope="session")
+def demo_ledger(tmp_path_factory, gridcare) -> Path:
+    """The generated Changshan Garden ledger (CSV folder), written by the CLI."""
+    out = tmp_path_factory.mktemp("demo") / "changshan"
+    gridcare("demo-ledger", "--out", out, "--seed", "7", check=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_community(gridcare, demo_ledger, driver, database) -> str:
+    """The demo imported once under a community name of its own; read-only for tests."""
+    name = f"长山花园-{uuid.uuid4().hex[:6]}"
+    gridcare("import", demo_ledger, "--community", name, check=True)
+    yield name
+    driver.execute_query(DELETE_COMMUNITY, community=name, database_=database)
