@@ -1,0 +1,128 @@
+"""The generated Changshan Garden ledger (``gridcare demo-ledger``).
+
+:func:`generate_ledger` builds, from a seed, the registers a community office
+keeps (see ``docs/ledger-format.md``): one sheet per kind of row, each row a
+mapping from Chinese header to cell text, spelled the mixed ways offices spell
+them. Every generated community reproduces the published numbers of Changshan
+Garden (10 grids, 11 buildings, 45 units, ~3,100 households, ~7,000 residents,
+62.5 % aged 60+, 10 building leaders, 45 unit leaders, 24 Party groups,
+161 Party-member households, 12 red-vest teams, a 400+ patrol, 7 solitary
+elders in building 5 cared for by its leader) and the gaps an audit should find.
+:func:`loaders.ledger_files.write_ledger` writes the sheets to CSV or xlsx.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from loaders import demo_names as nm
+from loaders.demo_care import care_rows
+from loaders.demo_people import HUSBAND_HEALTH, Population, populate
+from loaders.demo_places import (DEMO_COMMUNITY, building_cell, community_names, date_cell,
+                                 grid_cell, layout, unit_cell, yes_no)
+from loaders.demo_roles import leader_posts, party_groups, service_roles, volunteer_teams
+from loaders.ledger_files import write_ledger
+from loaders.model import SERVICE_ROLE_NAMES_ZH, SHEETS
+
+__all__ = ["DEMO_COMMUNITY", "LEADER_NAME", "generate_ledger", "write_ledger"]
+
+LEADER_NAME = "刘凤霞"  # building 5's leader in Changshan Garden (People's Daily)
+KIND_ZH = {"responsibility": "包保", "family": "家属", "volunteer": "志愿者", "neighbour": "邻居"}
+ROLE_ZH = {"grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"}
+
+Sheets = dict[str, list[dict[str, str]]]
+
+
+def generate_ledger(seed: int = 7, communities: int = 1, today: date | None = None) -> Sheets:
+    """Sheet name -> rows of a generated ledger of ``communities`` communities.
+
+    The first community is 长山花园社区. The same ``seed`` and ``today`` give the
+    same ledger, and community *k* does not depend on how many follow it.
+    """
+    today = today or date.today()
+    master = random.Random(seed)
+    names = community_names(communities, master)
+    seeds = [master.getrandbits(64) for _ in names]
+    sheets: Sheets = {name: [] for name in SHEETS}
+    for k, (name, sub_seed) in enumerate(zip(names, seeds)):
+        _community(random.Random(sub_seed), name, today, k == 0, sheets)
+    return sheets
+
+
+def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: Sheets) -> None:
+    buildings = layout(rng)
+    leader = LEADER_NAME if demo else nm.person_name(rng, nm.surname(rng), "F", today.year - 65)
+    pop = populate(rng, today, buildings, leader)
+    _details(rng, pop, today)
+    groups = party_groups(rng, pop)
+    posts = leader_posts(rng, pop)
+    teams = volunteer_teams(rng, pop)
+    roles = service_roles(rng, pop, {p.person.rid for p in posts})
+    care = care_rows(rng, pop, posts, teams, today)
+    cell = {"社区": name}
+    sheets["residents"] += [{**cell, **_resident(rng, p)} for p in pop.people]
+    sheets["leaders"] += [{**cell, **_leader(rng, post)} for post in sorted(posts, key=_post_order)]
+    sheets["care"] += [
+        {**cell, "照护人编号": giver.rid, "被照护人编号": recipient.rid, "类型": KIND_ZH[kind],
+         "开始日期": date_cell(rng, since), "结束日期": date_cell(rng, until)}
+        for giver, recipient, kind, since, until in sorted(care, key=lambda c: (c[0].rid, c[1].rid, c[2]))
+    ]
+    sheets["volunteers"] += [{**cell, "居民编号": p.rid, "队伍": team}
+                             for team, members in teams.items() for p in members]
+    sheets["service_roles"] += [{**cell, "居民编号": p.rid, "网格": grid_cell(rng, g),
+                                 "角色": SERVICE_ROLE_NAMES_ZH[role]} for p, g, role in roles]
+    sheets["party_groups"] += [{**cell, "居民编号": p.rid, "党小组": group,
+                                "楼栋": building_cell(rng, b)} for p, group, b in groups]
+
+
+def _details(rng: random.Random, pop: Population, today: date) -> None:
+    """Phones for many, and for elders health notes (~40 %) and emergency contacts."""
+    for home in pop.households:
+        for p in home.members:
+            if p.age >= 16 and rng.random() < (0.92 if p.age < 75 else 0.6):
+                p.phone = nm.mobile(rng) if p.age < 70 or rng.random() < 0.6 else nm.landline(rng)
+        for p in home.members:
+            if p.age >= 60:
+                p.health = nm.health_note(rng) if rng.random() < 0.4 else ""
+                if rng.random() < 0.9:
+                    _emergency_contact(rng, p, today)
+    pop.husband.health = HUSBAND_HEALTH
+    pop.liu.phone = pop.liu.phone or nm.mobile(rng)
+    pop.husband.contact, pop.husband.contact_phone = pop.liu.name, pop.liu.phone
+
+
+def _emergency_contact(rng: random.Random, p, today: date) -> None:
+    near = [q for q in p.home.members if 18 <= q.age < 60 and q.phone]
+    if near:
+        q = rng.choice(near)
+        p.contact, p.contact_phone = q.name, q.phone
+        return
+    family = p.name[0] if p.gender == "M" else nm.surname(rng)
+    born = today.year - max(20, p.age - rng.randint(24, 34))
+    p.contact = nm.person_name(rng, family, rng.choice("MF"), born)
+    p.contact_phone = nm.mobile(rng)
+
+
+def _resident(rng: random.Random, p) -> dict[str, str]:
+    h = p.home
+    return {
+        "居民编号": p.rid, "姓名": p.name, "性别": "男" if p.gender == "M" else "女",
+        "出生日期": date_cell(rng, p.birth), "网格": grid_cell(rng, h.grid),
+        "楼栋": building_cell(rng, h.building), "单元": unit_cell(rng, h.unit), "门牌号": h.room,
+        "联系电话": p.phone, "独居": yes_no(p.alone), "党员": yes_no(p.party),
+        "健康状况": p.health, "紧急联系人": p.contact, "紧急联系电话": p.contact_phone,
+        "身份证号": "",
+    }
+
+
+def _leader(rng: random.Random, post) -> dict[str, str]:
+    return {
+        "居民编号": post.person.rid, "职务": ROLE_ZH[post.role], "网格": grid_cell(rng, post.grid),
+        "楼栋": building_cell(rng, post.building) if post.building else "",
+        "单元": unit_cell(rng, post.unit) if post.unit else "", "岗位": post.post,
+    }
+
+
+def _post_order(post) -> tuple:
+    return (list(ROLE_ZH).index(post.role), post.grid, post.building or 0, post.unit or 0, post.post)
