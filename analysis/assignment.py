@@ -1,0 +1,212 @@
+"""Assignment suggestions: who could look after each uncovered elder.
+
+The contract:
+
+- the **elders** are the uncovered elders of the audit (same as-of date and
+  `elder_age`); **candidates** are residents who hold a leader post or belong
+  to a volunteer team, elders included; a candidate's remaining capacity is
+  their capacity (own ``care_capacity``, else the option) minus their care
+  load, never below 0; nobody is suggested to care for themselves;
+- each elder gets at most one suggestion; its **cost** is by where the two
+  live: same unit 1, same building 2, same grid 3, elsewhere 4 (places compare
+  as a hierarchy: same building means same grid and building);
+- the suggestion is **optimal**, lexicographically: most solitary elders
+  covered, then most elders covered, then least total cost.
+
+``method="tiered"`` solves a small aggregated network exactly
+(`analysis.tiered`); ``method="generic"`` solves the full elder x candidate
+graph with ``networkx.max_flow_min_cost`` (a reference, slow on big inputs).
+Both reach the same optimum; the pairs may differ between equal optima.
+Ties (tiered): within a group of elders at one place and of one solitary
+flag, the oldest are covered first, then the lower resident id; a group of
+candidates at one place gives its slots to whoever has most capacity left.
+Results list elders in urgency order: solitary first, oldest first, id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from analysis.coverage import find_uncovered
+from analysis.model import as_of_date
+from analysis.selfcare import pair_cost
+from analysis.tiered import solve_tiered
+from analysis.view import CommunityView
+from analysis.workload import capacity_of
+
+__all__ = ["Assignment", "AssignmentResult", "suggest_assignments", "solve_generic"]
+
+PROXIMITY = {1: "unit", 2: "building", 3: "grid", 4: "community"}
+
+
+@dataclass(frozen=True)
+class Person:
+    """An elder or a candidate as the solvers see them."""
+
+    key: str
+    resident_id: str
+    hub: tuple
+    solitary: bool = False
+    age: int = 0
+    capacity: int = 0
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One suggestion: `caregiver_id` could look after `elder_id`."""
+
+    elder_id: str
+    caregiver_id: str
+    proximity: str
+    cost: int
+
+    def to_dict(self):
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class AssignmentResult:
+    """Suggestions for one community; `to_dict` gives the JSON form.
+
+    ``people`` (not in the JSON) maps the resident ids involved to name,
+    age, ``lives_alone`` and place, for reports.
+    """
+
+    community: str
+    as_of: object
+    elder_age: int
+    care_capacity: int
+    assignments: list
+    unassigned: list
+    totals: dict
+    people: dict = field(default_factory=dict, repr=False)
+
+    def to_dict(self):
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "people"}
+        d["as_of"] = self.as_of.isoformat()
+        d["assignments"] = [a.to_dict() for a in self.assignments]
+        return d
+
+
+def suggest_assignments(G, *, as_of=None, elder_age=60, care_capacity=10, method="tiered"):
+    """Suggest a caregiver for each uncovered elder, optimally.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A community graph (``docs/analysis-graph.md``).
+    as_of : date or str, optional
+        The day of the audit (default today).
+    elder_age : int, optional
+        The age from which a resident is an elder (default 60).
+    care_capacity : int, optional
+        A candidate's capacity unless their own ``care_capacity`` is set.
+    method : {"tiered", "generic"}, optional
+        The exact aggregated formulation (default) or the generic reference.
+
+    Returns
+    -------
+    AssignmentResult
+        Assignments and unassigned elders in urgency order (solitary first,
+        oldest first, then resident id).
+
+    Examples
+    --------
+    >>> from analysis.example import example_graph
+    >>> r = suggest_assignments(example_graph(), as_of="2024-06-01")
+    >>> [(a.elder_id, a.caregiver_id, a.proximity) for a in r.assignments]
+    [('R05', 'R02', 'building'), ('R08', 'R07', 'unit'), ('R06', 'R07', 'unit'), ('R01', 'R02', 'unit')]
+    >>> r.totals
+    {'covered': 4, 'solitary_covered': 1, 'cost': 5}
+    """
+    solvers = {"tiered": solve_tiered, "generic": solve_generic}
+    if method not in solvers:
+        raise ValueError(f"unknown method {method!r}: use 'tiered' or 'generic'")
+    view, as_of = CommunityView(G), as_of_date(as_of)
+    uncovered = find_uncovered(view, as_of, elder_age)
+    elders = [_elder(view, e) for e in uncovered]
+    pairs = solvers[method](elders, find_candidates(view, as_of, care_capacity))
+    result = _result(view, uncovered, pairs)
+    return AssignmentResult(view.community, as_of, elder_age, care_capacity, *result)
+
+
+def _hub(d):
+    hub = []
+    for label in (d.get("grid"), d.get("building"), d.get("unit")):
+        if label is None:
+            break
+        hub.append(label)
+    return tuple(hub)
+
+
+def _elder(view, uncovered):
+    key = view.resident_key(uncovered.resident_id)
+    return Person(key, uncovered.resident_id, _hub(view.nodes["resident"][key]),
+                  uncovered.lives_alone, uncovered.age)
+
+
+def find_candidates(view, as_of, care_capacity):
+    """Leaders and team members with remaining capacity, as `Person` records."""
+    loads, res = view.care_loads(as_of), view.nodes["resident"]
+    people = {p.person for p in view.posts} | {r for r, teams in view.teams.items() if teams}
+    result = []
+    for r in sorted(people, key=lambda r: res[r]["resident_id"]):
+        left = max(0, capacity_of(res[r], care_capacity) - loads.get(r, 0))
+        if left > 0:
+            result.append(Person(r, res[r]["resident_id"], _hub(res[r]), capacity=left))
+    return result
+
+
+def solve_generic(elders, candidates):
+    """Optimal pairs by ``networkx.max_flow_min_cost`` on the full bipartite graph.
+
+    The flow is maximal first (most elders covered); arcs from the source to
+    solitary elders weigh ``-(4N + 1)``, so among maximal flows the most
+    solitary elders are covered, then the total cost is least. (Covering
+    elders is a matroid, so a maximal set can always include the most
+    solitary elders: this equals the lexicographic optimum.)
+
+    >>> e = [Person("e1", "E1", ("1",), solitary=True, age=80)]
+    >>> c = [Person("c1", "C1", ("1",), capacity=1), Person("e1", "E1", ("1",), capacity=2)]
+    >>> [(a.resident_id, b.resident_id) for a, b in solve_generic(e, c)]
+    [('E1', 'C1')]
+    """
+    D, big = nx.DiGraph(), 4 * len(elders) + 1
+    for i, e in enumerate(elders):
+        D.add_edge("s", ("e", i), capacity=1, weight=-big * e.solitary)
+        for j, c in enumerate(candidates):
+            if c.key != e.key:
+                D.add_edge(("e", i), ("c", j), capacity=1, weight=pair_cost(e.hub, c.hub))
+    for j, c in enumerate(candidates):
+        D.add_edge(("c", j), "t", capacity=c.capacity, weight=0)
+    if "s" not in D or "t" not in D:
+        return []
+    flow = nx.max_flow_min_cost(D, "s", "t")
+    return [(elders[u[1]], candidates[v[1]]) for u in D if u[0] == "e"
+            for v, f in flow[u].items() if f > 0]
+
+
+def _result(view, uncovered, pairs):
+    by_elder = {e.resident_id: (e, c) for e, c in pairs}
+    assignments, unassigned, people = [], [], {}
+    for u in uncovered:
+        people[u.resident_id] = u.to_dict()
+        if u.resident_id not in by_elder:
+            unassigned.append(u.resident_id)
+            continue
+        e, c = by_elder[u.resident_id]
+        cost = pair_cost(e.hub, c.hub)
+        assignments.append(Assignment(e.resident_id, c.resident_id, PROXIMITY[cost], cost))
+        people.setdefault(c.resident_id, _person_info(view, c.key))
+    totals = {"covered": len(assignments),
+              "solitary_covered": sum(people[a.elder_id]["lives_alone"] for a in assignments),
+              "cost": sum(a.cost for a in assignments)}
+    return assignments, unassigned, totals, people
+
+
+def _person_info(view, key):
+    d = view.nodes["resident"][key]
+    keys = ("resident_id", "name", "lives_alone", "grid", "building", "unit", "room")
+    return {k: d.get(k) for k in keys}

@@ -1,0 +1,212 @@
+"""The coverage audit: uncovered elders, overloaded leaders, vacant and unbacked posts.
+
+Definitions (other tools rely on them):
+
+- an **elder** is a resident aged `elder_age` (default 60) or more on the
+  as-of date (default today); see `analysis.model.age_on` for birthdays;
+- a care relationship is **active** unless its ``until`` is before the as-of
+  date; one whose ``since`` is after the as-of date is not active yet;
+- an **uncovered elder** has no active care relationship of any kind pointing
+  at them;
+- a **leader** holds any leader post, A or B; see `analysis.workload` for care
+  load, capacity and overload;
+- a grid, building or unit **without a leader** has no post of its role, A or
+  B; a scope **without backup** has an A post and no B post.
+
+Lists of places are sorted by their fields in order, each by
+`analysis.model.place_key` (units without leader by building, then unit);
+scopes without backup by role (grid, building, unit), then grid, building,
+unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from analysis.codes import ROLE_OF_KIND
+from analysis.model import as_of_date, place_key
+from analysis.places import (
+    DEFAULT_SPAN_LIMITS, find_elder_only_households, find_leader_spans, find_missing_roles,
+    find_place_coverage,
+)
+from analysis.view import CommunityView
+from analysis.workload import find_overloaded
+
+__all__ = ["AuditResult", "UncoveredElder", "audit", "uncovered_elders", "vacant_posts"]
+
+
+@dataclass(frozen=True)
+class UncoveredElder:
+    """An elder nobody actively cares for."""
+
+    resident_id: str
+    name: str
+    age: int
+    lives_alone: bool
+    grid: str
+    building: str
+    unit: str
+    room: str
+
+    def to_dict(self):
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+@dataclass
+class AuditResult:
+    """The audit of one community; `to_dict` gives its JSON form."""
+
+    community: str
+    as_of: object
+    elder_age: int
+    care_capacity: int
+    totals: dict
+    uncovered_elders: list
+    overloaded_leaders: list
+    grids_without_leader: list
+    buildings_without_leader: list
+    units_without_leader: list
+    scopes_without_backup: list
+    coverage: dict = field(default_factory=dict)
+    grids_missing_roles: list = field(default_factory=list)
+    elder_only_households: list = field(default_factory=list)
+    leader_spans: list = field(default_factory=list)
+
+    def to_dict(self):
+        d = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        d["as_of"] = self.as_of.isoformat()
+        d["uncovered_elders"] = [e.to_dict() for e in self.uncovered_elders]
+        d["overloaded_leaders"] = [o.to_dict() for o in self.overloaded_leaders]
+        return d
+
+
+def audit(G, *, as_of=None, elder_age=60, care_capacity=10, span_limits=None):
+    """Audit who is cared for and which posts are vacant or unbacked.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A community graph (``docs/analysis-graph.md``).
+    as_of : date or str, optional
+        The day of the audit (default today).
+    elder_age : int, optional
+        The age from which a resident is an elder (default 60).
+    care_capacity : int, optional
+        How many people a leader can care for, unless their own
+        ``care_capacity`` says otherwise (default 10).
+    span_limits : dict, optional
+        ``{role: (min, max)}`` households a leader's scope should hold; a
+        bound may be None. Default `analysis.places.DEFAULT_SPAN_LIMITS`
+        (a grid of 300–500 households).
+
+    Returns
+    -------
+    AuditResult
+
+    Examples
+    --------
+    >>> from analysis.example import example_graph
+    >>> result = audit(example_graph(), as_of="2024-06-01")
+    >>> [(e.resident_id, e.age, e.lives_alone) for e in result.uncovered_elders]
+    [('R05', 80, True), ('R08', 75, False), ('R06', 73, False), ('R01', 66, False)]
+    >>> result.buildings_without_leader, result.units_without_leader
+    ([{'grid': '2', 'building': '6'}], [{'building': '6', 'unit': '1'}])
+    >>> [s["role"] for s in result.scopes_without_backup]
+    ['grid_leader', 'building_leader', 'unit_leader']
+    """
+    view, as_of = CommunityView(G), as_of_date(as_of)
+    limits = DEFAULT_SPAN_LIMITS if span_limits is None else span_limits
+    uncovered = find_uncovered(view, as_of, elder_age)
+    vacant = find_vacant(view)
+    result = AuditResult(
+        view.community, as_of, elder_age, care_capacity, {}, uncovered,
+        find_overloaded(view, as_of, care_capacity), **vacant,
+        coverage=find_place_coverage(view, as_of, elder_age),
+        grids_missing_roles=find_missing_roles(view),
+        elder_only_households=find_elder_only_households(view, as_of, elder_age),
+        leader_spans=find_leader_spans(view, limits),
+    )
+    result.totals = _totals(view, as_of, elder_age, result)
+    return result
+
+
+def uncovered_elders(G, *, as_of=None, elder_age=60):
+    """Return the elders without any active care, most urgent first.
+
+    Sorted solitary elders first, then oldest first, then by resident id.
+
+    Examples
+    --------
+    >>> from analysis.example import example_graph
+    >>> [e.resident_id for e in uncovered_elders(example_graph(), as_of="2024-05-31")]
+    ['R05', 'R06', 'R01']
+    """
+    return find_uncovered(CommunityView(G), as_of_date(as_of), elder_age)
+
+
+def find_uncovered(view, as_of, elder_age):
+    """`uncovered_elders` on a `CommunityView`."""
+    cared = view.caregivers(as_of)
+    result = []
+    for r, age in view.elders(as_of, elder_age).items():
+        if not cared.get(r):
+            d = view.nodes["resident"][r]
+            result.append(UncoveredElder(
+                d["resident_id"], d.get("name"), age, bool(d.get("lives_alone")),
+                d.get("grid"), d.get("building"), d.get("unit"), d.get("room")))
+    return sorted(result, key=lambda e: (not e.lives_alone, -e.age, e.resident_id))
+
+
+def vacant_posts(G):
+    """Return the scopes without a leader and those without a B backup.
+
+    Examples
+    --------
+    >>> from analysis.example import example_graph
+    >>> vacant = vacant_posts(example_graph())
+    >>> vacant["grids_without_leader"], vacant["scopes_without_backup"][0]
+    ([{'grid': '2'}], {'role': 'grid_leader', 'grid': '1', 'building': None, 'unit': None})
+    """
+    return find_vacant(CommunityView(G))
+
+
+_VACANT_FIELDS = {"grid": ("grid",), "building": ("grid", "building"), "unit": ("building", "unit")}
+
+
+def find_vacant(view):
+    """`vacant_posts` on a `CommunityView`."""
+    result, backup = {}, []
+    for kind, fields in _VACANT_FIELDS.items():
+        vacant = []
+        for scope in view.sorted_nodes(kind):
+            entry = dict(zip(("grid", "building", "unit"), view.labels(scope)))
+            posts = view.holders.get(scope, {})
+            if not posts.get("A") and not posts.get("B"):
+                vacant.append({k: entry[k] for k in fields})
+            elif not posts.get("B"):
+                backup.append({"role": ROLE_OF_KIND[kind], **entry})
+        vacant.sort(key=lambda e: tuple(place_key(e[k]) for k in fields))
+        result[f"{kind}s_without_leader"] = vacant
+    result["scopes_without_backup"] = backup
+    return result
+
+
+def _totals(view, as_of, elder_age, r):
+    elders = view.elders(as_of, elder_age)
+    residents = view.nodes["resident"]
+    solitary = sum(1 for e in elders if residents[e].get("lives_alone"))
+    return {
+        "residents": len(residents), "households": len(view.nodes["household"]),
+        "elders": len(elders), "solitary_elders": solitary,
+        "covered_elders": len(elders) - len(r.uncovered_elders),
+        "uncovered_elders": len(r.uncovered_elders),
+        "solitary_uncovered": sum(e.lives_alone for e in r.uncovered_elders),
+        "leaders": len({p.person for p in view.posts}),
+        "overloaded_leaders": len(r.overloaded_leaders),
+        **{f"{k}s": len(view.nodes[k]) for k in ("grid", "building", "unit")},
+        **{f"{k}s_without_leader": len(getattr(r, f"{k}s_without_leader")) for k in ROLE_OF_KIND},
+        "scopes_without_backup": len(r.scopes_without_backup),
+        "grids_missing_roles": len(r.grids_missing_roles),
+        "elder_only_households": len(r.elder_only_households),
+    }
+

@@ -1,0 +1,222 @@
+"""Dates, place labels and a builder for hand-made community graphs.
+
+The analyses read the graph described in ``docs/analysis-graph.md``. The
+builder functions here make such a graph by hand (in tests, doctests and
+examples) with the same node keys and attributes as the export:
+
+>>> from analysis.model import community_graph, add_resident, add_post
+>>> G = community_graph("示例社区")
+>>> add_resident(G, "R1", name="刘凤霞", birth_date="1958-05-01",
+...              grid="1", building="5", unit="2", room="301")
+'示例社区/r/R1'
+>>> add_post(G, "R1", "building_leader", "A", building="5")
+>>> sorted(k for k, kind in G.nodes(data="kind") if kind != "resident")
+['示例社区', '示例社区/b/5', '示例社区/b/5/u/2', '示例社区/b/5/u/2/h/301', '示例社区/g/1']
+
+Places are normalised labels (``"5"`` for 5号楼). Sorting uses `place_key`:
+numeric labels in number order (``"10"`` after ``"9"``), then other labels.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import networkx as nx
+
+from analysis.codes import KIND_OF_ROLE
+
+__all__ = [
+    "age_on", "as_of_date", "is_active", "place_key", "community_graph",
+    "add_resident", "add_post", "add_care", "add_member", "add_service",
+]
+
+
+def as_of_date(as_of=None):
+    """Return `as_of` as a date: today if None, parsed if an ISO string.
+
+    >>> as_of_date("2024-06-01")
+    datetime.date(2024, 6, 1)
+    """
+    if as_of is None:
+        return date.today()
+    return date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+
+
+def age_on(birth_date, as_of):
+    """Return the age in whole years on `as_of` of someone born on `birth_date`.
+
+    One turns a year older on the birthday; a person born on 29 February
+    turns a year older on 1 March in years without that day.
+
+    >>> age_on(date(1964, 6, 1), date(2024, 6, 1))
+    60
+    >>> age_on(date(1964, 2, 29), date(2025, 2, 28)), age_on(date(1964, 2, 29), date(2025, 3, 1))
+    (60, 61)
+    """
+    before = (as_of.month, as_of.day) < (birth_date.month, birth_date.day)
+    return as_of.year - birth_date.year - before
+
+
+def is_active(since, until, as_of):
+    """Return True if a relationship from `since` to `until` holds on `as_of`.
+
+    It is active unless `until` is before `as_of`; one whose `since` is after
+    `as_of` has not begun and is not active yet. None means open-ended.
+
+    >>> d = date(2024, 6, 1)
+    >>> is_active(None, d, d), is_active(None, date(2024, 5, 31), d), is_active(date(2024, 6, 2), None, d)
+    (True, False, False)
+    """
+    return (since is None or since <= as_of) and (until is None or until >= as_of)
+
+
+def place_key(label):
+    """Sort key of a place label: None first, then numbers in order, then text.
+
+    >>> sorted(["10", "9", "东", "2a", None], key=place_key)
+    [None, '9', '10', '2a', '东']
+    """
+    if label is None:
+        return (0, 0, ())
+    if label.isdigit():
+        return (1, int(label), ())
+    parts = re.split(r"(\d+)", label)
+    return (2, 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts))
+
+
+def community_graph(community):
+    """Return an empty community graph: a MultiDiGraph with its community node.
+
+    >>> G = community_graph("示例社区")
+    >>> G.graph["community"], dict(G.nodes["示例社区"])
+    ('示例社区', {'kind': 'community', 'name': '示例社区'})
+    """
+    G = nx.MultiDiGraph(community=community)
+    G.add_node(community, kind="community", name=community)
+    return G
+
+
+def _edge(G, u, v, rel, key=None, **attrs):
+    G.add_edge(u, v, key=key or rel, rel=rel, **attrs)
+
+
+def _grid(G, grid):
+    c = G.graph["community"]
+    key = f"{c}/g/{grid}"
+    if key not in G:
+        G.add_node(key, kind="grid", number=grid)
+        _edge(G, c, key, "HAS_GRID")
+    return key
+
+
+def _building(G, building, grid=None):
+    key = f"{G.graph['community']}/b/{building}"
+    if key not in G:
+        if grid is None:
+            raise ValueError(f"building {building!r} is new: give its grid")
+        G.add_node(key, kind="building", number=building, grid=grid)
+        _edge(G, _grid(G, grid), key, "HAS_BUILDING")
+    return key
+
+
+def _unit(G, building, unit, grid=None):
+    b = _building(G, building, grid)
+    key = f"{b}/u/{unit}"
+    if key not in G:
+        G.add_node(key, kind="unit", number=unit, building=building, grid=G.nodes[b]["grid"])
+        _edge(G, b, key, "HAS_UNIT")
+    return key
+
+
+def _household(G, grid, building, unit, room):
+    u = _unit(G, building, unit, grid)
+    key = f"{u}/h/{room}"
+    if key not in G:
+        G.add_node(key, kind="household", room=room, unit=unit, building=building, grid=grid)
+        _edge(G, u, key, "HAS_HOUSEHOLD")
+    return key
+
+
+def _resident(G, resident_id):
+    return f"{G.graph['community']}/r/{resident_id}"
+
+
+def add_resident(G, resident_id, *, birth_date, grid, building, unit, room, name=None,
+                 lives_alone=False, party_member=False, care_capacity=None):
+    """Add a resident and, as needed, their grid, building, unit and household.
+
+    `birth_date` is a date or an ISO string. Returns the resident's node key.
+
+    >>> G = community_graph("c")
+    >>> add_resident(G, "R1", birth_date="1950-01-01", grid="1", building="5", unit="2", room="301")
+    'c/r/R1'
+    """
+    key = _resident(G, resident_id)
+    G.add_node(key, kind="resident", resident_id=resident_id, name=name or resident_id,
+               birth_date=as_of_date(birth_date), lives_alone=lives_alone,
+               party_member=party_member, grid=grid, building=building, unit=unit,
+               room=room, care_capacity=care_capacity)
+    _edge(G, key, _household(G, grid, building, unit, room), "LIVES_IN")
+    return key
+
+
+def add_post(G, resident_id, role, post="A", *, grid=None, building=None, unit=None):
+    """Make a resident hold leader post `post` (A/B) of `role` over a scope.
+
+    A grid post needs `grid`; a building post `building` (and `grid` if the
+    building is new); a unit post `building` and `unit`.
+
+    >>> G = community_graph("c")
+    >>> add_post(G, "R1", "unit_leader", "B", grid="1", building="5", unit="2")
+    >>> [(u, v, d["post"]) for u, v, d in G.edges(data=True) if d["rel"] == "LEADS"]
+    [('c/r/R1', 'c/b/5/u/2', 'B')]
+    """
+    kind = KIND_OF_ROLE[role]
+    if kind == "grid":
+        scope = _grid(G, grid)
+    elif kind == "building":
+        scope = _building(G, building, grid)
+    else:
+        scope = _unit(G, building, unit, grid)
+    _edge(G, _resident(G, resident_id), scope, "LEADS", role=role, post=post)
+
+
+def add_care(G, caregiver_id, recipient_id, kind="responsibility", *, since=None, until=None):
+    """Record that one resident cares for another (`since`/`until`: dates or None).
+
+    >>> G = community_graph("c")
+    >>> add_care(G, "R1", "R2", until="2024-01-31")
+    >>> list(G.edges(keys=True))
+    [('c/r/R1', 'c/r/R2', 'CARES_FOR:responsibility')]
+    """
+    since = since and as_of_date(since)
+    until = until and as_of_date(until)
+    _edge(G, _resident(G, caregiver_id), _resident(G, recipient_id), "CARES_FOR",
+          key=f"CARES_FOR:{kind}", kind=kind, since=since, until=until)
+
+
+def add_member(G, resident_id, team):
+    """Make a resident a member of a volunteer team (created as needed).
+
+    >>> G = community_graph("c")
+    >>> add_member(G, "R1", "红马甲法律援助队")
+    >>> G.nodes["c/t/红马甲法律援助队"]["kind"]
+    'team'
+    """
+    key = f"{G.graph['community']}/t/{team}"
+    if key not in G:
+        G.add_node(key, kind="team", name=team)
+    _edge(G, _resident(G, resident_id), key, "MEMBER_OF")
+
+
+def add_service(G, resident_id, grid, role):
+    """Make a resident serve a grid in one of the 8 service roles.
+
+    >>> G = community_graph("c")
+    >>> add_service(G, "R1", "1", "dispute_mediator")
+    >>> G.has_edge("c/r/R1", "c/g/1", key="SERVES:dispute_mediator")
+    True
+    """
+    _edge(G, _resident(G, resident_id), _grid(G, grid), "SERVES",
+          key=f"SERVES:{role}", role=role)

@@ -1,0 +1,141 @@
+"""Readable reports of the audit, for a community secretary to read.
+
+The formatters take a result object or its ``to_dict()`` form (so a saved
+JSON report can be printed again) and return text with Chinese labels and
+English hints. Lists keep the results' order: most urgent first (solitary
+elders, then the oldest). `limit` cuts each list, saying how many are left.
+"""
+
+from __future__ import annotations
+
+from analysis.codes import LEADER_ROLE_NAMES_ZH, SERVICE_ROLE_NAMES_ZH
+
+__all__ = ["format_audit", "place_text", "post_text", "scope_text"]
+
+
+def place_text(grid=None, building=None, unit=None, room=None):
+    """A place in words.
+
+    >>> place_text("3", "5", "2", "301")
+    '第3网格 5号楼 2单元 301室'
+    """
+    parts = [f"第{grid}网格" if grid else "", f"{building}号楼" if building else "",
+             f"{unit}单元" if unit else "", f"{room}室" if room else ""]
+    return " ".join(p for p in parts if p)
+
+
+def scope_text(role, grid=None, building=None, unit=None):
+    """A leader's scope in words: ``楼栋长 第2网格 6号楼``.
+
+    >>> scope_text("unit_leader", "1", "5", "2")
+    '单元长 5号楼 2单元'
+    """
+    if role == "unit_leader":
+        grid = None
+    return f"{LEADER_ROLE_NAMES_ZH.get(role, role)} {place_text(grid, building, unit)}"
+
+
+def post_text(post):
+    """A post label such as ``"unit_leader:5-2:B"`` in words.
+
+    >>> post_text("unit_leader:5-2:B"), post_text("grid_leader:3:A")
+    ('单元长 5号楼 2单元 B岗', '网格长 第3网格 A岗')
+    """
+    role, scope, ab = post.rsplit(":", 2)
+    return f"{LEADER_ROLE_NAMES_ZH.get(role, role)} {label_place(role, scope)} {ab}岗"
+
+
+def label_place(role, label):
+    """The place of a scope label (``"3"``, ``"5"``, ``"5-2"``) of a leader role.
+
+    >>> label_place("unit_leader", "5-2")
+    '5号楼 2单元'
+    """
+    if role == "grid_leader":
+        return place_text(grid=label)
+    if role == "unit_leader" and "-" in label:
+        return place_text(None, *label.rsplit("-", 1))
+    return place_text(building=label)
+
+
+def as_dict(result):
+    """The ``to_dict()`` form of a result (a dict is returned as it is)."""
+    return result if isinstance(result, dict) else result.to_dict()
+
+
+def section(title, lines, limit=None):
+    """A titled list with its count; at most `limit` lines are shown."""
+    out = [f"{title}：{len(lines)}"]
+    shown = lines if limit is None else lines[:limit]
+    out += [f"  {line}" for line in shown]
+    if len(shown) < len(lines):
+        out.append(f"  ……另有 {len(lines) - len(shown)} 项 (more)")
+    return out
+
+
+def format_audit(result, *, limit=None):
+    """Render an `analysis.coverage.AuditResult` as a readable report.
+
+    Examples
+    --------
+    >>> from analysis.coverage import audit
+    >>> from analysis.example import example_graph
+    >>> text = format_audit(audit(example_graph(), as_of="2024-06-01"))
+    >>> print("\\n".join(text.splitlines()[:5]))
+    示例社区 包保覆盖审计 (coverage audit)，截至 2024-06-01，60岁及以上为老人，默认包保能力 10 人
+    老人 6 人（独居 3），已包保 2，未包保 4（其中独居 1）
+    未被包保的独居老人 (uncovered solitary elders)：1
+      R05 周德胜 80岁 第1网格 5号楼 2单元 102室
+    未被包保的其他老人 (other uncovered elders)：3
+    """
+    d, t = as_dict(result), as_dict(result)["totals"]
+    lines = [
+        f"{d['community']} 包保覆盖审计 (coverage audit)，截至 {d['as_of']}，"
+        f"{d['elder_age']}岁及以上为老人，默认包保能力 {d['care_capacity']} 人",
+        f"老人 {t['elders']} 人（独居 {t['solitary_elders']}），已包保 {t['covered_elders']}，"
+        f"未包保 {t['uncovered_elders']}（其中独居 {t['solitary_uncovered']}）",
+    ]
+    elders = d["uncovered_elders"]
+    for title, alone in (("未被包保的独居老人 (uncovered solitary elders)", True),
+                         ("未被包保的其他老人 (other uncovered elders)", False)):
+        lines += section(title, [_elder(e) for e in elders if e["lives_alone"] == alone], limit)
+    for title, items in _audit_sections(d):
+        lines += section(title, items, limit)
+    return "\n".join(lines)
+
+
+def _elder(e):
+    return f"{e['resident_id']} {e['name']} {e['age']}岁 " + place_text(
+        e["grid"], e["building"], e["unit"], e["room"])
+
+
+def _audit_sections(d):
+    return [
+        ("超负荷的负责人 (overloaded leaders)", [
+            f"{o['resident_id']} {o['name']} 包保 {o['care_load']} 人，能力 {o['capacity']} 人；"
+            f"岗位：{'、'.join(post_text(p) for p in o['posts'])}" for o in d["overloaded_leaders"]]),
+        ("无网格长的网格 (grids without leader)",
+         [place_text(g["grid"]) for g in d["grids_without_leader"]]),
+        ("无楼栋长的楼栋 (buildings without leader)",
+         [place_text(b["grid"], b["building"]) for b in d["buildings_without_leader"]]),
+        ("无单元长的单元 (units without leader)",
+         [place_text(None, u["building"], u["unit"]) for u in d["units_without_leader"]]),
+        ("无B岗备份的岗位 (posts without B backup)",
+         [scope_text(s["role"], s["grid"], s["building"], s["unit"]) for s in d["scopes_without_backup"]]),
+        ("服务员角色不全的网格 (grids missing service roles)", [
+            f"{place_text(g['grid'])} 缺 " + "、".join(SERVICE_ROLE_NAMES_ZH.get(r, r) for r in g["missing"])
+            for g in d.get("grids_missing_roles", [])]),
+        ("仅老人居住且无年轻人照料的住户 (elder-only households)", [
+            place_text(h["grid"], h["building"], h["unit"], h["room"]) + "：" +
+            "、".join(f"{m['name']} {m['age']}岁" for m in h["members"])
+            for h in d.get("elder_only_households", [])]),
+        ("各网格包保覆盖 (coverage per grid)", [
+            f"{place_text(g['grid'])}：老人 {g['elders']}，已包保 {g['covered']}，"
+            f"未包保 {g['uncovered']}（独居 {g['solitary_uncovered']}）"
+            for g in d.get("coverage", {}).get("grids", [])]),
+        ("管辖户数超出范围的负责人 (leader spans out of limits)", [
+            f"{s['resident_id']} {s['name']} {LEADER_ROLE_NAMES_ZH[s['role']]}"
+            f"（{'、'.join(label_place(s['role'], x) for x in s['scopes'])}）："
+            f"{s['households']} 户，应为 {s['min'] or ''}–{s['max'] or ''} 户"
+            for s in d.get("leader_spans", []) if s["status"] in ("below", "above")]),
+    ]

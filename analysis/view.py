@@ -1,0 +1,172 @@
+"""One indexed pass over a community graph, shared by the analyses.
+
+`CommunityView` reads the graph of ``docs/analysis-graph.md`` once and keeps
+what the analyses look up: nodes by kind, leader posts, care relationships,
+team memberships, service roles and the place tree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from analysis.codes import ROLE_OF_KIND
+from analysis.model import age_on, is_active, place_key
+
+__all__ = ["CommunityView", "Post"]
+
+KINDS = ("community", "grid", "building", "unit", "household", "resident", "team")
+
+
+@dataclass(frozen=True)
+class Post:
+    """One leader post: `person` holds post `post` (A/B) of `scope`."""
+
+    person: str
+    scope: str
+    kind: str  # the scope's kind: grid, building or unit
+    post: str
+
+    @property
+    def role(self):
+        return ROLE_OF_KIND[self.kind]
+
+
+class CommunityView:
+    """An index of a community graph.
+
+    >>> from analysis.example import example_graph
+    >>> view = CommunityView(example_graph())
+    >>> len(view.nodes["resident"]), len(view.posts)
+    (8, 4)
+    """
+
+    def __init__(self, G):
+        self.community = G.graph.get("community")
+        self.nodes = {kind: {} for kind in KINDS}
+        self.kind_of = {}
+        for n, d in G.nodes(data=True):
+            self.nodes.setdefault(d.get("kind"), {})[n] = d
+            self.kind_of[n] = d.get("kind")
+        self.posts, self.care = [], []
+        self.teams, self.services = defaultdict(set), defaultdict(set)
+        self.servers = set()  # residents serving any grid service role
+        self.home, self.parent = {}, {}
+        self.children = defaultdict(list)
+        self.holders = defaultdict(lambda: defaultdict(set))
+        for u, v, d in G.edges(data=True):
+            self._read_edge(u, v, d)
+
+    def _read_edge(self, u, v, d):
+        rel, residents = d.get("rel"), self.nodes["resident"]
+        if rel in ("HAS_GRID", "HAS_BUILDING", "HAS_UNIT", "HAS_HOUSEHOLD"):
+            self.children[u].append(v)
+            self.parent[v] = u
+        elif rel == "LIVES_IN":
+            self.home[u] = v
+        elif rel == "LEADS" and u in residents:
+            kind = self.kind(v)
+            if kind in ROLE_OF_KIND:
+                self.posts.append(Post(u, v, kind, d.get("post", "A")))
+                self.holders[v][d.get("post", "A")].add(u)
+        elif rel == "CARES_FOR" and u in residents and v in residents and u != v:
+            self.care.append((u, v, d))
+        elif rel == "MEMBER_OF" and u in residents:
+            self.teams[u].add(v)
+        elif rel == "SERVES" and u in residents:
+            self.services[v].add(d.get("role"))
+            self.servers.add(u)
+
+    def kind(self, n):
+        """The kind of node `n`, or None."""
+        return self.kind_of.get(n)
+
+    def attrs(self, n):
+        """The attribute dict of node `n`."""
+        return self.nodes[self.kind(n)][n]
+
+    def resident_key(self, resident_id):
+        """The node key of the resident with ledger id `resident_id`."""
+        if not hasattr(self, "_by_id"):
+            self._by_id = {d["resident_id"]: r for r, d in self.nodes["resident"].items()}
+        return self._by_id[resident_id]
+
+    def ages(self, as_of):
+        """Age of every resident with a birth date, on `as_of`."""
+        residents = self.nodes["resident"].items()
+        return {r: age_on(d["birth_date"], as_of) for r, d in residents if d.get("birth_date")}
+
+    def elders(self, as_of, elder_age):
+        """Residents aged `elder_age` or more on `as_of`, mapped to their age."""
+        return {r: a for r, a in self.ages(as_of).items() if a >= elder_age}
+
+    def caregivers(self, as_of):
+        """Map each resident actively cared for to the set of their caregivers."""
+        result = defaultdict(set)
+        for u, v, d in self.care:
+            if is_active(d.get("since"), d.get("until"), as_of):
+                result[v].add(u)
+        return result
+
+    def care_loads(self, as_of):
+        """Map each active caregiver to the number of distinct people cared for."""
+        recipients = defaultdict(set)
+        for v, givers in self.caregivers(as_of).items():
+            for u in givers:
+                recipients[u].add(v)
+        return {u: len(vs) for u, vs in recipients.items()}
+
+    def labels(self, n):
+        """(grid, building, unit) labels of a scope or household node."""
+        d = self.attrs(n)
+        kind = self.kind(n)
+        if kind == "grid":
+            return (d.get("number"), None, None)
+        if kind == "building":
+            return (d.get("grid"), d.get("number"), None)
+        if kind == "unit":
+            return (d.get("grid"), d.get("building"), d.get("number"))
+        return (d.get("grid"), d.get("building"), d.get("unit"))
+
+    def sorted_nodes(self, kind):
+        """The nodes of a place kind, in place order (`analysis.model.place_key`)."""
+        return sorted(self.nodes[kind], key=self.place_sort_key)
+
+    def place_sort_key(self, n):
+        """Sort key of a place node by its (grid, building, unit[, room]) labels."""
+        labels = self.labels(n)
+        if self.kind(n) == "household":
+            labels += (self.attrs(n).get("room"),)
+        return tuple(place_key(x) for x in labels)
+
+    def scope_label(self, scope):
+        """A scope's label: ``"3"`` (grid), ``"5"`` (building), ``"5-2"`` (unit)."""
+        grid, building, unit = self.labels(scope)
+        kind = self.kind(scope)
+        return grid if kind == "grid" else building if kind == "building" else f"{building}-{unit}"
+
+    def post_label(self, post):
+        """A post as text: ``"unit_leader:5-2:B"``."""
+        return f"{post.role}:{self.scope_label(post.scope)}:{post.post}"
+
+    def descendants(self, n, kind):
+        """The nodes of `kind` below `n` in the place tree (n itself if of that kind)."""
+        if self.kind(n) == kind:
+            return [n]
+        return [d for c in self.children.get(n, ()) for d in self.descendants(c, kind)]
+
+    def ancestors(self, resident):
+        """The household, unit, building and grid a resident lives in (known ones)."""
+        chain, n = [], self.home.get(resident)
+        while n is not None and self.kind(n) != "community":
+            chain.append(n)
+            n = self.parent.get(n)
+        return chain
+
+    def household_members(self):
+        """Map each household to the residents living in it."""
+        members = defaultdict(list)
+        for r, h in self.home.items():
+            if r in self.nodes["resident"]:
+                members[h].append(r)
+        return members
