@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import neo4j
-from neo4j import RoutingControl
 
+from graph import db
 from graph.errors import NotFound
 
 STATS = """
@@ -45,10 +45,8 @@ def elder_birth_cutoff(today: date, elder_age: int = 60) -> date:
 
 def community_stats(driver: neo4j.Driver, database: str, community: str, *, today: date) -> dict:
     """Counts of one community's parts; raises `NotFound` for an unknown community."""
-    records, _, _ = driver.execute_query(
-        STATS, community=community, elderBorn=elder_birth_cutoff(today),
-        database_=database, routing_=RoutingControl.READ,
-    )
+    records = db.read(driver, database, "community_stats", STATS, community=community,
+                      elderBorn=elder_birth_cutoff(today))
     if not records:
         raise NotFound(f"no community named {community!r}")
     stats = dict(records[0])
@@ -60,5 +58,5 @@ def community_stats(driver: neo4j.Driver, database: str, community: str, *, toda
 
 
 def list_communities(driver: neo4j.Driver, database: str) -> list[dict]:
-    records, _, _ = driver.execute_query(COMMUNITIES, database_=database, routing_=RoutingControl.READ)
+    records = db.read(driver, database, "list_communities", COMMUNITIES)
     return [dict(r) for r in records]

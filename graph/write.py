@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 import neo4j
 
+from graph import db
+
 Step = tuple[str, list[dict]]  # (a Cypher constant taking $rows, the rows)
 
 
@@ -56,7 +58,7 @@ def write_steps(
         for statement, rows in steps:
             for start in range(0, len(rows), batch_size):
                 batch = rows[start:start + batch_size]
-                result = tx.run(statement, rows=batch, **params)
+                result = db.counted(tx, "import", statement, rows=batch, **params)
                 summary.add(result.consume().counters, len(batch))
                 if on_rows:
                     on_rows(len(batch))

@@ -1,0 +1,98 @@
+"""Plain records read from the graph, and the one place each is built from Neo4j data.
+
+Repositories return these; the GraphQL layer turns them into its types. Dates
+are ``datetime.date`` (the driver's ``neo4j.time.Date`` is converted here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import neo4j.time
+
+RESIDENT_STATUSES = ("active", "moved_out", "deceased")
+
+
+def to_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, neo4j.time.Date):
+        return value.to_native()
+    return value
+
+
+@dataclass(frozen=True)
+class ResidentRecord:
+    id: str  # global id, e.g. 长山花园社区/r/R00042
+    community: str
+    resident_id: str  # the ledger's id
+    name: str
+    birth_date: date
+    gender: str | None = None
+    phone: str | None = None
+    lives_alone: bool = False
+    party_member: bool = False
+    status: str = "active"
+    left_on: date | None = None
+    care_capacity: int | None = None
+    household_id: str | None = None
+
+
+def resident_from_props(p: dict, household_id: str | None = None) -> ResidentRecord:
+    """Build a ResidentRecord from a Resident node's properties (``properties(r)``)."""
+    return ResidentRecord(
+        id=p["id"], community=p["community"], resident_id=p["residentId"], name=p["name"],
+        birth_date=to_date(p["birthDate"]), gender=p.get("gender"), phone=p.get("phone"),
+        lives_alone=bool(p.get("livesAlone")), party_member=bool(p.get("partyMember")),
+        status=p.get("status", "active"), left_on=to_date(p.get("leftOn")),
+        care_capacity=p.get("careCapacity"), household_id=household_id,
+    )
+
+
+@dataclass(frozen=True)
+class PlaceRecord:
+    """A grid, building, unit or household."""
+
+    id: str
+    kind: str  # grid | building | unit | household
+    community: str
+    number: str  # the normalised label; a household's room
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PostRecord:
+    """A leader post held by a resident (LEADS)."""
+
+    holder_id: str
+    scope_id: str
+    role: str  # grid_leader | building_leader | unit_leader
+    post: str  # A | B
+    since: date | None = None
+
+
+def post_from_row(row: dict) -> PostRecord:
+    return PostRecord(holder_id=row["holder"], scope_id=row["scope"], role=row["role"], post=row["post"],
+                      since=to_date(row.get("since")))
+
+
+@dataclass(frozen=True)
+class CareRecord:
+    """A care relationship (CARES_FOR)."""
+
+    caregiver_id: str
+    recipient_id: str
+    kind: str  # responsibility | family | volunteer | neighbour
+    since: date | None = None
+    until: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        """Active unless it ended before ``day`` (or has not begun by then)."""
+        return (self.until is None or self.until >= day) and (self.since is None or self.since <= day)
+
+
+def care_from_row(row: dict) -> CareRecord:
+    return CareRecord(caregiver_id=row["caregiver"], recipient_id=row["recipient"], kind=row["kind"],
+                      since=to_date(row.get("since")), until=to_date(row.get("until")))
