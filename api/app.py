@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
+from api import metrics
 from api.settings import Settings
 from api.store import open_store
 from graph.migrations import LATEST, current_version
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver |
     app.include_router(graphql, prefix="/graphql")
     app.add_api_route("/livez", livez, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"])
+    metrics.install(app)
     return app
 
 

@@ -96,3 +96,18 @@ class CareRecord:
 def care_from_row(row: dict) -> CareRecord:
     return CareRecord(caregiver_id=row["caregiver"], recipient_id=row["recipient"], kind=row["kind"],
                       since=to_date(row.get("since")), until=to_date(row.get("until")))
+
+
+def age_on(birth: date, day: date) -> int:
+    """Completed years on ``day``; someone born on 29 February ages on 1 March."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def place_from_props(kind: str, p: dict, parent_id: str | None = None) -> PlaceRecord:
+    number = p.get("room") if kind == "household" else p.get("number")
+    return PlaceRecord(id=p["id"], kind=kind, community=p["community"], number=str(number), parent_id=parent_id)
+
+
+def natural_key(label: str) -> tuple:
+    """Sort place labels as people do: 2 before 10, numbers before words."""
+    return (0, int(label), "") if label.isdigit() else (1, 0, label)

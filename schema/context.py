@@ -5,12 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from datetime import date
+from typing import Annotated, Any, TypeVar
 
 import neo4j
+import strawberry
 from strawberry.fastapi import BaseContext
 
+from schema.loaders import Loaders
+
 T = TypeVar("T")
+
+AsOf = Annotated[date | None, strawberry.argument(description="The day to evaluate on; default today.")]
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
+        self.loaders = Loaders(self.run)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking repository function (driver first) off the event loop."""

@@ -2,32 +2,54 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from graph.errors import NotFound
-from graph.stats import community_stats, list_communities
+from graph.read_groups import related
+from schema.connection import MAX_PAGE, ResidentConnection, ResidentFilter, ResidentOrder, residents_connection
 from schema.context import Context
-from schema.types import CommunitySummary, CommunityStats
+from schema.people import Resident
+from schema.places import Community
 
 
-async def _summary(info: Info[Context, None], name: str) -> CommunitySummary:
-    stats = await info.context.run(community_stats, name, today=date.today())
-    return CommunitySummary(id=strawberry.ID(name), name=name, stats=CommunityStats.from_dict(stats))
+def _community(node: dict) -> Community:
+    return Community(id=strawberry.ID(node["id"]), name=node["name"])
 
 
-@strawberry.type
+@strawberry.type(description="Reading the community network.")
 class Query:
     @strawberry.field(description="Every community in the database, by name.")
-    async def communities(self, info: Info[Context, None]) -> list[CommunitySummary]:
+    async def communities(self, info: Info[Context, None]) -> list[Community]:
+        from graph.stats import list_communities
+
         rows = await info.context.run(list_communities)
-        return [await _summary(info, row["name"]) for row in rows]
+        return [Community(id=strawberry.ID(r["id"]), name=r["name"]) for r in rows]
 
     @strawberry.field(description="One community by its name; null if there is none.")
-    async def community(self, info: Info[Context, None], name: str) -> CommunitySummary | None:
-        try:
-            return await _summary(info, name)
-        except NotFound:
-            return None
+    async def community(
+        self, info: Info[Context, None],
+        name: Annotated[str, strawberry.argument(description="The community's name.")],
+    ) -> Community | None:
+        found = await info.context.run(related, "communities_by_id", [name])
+        return _community(found[name][0].node) if found.get(name) else None
+
+    @strawberry.field(description="One resident by stable id; null if there is none.")
+    async def resident(
+        self, info: Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="The resident's stable id.")],
+    ) -> Resident | None:
+        found = await info.context.loaders.resident().load(str(id))
+        return Resident.from_record(found) if found else None
+
+    @strawberry.field(description=f"Residents of a community, filtered and sorted, {MAX_PAGE} at most per page.")
+    async def residents(
+        self, info: Info[Context, None],
+        community: Annotated[str, strawberry.argument(description="The community's name.")],
+        filter: Annotated[ResidentFilter | None, strawberry.argument(description="Filters; all must hold.")] = None,
+        order_by: Annotated[ResidentOrder | None, strawberry.argument(description="Sort order; default by name.")] = None,
+        first: Annotated[int, strawberry.argument(description=f"Page size, 0 to {MAX_PAGE}.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the item to continue after.")] = None,
+    ) -> ResidentConnection:
+        return await residents_connection(info, community, filter, order_by, first, after)

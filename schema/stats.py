@@ -1,4 +1,4 @@
-"""GraphQL types of the community network."""
+"""Counts of a community's parts (`Community.stats`)."""
 
 from __future__ import annotations
 
@@ -37,10 +37,3 @@ class CommunityStats:
         leaders = LeaderCounts(**{role: PostCounts(a=p["A"], b=p["B"]) for role, p in s["leaders"].items()})
         fields = {k: v for k, v in s.items() if k not in ("leaders", "community")}
         return cls(leaders=leaders, **fields)
-
-
-@strawberry.type(description="A residential community (社区): one tenant of the service.")
-class CommunitySummary:
-    id: strawberry.ID = strawberry.field(description="Stable id (the community's name).")
-    name: str = strawberry.field(description="The community's name, e.g. 长山花园社区.")
-    stats: CommunityStats = strawberry.field(description="Counts of the community's parts, today.")

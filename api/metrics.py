@@ -1,0 +1,32 @@
+"""Prometheus metrics: /metrics, and request latency by route."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+
+REQUEST_LATENCY = Histogram(
+    "gridcare_http_request_duration_seconds", "HTTP request latency by method, route and status",
+    ["method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+def install(app: FastAPI) -> None:
+    """Time every request and serve the metrics at /metrics."""
+
+    @app.middleware("http")
+    async def timed(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        REQUEST_LATENCY.labels(request.method, path, response.status_code).observe(time.perf_counter() - started)
+        return response
+
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)

@@ -1,0 +1,62 @@
+"""Per-request DataLoaders over the batched reads of `graph.read` and `graph.read_groups`.
+
+A loader is made the first time a request asks for it and lives as long as the
+request, so each (relation, depth) of a query costs one Cypher round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from graph import read, read_groups
+
+
+class Loaders:
+    def __init__(self, run: Callable[..., Any]):
+        self._run = run  # Context.run: calls fn(driver, database, *args) off the event loop
+        self._made: dict[tuple, DataLoader] = {}
+
+    def _loader(self, key: tuple, fetch: Callable[[list[str]], Any], default: Callable[[], Any]) -> DataLoader:
+        if key not in self._made:
+            async def load(ids: list[str]) -> list:
+                found = await self._run(fetch, list(ids))
+                return [found.get(i, default()) for i in ids]
+
+            self._made[key] = DataLoader(load_fn=load)
+        return self._made[key]
+
+    def children(self, relation: str) -> DataLoader:
+        """Places under a parent: ``grids``, ``buildings``, ``units`` or ``households``."""
+        return self._loader(("children", relation),
+                            lambda d, db, ids: read.children(d, db, relation, ids), list)
+
+    def place(self, kind: str) -> DataLoader:
+        return self._loader(("place", kind), lambda d, db, ids: read.places_by_id(d, db, kind, ids), lambda: None)
+
+    def residents_of_household(self) -> DataLoader:
+        return self._loader(("residents_of_households",), read.residents_of_households, list)
+
+    def resident(self) -> DataLoader:
+        return self._loader(("residents_by_id",), read.residents_by_id, lambda: None)
+
+    def location(self) -> DataLoader:
+        return self._loader(("locations",), read.locations, lambda: None)
+
+    def posts_of_scope(self, kind: str) -> DataLoader:
+        return self._loader(("posts_of_scopes", kind),
+                            lambda d, db, ids: read.posts_of_scopes(d, db, kind, ids), list)
+
+    def posts_of_resident(self) -> DataLoader:
+        return self._loader(("posts_of_residents",), read.posts_of_residents, list)
+
+    def care(self, side: str) -> DataLoader:
+        """Care relationships by ``recipient`` or by ``caregiver``."""
+        return self._loader(("care", side), lambda d, db, ids: read.care_of(d, db, side, ids), list)
+
+    def related(self, name: str) -> DataLoader:
+        """One of `graph.read_groups.RELATED`: teams, service roles, the Party network."""
+        return self._loader(("related", name),
+                            lambda d, db, ids: read_groups.related(d, db, name, ids), list)

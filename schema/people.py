@@ -1,0 +1,204 @@
+"""People: residents, the leader posts they hold, and care relationships."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from graph.models import CareRecord, PostRecord, ResidentRecord, age_on
+from schema.context import AsOf, Context
+from schema.places import Building, Grid, Household, Unit
+
+if TYPE_CHECKING:
+    from schema.groups import PartyGroup, ServiceRoleAssignment, TeamMembership
+
+Groups = "schema.groups"
+
+
+@strawberry.enum(description="The three leaders (三长).")
+class LeaderRole(Enum):
+    GRID_LEADER = strawberry.enum_value("grid_leader", description="Grid leader (网格长).")
+    BUILDING_LEADER = strawberry.enum_value("building_leader", description="Building leader (楼栋长).")
+    UNIT_LEADER = strawberry.enum_value("unit_leader", description="Unit leader (单元长).")
+
+
+@strawberry.enum(description="AB posts (AB岗): every post has a primary (A) and a backup (B).")
+class Post(Enum):
+    A = strawberry.enum_value("A", description="The primary post (A岗).")
+    B = strawberry.enum_value("B", description="The backup post (B岗).")
+
+
+@strawberry.enum(description="Kinds of care relationship.")
+class CareKind(Enum):
+    RESPONSIBILITY = strawberry.enum_value("responsibility", description="Responsibility assignment (包保).")
+    FAMILY = strawberry.enum_value("family", description="Family (家属).")
+    VOLUNTEER = strawberry.enum_value("volunteer", description="A volunteer (志愿者).")
+    NEIGHBOUR = strawberry.enum_value("neighbour", description="A neighbour (邻居).")
+
+
+@strawberry.enum(description="Whether a resident still lives in the community.")
+class ResidentStatus(Enum):
+    ACTIVE = strawberry.enum_value("active", description="Lives in the community.")
+    MOVED_OUT = strawberry.enum_value("moved_out", description="Moved out; their history stays.")
+    DECEASED = strawberry.enum_value("deceased", description="Died; their history stays.")
+
+
+async def _residents(info: Info[Context, None], ids: list[str]) -> list[Resident]:
+    found = await info.context.loaders.resident().load_many(ids)
+    return [Resident.from_record(r) for r in found if r is not None]
+
+
+async def _care(info: Info[Context, None], side: str, resident_id: str) -> list[CareRecord]:
+    return await info.context.loaders.care(side).load(resident_id)
+
+
+@strawberry.type(description="A person living (or who lived) in the community (居民).")
+class Resident:
+    id: strawberry.ID = strawberry.field(description="Stable id, unique across communities.")
+    resident_id: str = strawberry.field(description="The id in the community's ledger (居民编号).")
+    community_id: strawberry.Private[str]
+    name: str = strawberry.field(description="Name (姓名).")
+    gender: str | None = strawberry.field(description="`F` or `M` (性别), if recorded.")
+    birth_date: date = strawberry.field(description="Date of birth (出生日期).")
+    lives_alone: bool = strawberry.field(description="Lives alone (独居); with age 60+, a solitary elder.")
+    party_member: bool = strawberry.field(description="Party member (党员).")
+    status: ResidentStatus = strawberry.field(description="Living here, moved out, or deceased.")
+    left_on: date | None = strawberry.field(description="When they moved out or died; null while living here.")
+    care_capacity: int | None = strawberry.field(description="How many people they can care for, if set.")
+    household_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_record(cls, r: ResidentRecord) -> Resident:
+        return cls(id=strawberry.ID(r.id), resident_id=r.resident_id, community_id=r.community, name=r.name,
+                   gender=r.gender, birth_date=r.birth_date, lives_alone=r.lives_alone,
+                   party_member=r.party_member, status=ResidentStatus(r.status), left_on=r.left_on,
+                   care_capacity=r.care_capacity, household_id=r.household_id)
+
+    @strawberry.field(description="Age in completed years on `asOf` (default today).")
+    def age(self, as_of: AsOf = None) -> int:
+        return age_on(self.birth_date, as_of or date.today())
+
+    async def _place(self, info: Info[Context, None], kind: str, cls):
+        found = await info.context.loaders.location().load(str(self.id))
+        return cls.from_record(found[kind]) if found else None
+
+    @strawberry.field(description="The household they are registered in.")
+    async def household(self, info: Info[Context, None]) -> Household | None:
+        return await self._place(info, "household", Household)
+
+    @strawberry.field(description="The unit (单元) they live in.")
+    async def unit(self, info: Info[Context, None]) -> Unit | None:
+        return await self._place(info, "unit", Unit)
+
+    @strawberry.field(description="The building (楼栋) they live in.")
+    async def building(self, info: Info[Context, None]) -> Building | None:
+        return await self._place(info, "building", Building)
+
+    @strawberry.field(description="The grid (网格) they live in.")
+    async def grid(self, info: Info[Context, None]) -> Grid | None:
+        return await self._place(info, "grid", Grid)
+
+    @strawberry.field(description="People who actively care for them on `asOf` (default today), any kind.")
+    async def caregivers(self, info: Info[Context, None], as_of: AsOf = None) -> list[Resident]:
+        day = as_of or date.today()
+        ids = sorted({c.caregiver_id for c in await _care(info, "recipient", str(self.id)) if c.active_on(day)})
+        return await _residents(info, ids)
+
+    @strawberry.field(description="People they actively care for on `asOf` (default today), any kind.")
+    async def care_recipients(self, info: Info[Context, None], as_of: AsOf = None) -> list[Resident]:
+        day = as_of or date.today()
+        ids = sorted({c.recipient_id for c in await _care(info, "caregiver", str(self.id)) if c.active_on(day)})
+        return await _residents(info, ids)
+
+    @strawberry.field(description="Care relationships pointing at them, ended ones included.")
+    async def care_received(self, info: Info[Context, None]) -> list[CareRelationship]:
+        return [CareRelationship.from_record(c) for c in await _care(info, "recipient", str(self.id))]
+
+    @strawberry.field(description="Care relationships they give (包保 and others), ended ones included.")
+    async def care_given(self, info: Info[Context, None]) -> list[CareRelationship]:
+        return [CareRelationship.from_record(c) for c in await _care(info, "caregiver", str(self.id))]
+
+    @strawberry.field(description="Leader posts they hold (三长, A or B).")
+    async def posts(self, info: Info[Context, None]) -> list[LeaderPost]:
+        posts = await info.context.loaders.posts_of_resident().load(str(self.id))
+        return [LeaderPost.from_record(p) for p in sorted(posts, key=lambda p: (p.role, p.scope_id))]
+
+    @strawberry.field(description="Volunteer teams they belong to (红马甲).")
+    async def teams(self, info: Info[Context, None]) -> list[Annotated[TeamMembership, strawberry.lazy(Groups)]]:
+        from schema.groups import TeamMembership
+
+        found = await info.context.loaders.related("teams_of_residents").load(str(self.id))
+        return sorted((TeamMembership.of_resident(str(self.id), t) for t in found), key=lambda m: m.team_id)
+
+    @strawberry.field(description="Grid service roles (网格服务员) they fill.")
+    async def service_roles(self, info: Info[Context, None]) -> list[Annotated[ServiceRoleAssignment, strawberry.lazy(Groups)]]:
+        from schema.groups import ServiceRoleAssignment
+
+        found = await info.context.loaders.related("service_roles_of_residents").load(str(self.id))
+        return sorted((ServiceRoleAssignment.of_resident(str(self.id), s) for s in found), key=lambda s: s.role)
+
+    @strawberry.field(description="Their building Party group (楼栋党小组), for Party members.")
+    async def party_groups(self, info: Info[Context, None]) -> list[Annotated[PartyGroup, strawberry.lazy(Groups)]]:
+        from schema.groups import PartyGroup
+
+        found = await info.context.loaders.related("groups_of_residents").load(str(self.id))
+        return [PartyGroup.from_node(g.node) for g in found]
+
+
+@strawberry.type(description="A leader post (三长): who holds which post of which grid, building or unit.")
+class LeaderPost:
+    role: LeaderRole = strawberry.field(description="Grid, building or unit leader.")
+    post: Post = strawberry.field(description="A (primary) or B (backup).")
+    since: date | None = strawberry.field(description="Held since.")
+    holder_id: strawberry.Private[str]
+    scope_id: strawberry.Private[str]
+
+    @classmethod
+    def from_record(cls, p: PostRecord) -> LeaderPost:
+        return cls(role=LeaderRole(p.role), post=Post(p.post), since=p.since, holder_id=p.holder_id,
+                   scope_id=p.scope_id)
+
+    @strawberry.field(description="The resident holding the post.")
+    async def resident(self, info: Info[Context, None]) -> Resident | None:
+        found = await info.context.loaders.resident().load(self.holder_id)
+        return Resident.from_record(found) if found else None
+
+    @strawberry.field(description="The grid, building or unit led.")
+    async def scope(self, info: Info[Context, None]) -> Annotated[Grid | Building | Unit, strawberry.union("Scope", description="What a leader post leads: a grid, a building or a unit.")] | None:
+        kind, cls = {"grid_leader": ("grid", Grid), "building_leader": ("building", Building),
+                     "unit_leader": ("unit", Unit)}[self.role.value]
+        found = await info.context.loaders.place(kind).load(self.scope_id)
+        return cls.from_record(found) if found else None
+
+
+@strawberry.type(description="A care relationship: a named person answers for a named person (包保 and others).")
+class CareRelationship:
+    kind: CareKind = strawberry.field(description="Responsibility (包保), family, volunteer or neighbour.")
+    since: date | None = strawberry.field(description="Start date, if known.")
+    until: date | None = strawberry.field(description="End date; a relationship ended before a day is not active on it.")
+    caregiver_id: strawberry.Private[str]
+    recipient_id: strawberry.Private[str]
+
+    @classmethod
+    def from_record(cls, c: CareRecord) -> CareRelationship:
+        return cls(kind=CareKind(c.kind), since=c.since, until=c.until, caregiver_id=c.caregiver_id,
+                   recipient_id=c.recipient_id)
+
+    @strawberry.field(description="Whether it is active on `asOf` (default today).")
+    def active(self, as_of: AsOf = None) -> bool:
+        record = CareRecord(self.caregiver_id, self.recipient_id, self.kind.value, self.since, self.until)
+        return record.active_on(as_of or date.today())
+
+    @strawberry.field(description="The person who gives care.")
+    async def caregiver(self, info: Info[Context, None]) -> Resident | None:
+        found = await info.context.loaders.resident().load(self.caregiver_id)
+        return Resident.from_record(found) if found else None
+
+    @strawberry.field(description="The person cared for.")
+    async def recipient(self, info: Info[Context, None]) -> Resident | None:
+        found = await info.context.loaders.resident().load(self.recipient_id)
+        return Resident.from_record(found) if found else None
