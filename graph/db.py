@@ -25,6 +25,16 @@ def read(driver: neo4j.Driver, database: str, name: str, cypher: str, **params: 
     return records
 
 
+def read_rows(driver: neo4j.Driver, database: str, name: str, cypher: str, **params: Any) -> list:
+    """Run a read whose single record holds ``rows``, a collected list.
+
+    Batched reads return ``collect([...]) AS rows`` rather than one record per
+    row: building thousands of driver records costs far more than one list.
+    """
+    records = read(driver, database, name, cypher, **params)
+    return records[0]["rows"] if records else []
+
+
 def write(driver: neo4j.Driver, database: str, name: str, cypher: str, **params: Any) -> list[neo4j.Record]:
     """Run one write statement in its own managed transaction."""
     CYPHER_QUERIES.labels(name).inc()

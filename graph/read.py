@@ -27,7 +27,7 @@ PLACE_CHILDREN = {
 }
 _CHILDREN = {
     name: (f"UNWIND $ids AS pid MATCH (:{p} {{id: pid}})-[:{rel}]->(c:{c}) "
-           "RETURN pid AS parent, properties(c) AS c")
+           "RETURN collect([pid, properties(c)]) AS rows")
     for name, (p, rel, c, _) in PLACE_CHILDREN.items()
 }
 PLACE_LABELS = {"grid": "Grid", "building": "Building", "unit": "Unit", "household": "Household"}
@@ -35,7 +35,7 @@ _PARENT = {"grid": ("Community", "HAS_GRID"), "building": ("Grid", "HAS_BUILDING
            "unit": ("Building", "HAS_UNIT"), "household": ("Unit", "HAS_HOUSEHOLD")}
 _PLACES_BY_ID = {
     kind: f"UNWIND $ids AS id MATCH (parent:{_PARENT[kind][0]})-[:{_PARENT[kind][1]}]->(p:{label} {{id: id}}) "
-          "RETURN properties(p) AS p, parent.id AS parent"
+          "RETURN collect([properties(p), parent.id]) AS rows"
     for kind, label in PLACE_LABELS.items()
 }
 
@@ -43,27 +43,28 @@ RESIDENTS_OF_HOUSEHOLDS = """
 UNWIND $ids AS hid
 MATCH (:Household {id: hid})<-[:LIVES_IN]-(r:Resident)
 WHERE r.status IN $statuses
-RETURN hid AS parent, properties(r) AS r
+RETURN collect([hid, properties(r)]) AS rows
 """
 RESIDENTS_BY_ID = """
 UNWIND $ids AS rid
 MATCH (r:Resident {id: rid})
 OPTIONAL MATCH (r)-[:LIVES_IN]->(h:Household)
-RETURN properties(r) AS r, h.id AS household
+RETURN collect([properties(r), h.id]) AS rows
 """
 LOCATIONS = """
 UNWIND $ids AS rid
 MATCH (:Resident {id: rid})-[:LIVES_IN]->(h:Household)<-[:HAS_HOUSEHOLD]-(u:Unit)
       <-[:HAS_UNIT]-(b:Building)<-[:HAS_BUILDING]-(g:Grid)
-RETURN rid, properties(h) AS h, properties(u) AS u, properties(b) AS b, properties(g) AS g
+RETURN collect([rid, properties(h), properties(u), properties(b), properties(g)]) AS rows
 """
-_POST_FIELDS = "r.id AS holder, s.id AS scope, l.role AS role, l.post AS post, l.since AS since"
+_POST_FIELDS = "collect({holder: r.id, scope: s.id, role: l.role, post: l.post, since: l.since}) AS rows"
 POSTS_OF_SCOPES = {
     kind: f"UNWIND $ids AS sid MATCH (r:Resident)-[l:LEADS]->(s:{label} {{id: sid}}) RETURN {_POST_FIELDS}"
     for kind, label in PLACE_LABELS.items() if kind != "household"
 }
 POSTS_OF_RESIDENTS = f"UNWIND $ids AS rid MATCH (r:Resident {{id: rid}})-[l:LEADS]->(s) RETURN {_POST_FIELDS}"
-_CARE = ("RETURN a.id AS caregiver, b.id AS recipient, c.kind AS kind, c.since AS since, c.until AS until")
+_CARE = ("RETURN collect({caregiver: a.id, recipient: b.id, kind: c.kind, since: c.since, until: c.until}) "
+         "AS rows")
 CARE_OF_RECIPIENTS = "UNWIND $ids AS rid MATCH (a:Resident)-[c:CARES_FOR]->(b:Resident {id: rid}) " + _CARE
 CARE_OF_CAREGIVERS = "UNWIND $ids AS rid MATCH (a:Resident {id: rid})-[c:CARES_FOR]->(b:Resident) " + _CARE
 
@@ -72,50 +73,50 @@ def children(driver: neo4j.Driver, database: str, relation: str, parent_ids: lis
     """Places under each parent (``relation`` one of `PLACE_CHILDREN`), naturally ordered."""
     kind = PLACE_CHILDREN[relation][3]
     out: dict[str, list[PlaceRecord]] = defaultdict(list)
-    for row in db.read(driver, database, f"{relation}_of", _CHILDREN[relation], ids=parent_ids):
-        out[row["parent"]].append(place_from_props(kind, row["c"], row["parent"]))
+    for parent, props in db.read_rows(driver, database, f"{relation}_of", _CHILDREN[relation], ids=parent_ids):
+        out[parent].append(place_from_props(kind, props, parent))
     for places in out.values():
         places.sort(key=lambda p: natural_key(p.number))
     return out
 
 
 def places_by_id(driver: neo4j.Driver, database: str, kind: str, ids: list[str]) -> dict[str, PlaceRecord]:
-    rows = db.read(driver, database, f"{kind}_by_id", _PLACES_BY_ID[kind], ids=ids)
-    return {row["p"]["id"]: place_from_props(kind, row["p"], row["parent"]) for row in rows}
+    rows = db.read_rows(driver, database, f"{kind}_by_id", _PLACES_BY_ID[kind], ids=ids)
+    return {props["id"]: place_from_props(kind, props, parent) for props, parent in rows}
 
 
 def residents_of_households(driver: neo4j.Driver, database: str, ids: list[str],
                             statuses: Iterable[str] = ("active",)) -> dict[str, list[ResidentRecord]]:
     out: dict[str, list[ResidentRecord]] = defaultdict(list)
-    for row in db.read(driver, database, "residents_of_households", RESIDENTS_OF_HOUSEHOLDS,
-                       ids=ids, statuses=list(statuses)):
-        out[row["parent"]].append(resident_from_props(row["r"], row["parent"]))
+    for parent, props in db.read_rows(driver, database, "residents_of_households", RESIDENTS_OF_HOUSEHOLDS,
+                                      ids=ids, statuses=list(statuses)):
+        out[parent].append(resident_from_props(props, parent))
     for people in out.values():
         people.sort(key=lambda r: (r.birth_date, r.id))
     return out
 
 
 def residents_by_id(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, ResidentRecord]:
-    rows = db.read(driver, database, "residents_by_id", RESIDENTS_BY_ID, ids=ids)
-    return {row["r"]["id"]: resident_from_props(row["r"], row["household"]) for row in rows}
+    rows = db.read_rows(driver, database, "residents_by_id", RESIDENTS_BY_ID, ids=ids)
+    return {props["id"]: resident_from_props(props, household) for props, household in rows}
 
 
 def locations(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, dict[str, PlaceRecord]]:
     """Each resident's household, unit, building and grid."""
     out = {}
-    for row in db.read(driver, database, "locations", LOCATIONS, ids=ids):
-        out[row["rid"]] = {
-            "household": place_from_props("household", row["h"], row["u"]["id"]),
-            "unit": place_from_props("unit", row["u"], row["b"]["id"]),
-            "building": place_from_props("building", row["b"], row["g"]["id"]),
-            "grid": place_from_props("grid", row["g"], row["g"]["community"]),
+    for rid, h, u, b, g in db.read_rows(driver, database, "locations", LOCATIONS, ids=ids):
+        out[rid] = {
+            "household": place_from_props("household", h, u["id"]),
+            "unit": place_from_props("unit", u, b["id"]),
+            "building": place_from_props("building", b, g["id"]),
+            "grid": place_from_props("grid", g, g["community"]),
         }
     return out
 
 
 def posts_of_scopes(driver: neo4j.Driver, database: str, kind: str, ids: list[str]) -> dict[str, list]:
     out: dict[str, list[PostRecord]] = defaultdict(list)
-    for row in db.read(driver, database, f"posts_of_{kind}s", POSTS_OF_SCOPES[kind], ids=ids):
+    for row in db.read_rows(driver, database, f"posts_of_{kind}s", POSTS_OF_SCOPES[kind], ids=ids):
         out[row["scope"]].append(post_from_row(row))
     for posts in out.values():
         posts.sort(key=lambda p: (p.post, p.holder_id))
@@ -124,7 +125,7 @@ def posts_of_scopes(driver: neo4j.Driver, database: str, kind: str, ids: list[st
 
 def posts_of_residents(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, list]:
     out: dict[str, list[PostRecord]] = defaultdict(list)
-    for row in db.read(driver, database, "posts_of_residents", POSTS_OF_RESIDENTS, ids=ids):
+    for row in db.read_rows(driver, database, "posts_of_residents", POSTS_OF_RESIDENTS, ids=ids):
         out[row["holder"]].append(post_from_row(row))
     return out
 
@@ -133,7 +134,7 @@ def care_of(driver: neo4j.Driver, database: str, side: str, ids: list[str]) -> d
     """Care relationships by recipient (``side="recipient"``) or by caregiver."""
     cypher = CARE_OF_RECIPIENTS if side == "recipient" else CARE_OF_CAREGIVERS
     out: dict[str, list[CareRecord]] = defaultdict(list)
-    for row in db.read(driver, database, f"care_of_{side}s", cypher, ids=ids):
+    for row in db.read_rows(driver, database, f"care_of_{side}s", cypher, ids=ids):
         care = care_from_row(row)
         out[care.recipient_id if side == "recipient" else care.caregiver_id].append(care)
     return out

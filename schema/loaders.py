@@ -19,25 +19,31 @@ class Loaders:
         self._run = run  # Context.run: calls fn(driver, database, *args) off the event loop
         self._made: dict[tuple, DataLoader] = {}
 
-    def _loader(self, key: tuple, fetch: Callable[[list[str]], Any], default: Callable[[], Any]) -> DataLoader:
+    def _loader(self, key: tuple, fetch: Callable[[list[str]], Any], default: Callable[[], Any],
+                convert: Callable[[Any], Any] | None = None) -> DataLoader:
+        """A loader of ``fetch``; with ``convert``, each loaded list holds converted items."""
         if key not in self._made:
             async def load(ids: list[str]) -> list:
                 found = await self._run(fetch, list(ids))
-                return [found.get(i, default()) for i in ids]
+                if convert is None:
+                    return [found.get(i, default()) for i in ids]
+                return [[convert(x) for x in found.get(i, ())] for i in ids]
 
             self._made[key] = DataLoader(load_fn=load)
         return self._made[key]
 
-    def children(self, relation: str) -> DataLoader:
-        """Places under a parent: ``grids``, ``buildings``, ``units`` or ``households``."""
+    def children(self, relation: str, convert: Callable[[Any], Any]) -> DataLoader:
+        """GraphQL objects of the places under a parent (``grids``, ``buildings``, ``units``,
+        ``households``); resolvers return its futures as they are, with no coroutine of their own."""
         return self._loader(("children", relation),
-                            lambda d, db, ids: read.children(d, db, relation, ids), list)
+                            lambda d, db, ids: read.children(d, db, relation, ids), list, convert)
 
     def place(self, kind: str) -> DataLoader:
         return self._loader(("place", kind), lambda d, db, ids: read.places_by_id(d, db, kind, ids), lambda: None)
 
-    def residents_of_household(self) -> DataLoader:
-        return self._loader(("residents_of_households",), read.residents_of_households, list)
+    def residents_of_household(self, convert: Callable[[Any], Any]) -> DataLoader:
+        """GraphQL objects of the active residents of a household."""
+        return self._loader(("residents_of_households",), read.residents_of_households, list, convert)
 
     def resident(self) -> DataLoader:
         return self._loader(("residents_by_id",), read.residents_by_id, lambda: None)

@@ -21,9 +21,9 @@ People = "schema.people"
 Groups = "schema.groups"
 
 
-async def _children(info: Info[Context, None], relation: str, parent_id: str, cls) -> list:
-    places = await info.context.loaders.children(relation).load(parent_id)
-    return [cls.from_record(p) for p in places]
+def _children(info: Info[Context, None], relation: str, parent_id: str, cls):
+    """A future of the child places: hot paths of big trees, kept free of coroutines."""
+    return info.context.loaders.children(relation, cls.from_record).load(parent_id)
 
 
 async def _posts(info: Info[Context, None], kind: str, scope_id: str) -> list[LeaderPost]:
@@ -43,15 +43,15 @@ class Community:
         return CommunityStats.from_dict(s)
 
     @strawberry.field(description="The grids (网格), in number order.")
-    async def grids(self, info: Info[Context, None]) -> list[Grid]:
-        return await _children(info, "grids", self.id, Grid)
+    def grids(self, info: Info[Context, None]) -> list[Grid]:  # returns the loader's future
+        return _children(info, "grids", self.id, Grid)
 
     @strawberry.field(description="One grid by its number (`3` for 第3网格); null if there is none.")
     async def grid(
         self, info: Info[Context, None],
         number: Annotated[str, strawberry.argument(description="The grid's number, e.g. `3`.")],
     ) -> Grid | None:
-        return next((g for g in await self.grids(info) if g.number == number), None)
+        return next((g for g in await _children(info, "grids", self.id, Grid) if g.number == number), None)
 
     @strawberry.field(description="The volunteer teams (红马甲志愿服务队, patrols), by name.")
     async def volunteer_teams(self, info: Info[Context, None]) -> list[Annotated[VolunteerTeam, strawberry.lazy(Groups)]]:
@@ -79,8 +79,8 @@ class Grid:
         return cls(id=strawberry.ID(p.id), number=p.number, community_id=p.community)
 
     @strawberry.field(description="The buildings (楼栋) of this grid, in number order.")
-    async def buildings(self, info: Info[Context, None]) -> list[Building]:
-        return await _children(info, "buildings", self.id, Building)
+    def buildings(self, info: Info[Context, None]) -> list[Building]:  # returns the loader's future
+        return _children(info, "buildings", self.id, Building)
 
     @strawberry.field(description="Grid leader posts (网格长), A and B.")
     async def leaders(self, info: Info[Context, None]) -> list[Annotated[LeaderPost, strawberry.lazy(People)]]:
@@ -112,8 +112,8 @@ class Building:
         return cls(id=strawberry.ID(p.id), number=p.number, grid_id=p.parent_id or "")
 
     @strawberry.field(description="The units (单元, one stairwell each), in number order.")
-    async def units(self, info: Info[Context, None]) -> list[Unit]:
-        return await _children(info, "units", self.id, Unit)
+    def units(self, info: Info[Context, None]) -> list[Unit]:  # returns the loader's future
+        return _children(info, "units", self.id, Unit)
 
     @strawberry.field(description="Building leader posts (楼栋长), A and B.")
     async def leaders(self, info: Info[Context, None]) -> list[Annotated[LeaderPost, strawberry.lazy(People)]]:
@@ -142,8 +142,8 @@ class Unit:
         return cls(id=strawberry.ID(p.id), number=p.number, building_id=p.parent_id or "")
 
     @strawberry.field(description="The households (户) of this unit, by room.")
-    async def households(self, info: Info[Context, None]) -> list[Household]:
-        return await _children(info, "households", self.id, Household)
+    def households(self, info: Info[Context, None]) -> list[Household]:  # returns the loader's future
+        return _children(info, "households", self.id, Household)
 
     @strawberry.field(description="Unit leader posts (单元长), A and B.")
     async def leaders(self, info: Info[Context, None]) -> list[Annotated[LeaderPost, strawberry.lazy(People)]]:
@@ -165,10 +165,10 @@ class Household:
         return cls(id=strawberry.ID(p.id), room=p.number, unit_id=p.parent_id or "")
 
     @strawberry.field(description="The residents living here now, oldest first.")
-    async def residents(self, info: Info[Context, None]) -> list[Annotated[Resident, strawberry.lazy(People)]]:
+    def residents(self, info: Info[Context, None]) -> list[Annotated[Resident, strawberry.lazy(People)]]:  # returns the loader's future
         from schema.people import Resident
 
-        return [Resident.from_record(r) for r in await info.context.loaders.residents_of_household().load(self.id)]
+        return info.context.loaders.residents_of_household(Resident.from_record).load(self.id)
 
     @strawberry.field(description="The unit this household is in.")
     async def unit(self, info: Info[Context, None]) -> Unit | None:

@@ -1,0 +1,154 @@
+"""GraphQL API benchmark, measured in one run on the demo community.
+
+    python bench/api_bench.py [--rounds 5] [--requests 400] [--clients 16]
+
+1. `Tree` (the whole community down to residents) over HTTP against ONE
+   hand-written Cypher statement returning the same data through the driver
+   (ages computed in Python). Reported: medians and the ratio (target ≤ 4×),
+   and the number of Cypher round trips the GraphQL request made.
+2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99
+   and throughput with 16 concurrent HTTP clients.
+
+The service runs in-process under uvicorn on a free loopback port, against the
+managed Neo4j (or NEO4J_URI). The demo community is imported first if absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import socket
+import statistics
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.app import create_app  # noqa: E402
+from api.importing import load_demo  # noqa: E402
+from api.settings import get_settings  # noqa: E402
+from api.store import open_store  # noqa: E402
+from graph.models import age_on, to_date  # noqa: E402
+from graph.stats import list_communities  # noqa: E402
+from loaders.demo import DEMO_COMMUNITY  # noqa: E402
+from tests.api.test_graphql_read import ELDERS, TREE  # noqa: E402  (the queries the tests check)
+
+HAND_WRITTEN_TREE = """
+MATCH (c:Community {id: $c})
+RETURN c.name AS name, COLLECT { MATCH (c)-[:HAS_GRID]->(g) RETURN g {
+  .number,
+  leaders: COLLECT { MATCH (r:Resident)-[l:LEADS]->(g) RETURN {post: l.post, resident: {name: r.name}} },
+  buildings: COLLECT { MATCH (g)-[:HAS_BUILDING]->(b) RETURN b { .number,
+    units: COLLECT { MATCH (b)-[:HAS_UNIT]->(u) RETURN u { .number,
+      households: COLLECT { MATCH (u)-[:HAS_HOUSEHOLD]->(h) RETURN h { .room,
+        residents: COLLECT { MATCH (h)<-[:LIVES_IN]-(r:Resident {status: 'active'})
+                             RETURN r { .name, .birthDate, .livesAlone } } } } } } } } } } AS grids
+"""
+RESIDENT = "query($id: ID!) { resident(id: $id) { id name age livesAlone building { number } caregivers { name } } }"
+
+
+def hand_written(driver, database, community):
+    records, _, _ = driver.execute_query(HAND_WRITTEN_TREE, c=community, database_=database)
+    today = date.today()
+    for g in records[0]["grids"]:
+        for b in g["buildings"]:
+            for u in b["units"]:
+                for h in u["households"]:
+                    for r in h["residents"]:
+                        r["age"] = age_on(to_date(r.pop("birthDate")), today)
+    return records[0]
+
+
+def serve(settings) -> tuple[uvicorn.Server, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def cypher_total(base: str) -> float:
+    text = httpx.get(f"{base}/metrics").text
+    return sum(float(v) for v in re.findall(r"^gridcare_cypher_queries_total\{[^}]*\} (\S+)$", text, re.M))
+
+
+def timed(fn, rounds: int) -> list[float]:
+    out = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+async def load(base: str, body_of, requests: int, clients: int) -> tuple[list[float], float]:
+    latencies: list[float] = []
+    queue = list(range(requests))
+
+    async def client(http: httpx.AsyncClient):
+        while queue:
+            i = queue.pop()
+            started = time.perf_counter()
+            answer = await http.post(f"{base}/graphql", json=body_of(i))
+            assert answer.status_code == 200 and "errors" not in answer.json(), answer.text[:300]
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=clients)) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    return latencies, requests / (time.perf_counter() - started)
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args()
+    settings = get_settings()
+    driver, database = open_store(settings, say=print)
+    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(driver, database)):
+        load_demo(driver, database, settings)
+    server, base = serve(settings)
+    tree_body = {"query": TREE, "variables": {"name": DEMO_COMMUNITY}}
+    with httpx.Client(timeout=120) as http:
+        http.post(f"{base}/graphql", json=tree_body).raise_for_status()  # warm up both paths
+        hand_written(driver, database, DEMO_COMMUNITY)
+        before = cypher_total(base)
+        graphql_times = timed(lambda: http.post(f"{base}/graphql", json=tree_body).raise_for_status(), args.rounds)
+        trips = (cypher_total(base) - before) / args.rounds
+        cypher_times = timed(lambda: hand_written(driver, database, DEMO_COMMUNITY), args.rounds)
+        ids = [e["node"]["id"] for e in http.post(f"{base}/graphql", json={
+            "query": "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }",
+            "variables": {"c": DEMO_COMMUNITY}}).json()["data"]["residents"]["edges"]]
+    g, c = statistics.median(graphql_times), statistics.median(cypher_times)
+    print(f"Tree over HTTP: median {g:.3f} s, {trips:.0f} Cypher round trips per request")
+    print(f"hand-written Cypher through the driver: median {c:.3f} s")
+    print(f"ratio GraphQL/Cypher: {g / c:.2f}× (target ≤ 4×)\n")
+    elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
+    one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
+    for name, body in (("Elders", elders), ("resident(id)", one)):
+        latencies, throughput = asyncio.run(load(base, body, args.requests, args.clients))
+        print(f"{name:13s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
+              f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s")
+    server.should_exit = True
+    driver.close()
+
+
+if __name__ == "__main__":
+    main()
