@@ -1,0 +1,104 @@
+"""What every mutation shares: the closed sets, one transaction, resident look-ups, checks.
+
+A mutation validates its input here (pure checks, before any round trip),
+then runs ONE transaction function with `run_write`: it reads what it needs
+through `graph.db.counted`, raises `NotFound`, `Invalid` or `Conflict` from
+inside the function when the graph forbids the change (so nothing is
+committed), and only then writes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+import neo4j
+
+from graph import db
+from graph import mutations_cypher as Q
+from graph.errors import Invalid, NotFound
+from graph.models import ResidentRecord, resident_from_props
+
+# the same codes as the ledger's (loaders.model), which graph must not import
+LEADER_ROLES = ("grid_leader", "building_leader", "unit_leader")
+POSTS = ("A", "B")
+CARE_KINDS = ("responsibility", "family", "volunteer", "neighbour")
+REMOVAL_REASONS = ("moved_out", "deceased")
+
+T = TypeVar("T")
+
+
+def run_write(driver: neo4j.Driver, database: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
+    """Run ``work`` as one managed write transaction; an exception it raises rolls it back."""
+    with driver.session(database=database) as session:
+        return session.execute_write(work)
+
+
+def today() -> date:
+    return date.today()
+
+
+def record(row: neo4j.Record | dict) -> ResidentRecord:
+    """A ResidentRecord from a row with ``props`` and ``household``."""
+    return resident_from_props(row["props"], row["household"])
+
+
+def get_resident(driver: neo4j.Driver, database: str, resident_id: str) -> ResidentRecord:
+    """The resident with this GLOBAL id, moved out or not; `NotFound` if there is none."""
+    rows = db.read(driver, database, "resident", Q.RESIDENT_READ, id=resident_id)
+    if not rows:
+        raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
+    return record(rows[0])
+
+
+def load_resident(tx: neo4j.ManagedTransaction, resident_id: str) -> ResidentRecord:
+    """The resident, write-locked for this transaction; `NotFound` if there is none."""
+    row = db.counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=resident_id).single()
+    if row is None:
+        raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
+    return record(row)
+
+
+def load_active(tx: neo4j.ManagedTransaction, resident_id: str, field: str = "residentId") -> ResidentRecord:
+    """The resident as `load_resident`, who must not have moved out or died (`Invalid` on ``field``)."""
+    resident = load_resident(tx, resident_id)
+    if resident.status != "active":
+        gone = "has died" if resident.status == "deceased" else "has moved out"
+        raise Invalid(field, f"resident {resident_id!r} {gone}")
+    return resident
+
+
+def require(condition: bool, field: str, reason: str) -> None:
+    """Raise `Invalid(field, reason)` unless ``condition`` holds."""
+    if not condition:
+        raise Invalid(field, reason)
+
+
+def text(value: str | None, field: str) -> str:
+    """A required text (a name): stripped, not empty, otherwise verbatim."""
+    stripped = (value or "").strip()
+    require(bool(stripped), field, "must not be empty")
+    return stripped
+
+
+def label(value: str | None, field: str) -> str:
+    """A required place label or team name: NFKC-folded (full-width digits), then as `text`."""
+    return text(unicodedata.normalize("NFKC", value or ""), field)
+
+
+def one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
+    require(value in allowed, field, f"{value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def not_future(day: date, field: str) -> date:
+    require(isinstance(day, date), field, "must be a date")
+    require(day <= today(), field, f"{day.isoformat()} is in the future")
+    return day
+
+
+def same_community(resident: ResidentRecord, community: str, field: str) -> None:
+    require(resident.community == community, field,
+            f"resident {resident.id!r} is not in community {community!r}")

@@ -1,0 +1,166 @@
+"""Registering and updating residents: the inputs, their checks, the writes.
+
+Every resident argument is a GLOBAL id (``长山花园社区/r/R00042``). Each
+function is one transaction and answers an expected failure with `NotFound`,
+`Invalid` (its ``field`` is the API's camelCase name, nested as
+``address.building``) or `Conflict`, having written nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import neo4j
+from neo4j.exceptions import ConstraintError
+
+from graph import db, ids
+from graph import mutations_cypher as Q
+from graph.errors import Conflict, NotFound
+from graph.models import ResidentRecord
+from graph.mutations_common import (
+    label, load_active, not_future, one_of, record, require, run_write, text,
+)
+
+
+@dataclass(frozen=True)
+class Address:
+    """A home by the ledger's normalised labels: grid ``"3"``, building ``"5"``, unit ``"2"``, room ``"301"``.
+
+    Labels are NFKC-folded and stripped, not parsed: pass ``"5"``, not ``"5号楼"``.
+    """
+
+    grid: str
+    building: str
+    unit: str
+    room: str
+
+
+@dataclass(frozen=True)
+class NewResident:
+    resident_id: str  # the ledger's (local) id, unique in the community
+    name: str
+    birth_date: date
+    address: Address
+    gender: str | None = None  # "F" | "M"
+    phone: str | None = None
+    lives_alone: bool = False
+    party_member: bool = False
+
+
+@dataclass(frozen=True)
+class ResidentChanges:
+    """What to change; ``None`` leaves a field as it is, ``clear`` names fields to empty."""
+
+    name: str | None = None
+    birth_date: date | None = None
+    gender: str | None = None
+    phone: str | None = None
+    lives_alone: bool | None = None
+    party_member: bool | None = None
+    care_capacity: int | None = None
+    clear: frozenset[str] = field(default_factory=frozenset)  # of "gender", "phone", "care_capacity"
+
+
+# dataclass field -> Resident property (also the API's field name)
+PROPS = {"name": "name", "birth_date": "birthDate", "gender": "gender", "phone": "phone",
+         "lives_alone": "livesAlone", "party_member": "partyMember", "care_capacity": "careCapacity"}
+CLEARABLE = ("gender", "phone", "care_capacity")
+
+
+def _flag(value, name: str) -> bool:
+    require(isinstance(value, bool), name, "must be true or false")
+    return value
+
+
+def _capacity(value, name: str) -> int:
+    require(isinstance(value, int) and not isinstance(value, bool) and value >= 0, name,
+            "must be a whole number, 0 or more")
+    return value
+
+
+_CHECKS = {
+    "name": text, "birth_date": not_future, "gender": lambda v, f: one_of(v, ("F", "M"), f),
+    "phone": lambda v, f: str(v).strip() or None, "lives_alone": _flag, "party_member": _flag,
+    "care_capacity": _capacity,
+}
+
+
+def resident_props(values: dict) -> dict:
+    """Check dataclass-named values and map them to Resident properties."""
+    return {PROPS[k]: _CHECKS[k](v, PROPS[k]) for k, v in values.items() if v is not None}
+
+
+def change_props(changes: ResidentChanges) -> dict:
+    """The properties `update_resident` sets (``None`` removes one)."""
+    for name in changes.clear:
+        require(name in CLEARABLE, "clear", f"{name!r} cannot be cleared (only {', '.join(CLEARABLE)})")
+        require(getattr(changes, name) is None, PROPS[name], "both given and cleared")
+    given = {k: getattr(changes, k) for k in PROPS}
+    return resident_props(given) | {PROPS[k]: None for k in changes.clear}
+
+
+def checked_address(a: Address, name: str) -> Address:
+    """The address with its labels folded; `Invalid` on ``name.grid`` etc. if one is empty."""
+    return Address(*(label(getattr(a, part), f"{name}.{part}") for part in ("grid", "building", "unit", "room")))
+
+
+def check_address(tx: neo4j.ManagedTransaction, community: str, a: Address, name: str) -> None:
+    """The community, building and unit must exist, and the building be in the grid given."""
+    bid, uid = ids.building_id(community, a.building), ids.unit_id(community, a.building, a.unit)
+    row = db.counted(tx, "address", Q.ADDRESS, community=community, building=bid, unit=uid).single()
+    if not row["community"]:
+        raise NotFound(f"no community {community!r}", kind="community", id=community)
+    if not row["building"]:
+        raise NotFound(f"no building {bid!r}", kind="building", id=bid)
+    require(row["grid"] == a.grid, f"{name}.grid",
+            f"building {a.building!r} is in grid {row['grid']!r}, not {a.grid!r}")
+    if not row["unit"]:
+        raise NotFound(f"no unit {uid!r}", kind="unit", id=uid)
+
+
+def ensure_household(tx: neo4j.ManagedTransaction, community: str, a: Address) -> str:
+    """The household's id, creating it under its (existing) unit if it is new."""
+    hid = ids.household_id(community, a.building, a.unit, a.room)
+    db.counted(tx, "ensure_household", Q.ENSURE_HOUSEHOLD, community=community, room=a.room, household=hid,
+               unit=ids.unit_id(community, a.building, a.unit)).consume()
+    return hid
+
+
+def register_resident(driver: neo4j.Driver, database: str, community: str, data: NewResident) -> ResidentRecord:
+    """Add an active resident living at ``data.address`` (a new room becomes a household).
+
+    `Conflict` if the community already has ``data.resident_id``; `NotFound` for
+    an unknown community, building or unit; `Invalid` for a bad field.
+    """
+    local = text(data.resident_id, "residentId")
+    where = checked_address(data.address, "address")
+    props = resident_props({k: getattr(data, k) for k in PROPS if hasattr(data, k)})
+    props |= {"community": community, "residentId": local, "status": "active"}
+    rid = ids.resident_id(community, local)
+
+    def work(tx: neo4j.ManagedTransaction) -> ResidentRecord:
+        check_address(tx, community, where, "address")
+        if db.counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=rid).single():
+            raise Conflict(f"resident {rid!r} already exists")
+        hid = ensure_household(tx, community, where)
+        return record(db.counted(tx, "register_resident", Q.REGISTER, id=rid, props=props, household=hid).single())
+
+    try:
+        return run_write(driver, database, work)
+    except ConstraintError as e:  # registered concurrently, after our check
+        raise Conflict(f"resident {rid!r} already exists") from e
+
+
+def update_resident(driver: neo4j.Driver, database: str, resident_id: str,
+                    changes: ResidentChanges) -> ResidentRecord:
+    """Change an active resident's own fields (not the address: `move_resident`)."""
+    props = change_props(changes)
+
+    def work(tx: neo4j.ManagedTransaction) -> ResidentRecord:
+        resident = load_active(tx, resident_id)
+        if not props:
+            return resident
+        return record(db.counted(tx, "update_resident", Q.UPDATE, id=resident_id, props=props).single())
+
+    return run_write(driver, database, work)
