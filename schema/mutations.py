@@ -1,0 +1,171 @@
+"""Changing the network: each mutation is one transaction and answers a typed result."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from graph import mutations as m
+from schema.context import Context
+from schema.groups import VolunteerTeam
+from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, RemovalReason, UpdateResidentInput
+from schema.people import CareKind, CareRelationship, LeaderPost, Resident
+from schema.results import Conflict, Invalid, NotFound, answer
+
+Arg = strawberry.argument
+
+
+@strawberry.type(description="The resident after the change.")
+class ResidentPayload:
+    resident: Resident = strawberry.field(description="The resident as stored now.")
+
+
+@strawberry.type(description="A resident removed from the living register, and what went with them.")
+class RemovalPayload:
+    resident: Resident = strawberry.field(description="The resident, now moved out or deceased.")
+    ended_care: list[CareRelationship] = strawberry.field(description="Their care relationships ended on that day.")
+    vacated_posts: list[LeaderPost] = strawberry.field(description="The leader posts they held, now vacant.")
+
+
+@strawberry.type(description="The care relationship after the change.")
+class CarePayload:
+    care: CareRelationship = strawberry.field(description="The relationship as stored now.")
+
+
+@strawberry.type(description="A post given to a resident.")
+class AssignmentPayload:
+    post: LeaderPost = strawberry.field(description="The post as held now.")
+    replaced: Resident | None = strawberry.field(description="Who held the post before, if anyone.")
+
+
+@strawberry.type(description="A post left vacant.")
+class VacancyPayload:
+    post: LeaderPost = strawberry.field(description="The post as it was held.")
+    vacated_by: Resident = strawberry.field(description="Who held it.")
+
+
+@strawberry.type(description="A resident's team membership after the change.")
+class MembershipPayload:
+    team: VolunteerTeam = strawberry.field(description="The team.")
+    since: date | None = strawberry.field(description="Member since.")
+    resident_id: strawberry.Private[str]
+
+    @strawberry.field(description="The member.")
+    async def resident(self, info: Info[Context, None]) -> Resident | None:
+        found = await info.context.loaders.resident().load(self.resident_id)
+        return Resident.from_record(found) if found else None
+
+
+def _result(payload: type, name: str):
+    return Annotated[payload | NotFound | Invalid | Conflict,
+                     strawberry.union(name, description=f"{payload.__name__}, or why nothing was changed.")]
+
+
+ResidentResult = _result(ResidentPayload, "ResidentResult")
+RemovalResult = _result(RemovalPayload, "RemovalResult")
+CareResult = _result(CarePayload, "CareResult")
+AssignmentResult = _result(AssignmentPayload, "AssignmentResult")
+VacancyResult = _result(VacancyPayload, "VacancyResult")
+MembershipResult = _result(MembershipPayload, "MembershipResult")
+
+
+def _resident(record) -> ResidentPayload:
+    return ResidentPayload(resident=Resident.from_record(record))
+
+
+def _membership(x: m.Membership) -> MembershipPayload:
+    return MembershipPayload(team=VolunteerTeam(id=strawberry.ID(x.team_id), name=x.team), since=x.since,
+                             resident_id=x.resident_id)
+
+
+def _removal(x: m.Removal) -> RemovalPayload:
+    return RemovalPayload(resident=Resident.from_record(x.resident),
+                          ended_care=[CareRelationship.from_record(c) for c in x.ended_care],
+                          vacated_posts=[LeaderPost.from_record(p) for p in x.vacated_posts])
+
+
+def _assignment(x: m.Assignment) -> AssignmentPayload:
+    return AssignmentPayload(post=LeaderPost.from_record(x.post),
+                             replaced=Resident.from_record(x.replaced) if x.replaced else None)
+
+
+def _vacancy(x: m.Vacancy) -> VacancyPayload:
+    return VacancyPayload(post=LeaderPost.from_record(x.post), vacated_by=Resident.from_record(x.vacated_by))
+
+
+def _care(x) -> CarePayload:
+    return CarePayload(care=CareRelationship.from_record(x))
+
+
+ID = Annotated[strawberry.ID, Arg(description="The resident's stable id.")]
+On = Annotated[date, Arg(description="The day it happened; not in the future.")]
+Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
+
+
+@strawberry.type(description="Changing the network. Each mutation is one transaction: all of it or nothing.")
+class Mutation:
+    @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
+    async def register_resident(self, info: Info[Context, None], input: Annotated[
+            RegisterResidentInput, Arg(description="The new resident.")]) -> ResidentResult:
+        return await answer(info.context.run(m.register_resident, input.community, input.to_graph()), _resident)
+
+    @strawberry.mutation(description="Change a resident's details.")
+    async def update_resident(self, info: Info[Context, None], input: Annotated[
+            UpdateResidentInput, Arg(description="The changes.")]) -> ResidentResult:
+        return await answer(info.context.run(m.update_resident, str(input.id), input.to_graph()), _resident)
+
+    @strawberry.mutation(description="Move a resident to another household of the community.")
+    async def move_resident(self, info: Info[Context, None], id: ID,
+                            to: Annotated[AddressInput, Arg(description="The new address.")],
+                            on: Annotated[date | None, Arg(description="Moving day; default today.")] = None,
+                            ) -> ResidentResult:
+        return await answer(info.context.run(m.move_resident, str(id), to.to_graph(), on=on), _resident)
+
+    @strawberry.mutation(description="Take a resident off the living register (moved out or died); "
+                                     "their care ends and their posts fall vacant; their history stays.")
+    async def remove_resident(self, info: Info[Context, None], id: ID,
+                              reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
+                              on: On) -> RemovalResult:
+        return await answer(info.context.run(m.remove_resident, str(id), reason=reason.value, on=on), _removal)
+
+    @strawberry.mutation(description="Add a care relationship (包保 and others).")
+    async def add_care(self, info: Info[Context, None], input: Annotated[
+            AddCareInput, Arg(description="Who cares for whom.")]) -> CareResult:
+        call = info.context.run(m.add_care, str(input.caregiver_id), str(input.recipient_id),
+                                kind=input.kind.value, since=input.since, until=input.until)
+        return await answer(call, _care)
+
+    @strawberry.mutation(description="End an active care relationship on a day.")
+    async def end_care(self, info: Info[Context, None],
+                       caregiver_id: Annotated[strawberry.ID, Arg(description="Stable id of the caregiver.")],
+                       recipient_id: Annotated[strawberry.ID, Arg(description="Stable id of the person cared for.")],
+                       kind: Annotated[CareKind, Arg(description="Which relationship of the pair.")],
+                       on: On) -> CareResult:
+        call = info.context.run(m.end_care, str(caregiver_id), str(recipient_id), kind=kind.value, on=on)
+        return await answer(call, _care)
+
+    @strawberry.mutation(description="Give a leader post to a resident; the result names who held it before.")
+    async def assign_post(self, info: Info[Context, None], resident_id: ID,
+                          post: Annotated[PostInput, Arg(description="The post.")],
+                          since: Annotated[date | None, Arg(description="Held from; default today.")] = None,
+                          ) -> AssignmentResult:
+        call = info.context.run(m.assign_post, str(resident_id), post.scope(), post=post.post.value, since=since)
+        return await answer(call, _assignment)
+
+    @strawberry.mutation(description="Leave a leader post vacant.")
+    async def vacate_post(self, info: Info[Context, None],
+                          post: Annotated[PostInput, Arg(description="The post.")]) -> VacancyResult:
+        return await answer(info.context.run(m.vacate_post, post.scope(), post=post.post.value), _vacancy)
+
+    @strawberry.mutation(description="Add a resident to a volunteer team (created if new).")
+    async def join_team(self, info: Info[Context, None], resident_id: ID, team: Team,
+                        since: Annotated[date | None, Arg(description="Member from; default today.")] = None,
+                        ) -> MembershipResult:
+        return await answer(info.context.run(m.join_team, str(resident_id), team, since=since), _membership)
+
+    @strawberry.mutation(description="Take a resident off a volunteer team.")
+    async def leave_team(self, info: Info[Context, None], resident_id: ID, team: Team) -> MembershipResult:
+        return await answer(info.context.run(m.leave_team, str(resident_id), team), _membership)
