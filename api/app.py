@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta, timezone
 
 import neo4j
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
 
-from api import metrics
+from api import auth, guard, metrics
 from api.settings import Settings
 from api.store import open_store
+from api.tokens import TokenRequest, check_settings, issue, token_key
 from graph.migrations import LATEST, current_version
+from graph.tokens import revoke_token
 from schema import build_schema
 from schema.context import Context
 
@@ -24,8 +29,27 @@ READY_TIMEOUT = 1.5  # seconds; /readyz answers within 2 s even when Neo4j hangs
 
 def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver | None = None,
                database: str | None = None) -> FastAPI:
-    """Build the app. Pass ``driver`` to share one (tests); else the lifespan opens it."""
+    """Build the app. Pass ``driver`` to share one (tests); else the lifespan opens it.
 
+    Refuses (`graph.errors.Invalid`) to build a production app without an
+    explicit token key or with authentication off.
+    """
+    check_settings(settings)
+    key = token_key(settings) if settings.auth == "required" else None
+    lifespan = _lifespan(settings, demo=demo, key=key, driver=driver, database=database)
+    app = FastAPI(title="gridcare", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.settings = settings
+    app.include_router(_graphql_router(settings), prefix="/graphql")
+    app.add_api_route("/livez", livez, methods=["GET"])
+    app.add_api_route("/readyz", readyz, methods=["GET"])
+    guard.install(app)
+    auth.install(app, settings, key)  # outside guard: a caller without a token learns nothing more
+    metrics.install(app)
+    return app
+
+
+def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, driver: neo4j.Driver | None,
+              database: str | None):
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         owned = driver is None
@@ -34,24 +58,32 @@ def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver |
         )
         if demo:
             await asyncio.to_thread(_load_demo_if_empty, app.state.driver, app.state.database, settings)
+        demo_token = await asyncio.to_thread(_demo_token, app.state, key) if demo and key else None
         try:
             yield
         finally:
+            if demo_token:
+                await asyncio.to_thread(revoke_token, app.state.driver, app.state.database, demo_token)
             if owned:
                 app.state.driver.close()
 
-    app = FastAPI(title="gridcare", lifespan=lifespan, docs_url=None, redoc_url=None)
+    return lifespan
+
+
+def _graphql_router(settings: Settings) -> GraphQLRouter:
+    development = settings.mode == "development"
 
     async def context(request: Request) -> Context:
-        return Context(driver=request.app.state.driver, database=request.app.state.database)
+        state = request.app.state
+        return Context(driver=state.driver, database=state.database, principal=request.state.principal,
+                       request_id=request.state.request_id)
 
-    graphql = GraphQLRouter(build_schema(), context_getter=context,
-                            graphql_ide="graphiql" if settings.mode == "development" else None)
-    app.include_router(graphql, prefix="/graphql")
-    app.add_api_route("/livez", livez, methods=["GET"])
-    app.add_api_route("/readyz", readyz, methods=["GET"])
-    metrics.install(app)
-    return app
+    router = GraphQLRouter(build_schema(production=not development), context_getter=context,
+                           graphql_ide="graphiql" if development else None, allow_queries_via_get=False,
+                           multipart_uploads_enabled=False, subscription_protocols=())
+    # no websockets: there are no subscriptions, and the auth middleware guards HTTP only
+    router.routes = [r for r in router.routes if not isinstance(r, APIWebSocketRoute)]
+    return router
 
 
 async def livez() -> dict:
@@ -83,3 +115,17 @@ def _load_demo_if_empty(driver: neo4j.Driver, database: str, settings: Settings)
     log.info("Empty database: importing the generated Changshan Garden community…")
     summary = load_demo(driver, database, settings)
     log.info("Demo imported: %s", ", ".join(summary.communities))
+
+
+def _demo_token(state, key: bytes) -> str | None:
+    """Issue a 12-hour development admin token, print how to use it; revoked at shutdown."""
+    if state.settings.mode != "development":
+        log.info("Production mode: no demo token; issue one with `gridcare token issue`.")
+        return None
+    expires = datetime.now(timezone.utc) + timedelta(hours=12)
+    token, record = issue(state.driver, state.database, key, TokenRequest(
+        role="admin", label="gridcare serve --demo", expires_at=expires))
+    print(f"\nDevelopment admin token (id {record.id}, valid 12 h, revoked when the server stops):\n"
+          f"    {token}\nIn GraphiQL, open Headers and paste:\n"
+          f'    {{"Authorization": "Bearer {token}"}}\n', file=sys.stderr, flush=True)
+    return record.id

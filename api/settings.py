@@ -34,6 +34,10 @@ class Settings(BaseSettings):
 
     id_hash_key: SecretStr | None = Field(
         None, description="key of the national-id hash; default: a generated key under home/secrets")
+    token_key: SecretStr | None = Field(
+        None, description="key of the API-token hash; default (development only): generated under home/secrets")
+    auth: Literal["required", "off"] = Field(
+        "required", description="bearer tokens on every non-public request; `off` only in development mode")
 
     @property
     def managed(self) -> bool:

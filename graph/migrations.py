@@ -49,6 +49,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX team_community IF NOT EXISTS FOR (t:VolunteerTeam) ON (t.community)",
         "CREATE INDEX party_group_community IF NOT EXISTS FOR (p:PartyGroup) ON (p.community)",
     )),
+    Migration(3, "API tokens, looked up by their keyed hash", (
+        "CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE",
+        "CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
+    )),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -21,11 +21,21 @@ AsOf = Annotated[date | None, strawberry.argument(description="The day to evalua
 
 @dataclass(frozen=True)
 class Principal:
-    """The caller. Until tokens exist every request is the development principal."""
+    """The caller, built on the server from its bearer token (`api.tokens`), never from arguments.
+
+    With ``GRIDCARE_AUTH=off`` (development only) every request is the
+    development principal, an admin. ``scope_kind``/``scope_value`` say which
+    place a leader answers for (``unit``/``5-2``); ``resident_id`` is the
+    caller's own stable resident id, when the token names one.
+    """
 
     name: str = "anonymous-development"
     role: str = "admin"
     community: str | None = None
+    token_id: str | None = None
+    scope_kind: str | None = None
+    scope_value: str | None = None
+    resident_id: str | None = None
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Context(BaseContext):
     driver: neo4j.Driver = None  # type: ignore[assignment]
     database: str = "neo4j"
     principal: Principal = field(default_factory=Principal)
+    request_id: str = ""
 
     def __post_init__(self) -> None:
         super().__init__()

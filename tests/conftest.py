@@ -15,11 +15,15 @@ import os
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from api.settings import Settings
+from api.tokens import TokenRequest, issue, token_key
 from graph.driver import Connection, open_driver
 from graph.local import LocalNeo4j, LocalOptions
 from graph.migrations import migrate
@@ -107,3 +111,26 @@ def demo_community(gridcare, demo_ledger, driver, database) -> str:
     gridcare("import", demo_ledger, "--community", name, check=True)
     yield name
     driver.execute_query(DELETE_COMMUNITY, community=name, database_=database)
+
+
+@pytest.fixture(scope="session")
+def authorized_client(driver, database):
+    """Open a TestClient on an app that sends a fresh token (admin unless told), deleted afterwards.
+
+    ``with authorized_client(app) as client:`` — the token is issued under the
+    app's own token key; ``role``, ``community``… make another kind of token.
+    The client connects from loopback, as a local front-end would.
+    """
+    @contextmanager
+    def open_client(app, role: str = "admin", **request):
+        expires = datetime.now(timezone.utc) + timedelta(hours=2)
+        token, record = issue(driver, database, token_key(app.state.settings),
+                              TokenRequest(role=role, label="tests", expires_at=expires, **request))
+        try:
+            with TestClient(app, headers={"Authorization": f"Bearer {token}"},
+                            client=("127.0.0.1", 50000)) as client:
+                yield client
+        finally:
+            driver.execute_query("MATCH (t:ApiToken {id: $id}) DETACH DELETE t", id=record.id, database_=database)
+
+    return open_client

@@ -1,7 +1,5 @@
 """The first GraphQL schema over HTTP: communities and the counts of their parts."""
 
-from fastapi.testclient import TestClient
-
 from api.app import create_app
 from api.settings import Settings
 
@@ -10,9 +8,9 @@ COUNTS = """query($name: String!) {
 }"""
 
 
-def test_community_counts_over_http(driver, database, demo_community, tmp_path):
+def test_community_counts_over_http(driver, database, demo_community, tmp_path, authorized_client):
     app = create_app(Settings(home=tmp_path), driver=driver, database=database)
-    with TestClient(app) as client:
+    with authorized_client(app) as client:
         answer = client.post("/graphql", json={"query": COUNTS, "variables": {"name": demo_community}}).json()
         listed = client.post("/graphql", json={"query": "{ communities { name stats { grids } } }"}).json()
         missing = client.post("/graphql", json={"query": COUNTS, "variables": {"name": "没有这个社区"}}).json()

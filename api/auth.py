@@ -1,0 +1,79 @@
+"""Authentication: an ``Authorization: Bearer <token>`` on every request but the public ones.
+
+Public: ``/livez``, ``/readyz`` and ``/qr/…``; ``/metrics`` for loopback clients
+(it holds counts, no personal data: scrape it on the host, and do not forward it
+from a proxy on the same host). In development mode GraphiQL's page itself
+(``GET /graphql`` from a browser) is public too; its queries still need a token.
+
+Every answer carries ``X-Request-ID``; a refusal is 401 JSON ``{"error",
+"request_id"}`` with ``WWW-Authenticate: Bearer``. The caller's `Principal` is
+left in ``request.state.principal`` for the GraphQL context.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from api.settings import Settings
+from api.tokens import Unauthorized, authenticate
+from schema.context import Principal
+
+PUBLIC = frozenset({"/livez", "/readyz"})
+PUBLIC_PREFIXES = ("/qr/",)
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+ANONYMOUS = Principal(name="anonymous", role="anonymous")
+DEVELOPMENT = Principal()  # GRIDCARE_AUTH=off: every caller is the development admin
+
+
+def install(app: FastAPI, settings: Settings, key: bytes | None) -> None:
+    """Authenticate every request (``key``: the token key; None when auth is off)."""
+
+    @app.middleware("http")
+    async def authenticated(request: Request, call_next):
+        request.state.request_id = request_id = secrets.token_hex(8)
+        request.state.principal = ANONYMOUS
+        response = None
+        if settings.auth == "off":
+            request.state.principal = DEVELOPMENT
+        elif not is_public(request, settings):
+            try:
+                request.state.principal = await _principal(request, key)
+            except Unauthorized as e:
+                response = refusal(401, str(e), request_id, {"WWW-Authenticate": 'Bearer realm="gridcare"'})
+        response = response or await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        return response
+
+
+def is_public(request: Request, settings: Settings) -> bool:
+    path = request.url.path
+    if path in PUBLIC or path.startswith(PUBLIC_PREFIXES):
+        return True
+    if path == "/metrics":
+        return request.client is not None and request.client.host in LOOPBACK
+    return settings.mode == "development" and _graphiql_page(request)
+
+
+def _graphiql_page(request: Request) -> bool:
+    """The browser's GET of GraphiQL's page (strawberry serves it for these requests only)."""
+    return (request.url.path == "/graphql" and request.method == "GET"
+            and "query" not in request.query_params and "text/html" in request.headers.get("accept", ""))
+
+
+async def _principal(request: Request, key: bytes) -> Principal:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if not scheme:
+        raise Unauthorized("missing bearer token: send the header `Authorization: Bearer <token>`")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("the Authorization header must be `Bearer <token>`")
+    state = request.app.state
+    return await asyncio.to_thread(authenticate, state.driver, state.database, key, token.strip())
+
+
+def refusal(status: int, error: str, request_id: str, headers: dict | None = None) -> JSONResponse:
+    """The one shape of every refusal at the HTTP edge."""
+    return JSONResponse({"error": error, "request_id": request_id}, status_code=status, headers=headers)

@@ -1,0 +1,120 @@
+"""API tokens in the store: ``(:ApiToken)`` nodes that hold a keyed hash, never the token.
+
+`api.tokens` makes tokens and hashes them; this module only keeps the records.
+A token of a community carries its ``community``, so it goes when the community
+does. Scopes name a place of the community (``grid:3``, ``building:5``,
+``unit:5-2``); ``residentId`` is the stable id of a resident (``社区/r/A9``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import neo4j
+
+from graph import db, ids
+from graph.errors import Invalid, NotFound
+
+Q_CREATE = """
+CREATE (t:ApiToken {id: $id, hash: $hash, role: $role, label: $label, createdAt: datetime(),
+                    expiresAt: $expiresAt})
+RETURN t {.*} AS t
+"""
+Q_CREATE_IN_COMMUNITY = """
+MATCH (c:Community {id: $community})
+CREATE (t:ApiToken {id: $id, hash: $hash, community: c.id, role: $role, scope: $scope,
+                    residentId: $residentId, label: $label, createdAt: datetime(), expiresAt: $expiresAt})
+RETURN t {.*} AS t
+"""
+Q_BY_HASH = "MATCH (t:ApiToken {hash: $hash}) RETURN t {.*} AS t"
+Q_LIST = """
+MATCH (t:ApiToken) WHERE $community IS NULL OR t.community = $community
+RETURN t {.*} AS t ORDER BY t.createdAt, t.id
+"""
+Q_REVOKE = """
+MATCH (t:ApiToken {id: $id}) SET t.revokedAt = coalesce(t.revokedAt, datetime())
+RETURN t {.*} AS t
+"""
+# Labels cannot be parameters: one statement per kind of scope, from a closed set.
+Q_EXISTS = {kind: f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id"
+            for kind, label in {"grid": "Grid", "building": "Building", "unit": "Unit",
+                                "resident": "Resident"}.items()}
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """A stored token, as listed; ``hash`` is never shown."""
+
+    id: str
+    role: str
+    community: str | None = None
+    scope: str | None = None
+    resident_id: str | None = None
+    label: str | None = None
+    created_at: datetime | None = None
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+def token_from_record(t: dict) -> TokenRecord:
+    def when(key: str) -> datetime | None:
+        return t[key].to_native() if t.get(key) is not None else None
+
+    return TokenRecord(id=t["id"], role=t["role"], community=t.get("community"), scope=t.get("scope"),
+                       resident_id=t.get("residentId"), label=t.get("label"), created_at=when("createdAt"),
+                       expires_at=when("expiresAt"), revoked_at=when("revokedAt"))
+
+
+def scope_node_id(community: str, scope: str) -> str:
+    """The graph id of the place a scope names: ``unit:5-2`` → ``社区/b/5/u/2``."""
+    kind, _, value = scope.partition(":")
+    if kind == "unit":
+        building, _, unit = value.partition("-")
+        return ids.unit_id(community, building, unit)
+    return {"grid": ids.grid_id, "building": ids.building_id}[kind](community, value)
+
+
+def create_token(driver: neo4j.Driver, database: str, record: TokenRecord, token_hash: str) -> TokenRecord:
+    """Store a new token; the community, scope place and resident must exist."""
+    if record.community is None:
+        rows = db.write(driver, database, "create_token", Q_CREATE, id=record.id, hash=token_hash,
+                        role=record.role, label=record.label, expiresAt=record.expires_at)
+        return token_from_record(rows[0]["t"])
+    _require_places(driver, database, record)
+    rows = db.write(driver, database, "create_community_token", Q_CREATE_IN_COMMUNITY, id=record.id,
+                    hash=token_hash, community=record.community, role=record.role, scope=record.scope,
+                    residentId=record.resident_id, label=record.label, expiresAt=record.expires_at)
+    if not rows:
+        raise NotFound(f"no community named {record.community!r}", kind="community", id=record.community)
+    return token_from_record(rows[0]["t"])
+
+
+def _require_places(driver: neo4j.Driver, database: str, record: TokenRecord) -> None:
+    wanted = []
+    if record.scope:
+        wanted.append(("scope", record.scope.partition(":")[0], scope_node_id(record.community, record.scope)))
+    if record.resident_id:
+        wanted.append(("resident", "resident", record.resident_id))
+    for field, kind, node_id in wanted:
+        if not db.read(driver, database, f"token_{kind}_exists", Q_EXISTS[kind], id=node_id):
+            raise Invalid(field, f"no {kind} {node_id!r} in community {record.community!r}")
+
+
+def find_token(driver: neo4j.Driver, database: str, token_hash: str) -> TokenRecord | None:
+    """The token stored under this hash, revoked or expired ones included."""
+    rows = db.read(driver, database, "token_by_hash", Q_BY_HASH, hash=token_hash)
+    return token_from_record(rows[0]["t"]) if rows else None
+
+
+def list_tokens(driver: neo4j.Driver, database: str, community: str | None = None) -> list[TokenRecord]:
+    rows = db.read(driver, database, "list_tokens", Q_LIST, community=community)
+    return [token_from_record(r["t"]) for r in rows]
+
+
+def revoke_token(driver: neo4j.Driver, database: str, token_id: str) -> TokenRecord:
+    """Revoke a token (a second revocation keeps the first date)."""
+    rows = db.write(driver, database, "revoke_token", Q_REVOKE, id=token_id)
+    if not rows:
+        raise NotFound(f"no token with id {token_id!r}", kind="token", id=token_id)
+    return token_from_record(rows[0]["t"])
