@@ -106,6 +106,7 @@ def serve(host: str, port: int, demo: bool) -> None:
 
 def _register() -> None:
     from api import cli_data  # noqa: F401  (adds import, demo-ledger, stats)
+    from api import cli_analysis  # noqa: F401  (adds audit, spof, suggest, suggest-leaders)
     from api import cli_tokens  # noqa: F401  (adds token issue, list, revoke)
 
 

@@ -55,6 +55,7 @@ RESIDENTS = """
 UNWIND $rows AS row
 MATCH (h:Household {id: row.household})
 MERGE (r:Resident {id: row.id})
+ON CREATE SET r.status = 'active'
 SET r += row.props
 WITH r, h
 CALL (r, h) { MATCH (r)-[old:LIVES_IN]->(other) WHERE other <> h DELETE old }

@@ -8,7 +8,7 @@ written, as `graph.errors.NotFound` (``.kind``, ``.id``), `graph.errors.Invalid`
 """
 
 from graph.mutations_common import CARE_KINDS, LEADER_ROLES, POSTS, REMOVAL_REASONS, get_resident
-from graph.mutations_links import Membership, add_care, end_care, join_team, leave_team
+from graph.mutations_links import Membership, add_care, add_care_many, end_care, join_team, leave_team
 from graph.mutations_moves import Removal, move_resident, remove_resident
 from graph.mutations_people import Address, NewResident, ResidentChanges, register_resident, update_resident
 from graph.mutations_posts import Assignment, Scope, Vacancy, assign_post, vacate_post
@@ -16,6 +16,6 @@ from graph.mutations_posts import Assignment, Scope, Vacancy, assign_post, vacat
 __all__ = [
     "CARE_KINDS", "LEADER_ROLES", "POSTS", "REMOVAL_REASONS",
     "Address", "Assignment", "Membership", "NewResident", "Removal", "ResidentChanges", "Scope", "Vacancy",
-    "add_care", "assign_post", "end_care", "get_resident", "join_team", "leave_team", "move_resident",
+    "add_care", "add_care_many", "assign_post", "end_care", "get_resident", "join_team", "leave_team", "move_resident",
     "register_resident", "remove_resident", "update_resident", "vacate_post",
 ]

@@ -49,22 +49,41 @@ def _check_pair(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: s
     same_community(recipient, caregiver.community, "recipientId")
 
 
-def add_care(driver: neo4j.Driver, database: str, caregiver_id: str, recipient_id: str, *,
-             kind: str = "responsibility", since: date | None = None, until: date | None = None) -> CareRecord:
-    """Record that ``caregiver_id`` cares for ``recipient_id`` (both active, one community)."""
+def _add_care_in(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: str, kind: str,
+                 since: date | None, until: date | None) -> CareRecord:
+    _check_pair(tx, caregiver_id, recipient_id)
+    if _is_active(_care_row(tx, caregiver_id, recipient_id, kind), today()):
+        raise Conflict(f"{caregiver_id!r} already cares for {recipient_id!r} ({kind})")
+    row = db.counted(tx, "add_care", Q.SET_CARE, caregiver=caregiver_id, recipient=recipient_id,
+                     kind=kind, since=since, until=until).single()
+    return care_from_row(row)
+
+
+def _check_care_input(kind: str, since: date | None, until: date | None) -> None:
     one_of(kind, CARE_KINDS, "kind")
     if since and until:
         require(until >= since, "until", f"{until.isoformat()} is before since {since.isoformat()}")
 
-    def work(tx: neo4j.ManagedTransaction) -> CareRecord:
-        _check_pair(tx, caregiver_id, recipient_id)
-        if _is_active(_care_row(tx, caregiver_id, recipient_id, kind), today()):
-            raise Conflict(f"{caregiver_id!r} already cares for {recipient_id!r} ({kind})")
-        row = db.counted(tx, "add_care", Q.SET_CARE, caregiver=caregiver_id, recipient=recipient_id,
-                         kind=kind, since=since, until=until).single()
-        return care_from_row(row)
 
-    return run_write(driver, database, work)
+def add_care(driver: neo4j.Driver, database: str, caregiver_id: str, recipient_id: str, *,
+             kind: str = "responsibility", since: date | None = None, until: date | None = None) -> CareRecord:
+    """Record that ``caregiver_id`` cares for ``recipient_id`` (both active, one community)."""
+    _check_care_input(kind, since, until)
+    return run_write(driver, database, lambda tx: _add_care_in(tx, caregiver_id, recipient_id, kind, since, until))
+
+
+def add_care_many(driver: neo4j.Driver, database: str, pairs: list[tuple[str, str]], *,
+                  kind: str = "responsibility", since: date | None = None) -> list[CareRecord]:
+    """Add several care relationships in ONE transaction: all of them, or none.
+
+    Each pair is checked as in `add_care`; a pair given twice is `Invalid`
+    (field ``assignments``). Used to apply chosen assignment suggestions.
+    """
+    _check_care_input(kind, since, None)
+    require(bool(pairs), "assignments", "no assignments given")
+    require(len(set(pairs)) == len(pairs), "assignments", "the same pair is given twice")
+    return run_write(driver, database,
+                     lambda tx: [_add_care_in(tx, a, b, kind, since, None) for a, b in pairs])
 
 
 def end_care(driver: neo4j.Driver, database: str, caregiver_id: str, recipient_id: str, *,

@@ -53,6 +53,7 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("emergency_contact", "紧急联系人", privacy="hide"),
         Column("emergency_phone", "紧急联系电话", privacy="hide"),
         Column("national_id", "身份证号", "national_id", privacy="mask"),
+        Column("care_capacity", "照护能力", "count"),  # gridcare extension
         COMMUNITY,
     ),
     "leaders": (

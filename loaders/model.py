@@ -63,6 +63,7 @@ class Resident:
     emergency_contact: str | None = None
     emergency_phone: str | None = None
     national_id: str | None = None  # validated; hashed by the writer, never stored
+    care_capacity: int | None = None  # people they can care for; None: the analysis default
 
 
 @dataclass(frozen=True)

@@ -141,6 +141,23 @@ def parse_national_id(value: Cell) -> str:
     return found
 
 
+# --- counts ----------------------------------------------------------------
+
+_COUNT = re.compile(r"(\d+)\s*人?")
+
+
+def parse_count(value: Cell) -> int:
+    """Read a whole number of people, 0 or more: ``3``, ``３``, ``3人``.
+
+    >>> parse_count("3"), parse_count("３人")
+    (3, 3)
+    """
+    match = _COUNT.fullmatch(unicodedata.normalize("NFKC", text(value)).strip())
+    if not match:
+        raise ParseError("not a whole number of people (write 0, 1, 2, …)")
+    return int(match.group(1))
+
+
 # --- places --------------------------------------------------------------
 
 _PLACES = {
@@ -224,6 +241,7 @@ PARSERS = {
     "bool": _cached(parse_bool),
     "gender": _cached(parse_gender),
     "national_id": parse_national_id,
+    "count": _cached(parse_count),
     "grid": _cached(parse_grid),
     "building": _cached(parse_building),
     "unit": _cached(parse_unit),

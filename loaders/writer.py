@@ -112,9 +112,11 @@ def _resident(r: Resident, hasher: Hasher) -> dict:
     props = {
         "community": r.community, "residentId": r.resident_id, "name": r.name,
         "gender": r.gender, "birthDate": r.birth_date, "phone": r.phone,
-        "livesAlone": r.lives_alone, "partyMember": r.party_member, "status": "active",
+        "livesAlone": r.lives_alone, "partyMember": r.party_member,
         "nationalIdHash": hasher(r.national_id) if r.national_id else None,
     }
+    if r.care_capacity is not None:  # an empty cell keeps a capacity set before (e.g. by the API)
+        props["careCapacity"] = r.care_capacity
     return {"id": ids.resident_id(r.community, r.resident_id), "props": props,
             "household": ids.household_id(r.community, r.building, r.unit, r.room)}
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from graph import ids
 from graph import mutations as m
 from schema.context import Context
 from schema.groups import VolunteerTeam
@@ -100,6 +101,24 @@ def _care(x) -> CarePayload:
     return CarePayload(care=CareRelationship.from_record(x))
 
 
+@strawberry.input(description="A chosen suggestion: the elder and the caregiver, by ledger id.")
+class AssignmentChoice:
+    elder_id: str = strawberry.field(description="Ledger id of the elder (as `assignmentSuggestions` gives it).")
+    caregiver_id: str = strawberry.field(description="Ledger id of the caregiver.")
+
+
+@strawberry.type(description="The responsibility relationships created from chosen suggestions.")
+class AppliedAssignments:
+    created: list[CareRelationship] = strawberry.field(description="One per chosen suggestion.")
+
+
+AppliedResult = _result(AppliedAssignments, "AppliedResult")
+
+
+def _applied(records) -> AppliedAssignments:
+    return AppliedAssignments(created=[CareRelationship.from_record(c) for c in records])
+
+
 ID = Annotated[strawberry.ID, Arg(description="The resident's stable id.")]
 On = Annotated[date, Arg(description="The day it happened; not in the future.")]
 Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
@@ -165,6 +184,18 @@ class Mutation:
                         since: Annotated[date | None, Arg(description="Member from; default today.")] = None,
                         ) -> MembershipResult:
         return await answer(info.context.run(m.join_team, str(resident_id), team, since=since), _membership)
+
+    @strawberry.mutation(description="Apply chosen assignment suggestions: create their responsibility (包保) "
+                                     "relationships, all in one transaction or none.")
+    async def apply_assignment_suggestions(
+        self, info: Info[Context, None], community: Annotated[str, Arg(description="The community's name.")],
+        assignments: Annotated[list[AssignmentChoice], Arg(description="The suggestions chosen.")],
+        since: Annotated[date | None, Arg(description="Start of the responsibility; default today.")] = None,
+    ) -> AppliedResult:
+        pairs = [(ids.resident_id(community, a.caregiver_id), ids.resident_id(community, a.elder_id))
+                 for a in assignments]
+        call = info.context.run(m.add_care_many, pairs, kind="responsibility", since=since or date.today())
+        return await answer(call, _applied)
 
     @strawberry.mutation(description="Take a resident off a volunteer team.")
     async def leave_team(self, info: Info[Context, None], resident_id: ID, team: Team) -> MembershipResult:

@@ -1,7 +1,6 @@
 """Every mutation over HTTP, with good and bad input: typed answers, never a 500, nothing half-done."""
 
 import pytest
-from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
@@ -14,9 +13,9 @@ RESULT = "__typename ... on NotFound { kind id } ... on Invalid { field reason }
 
 
 @pytest.fixture(scope="module")
-def client(driver, database, tmp_path_factory):
+def client(driver, database, tmp_path_factory, authorized_client):
     app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
-    with TestClient(app) as client:
+    with authorized_client(app) as client:
         yield client
 
 

@@ -137,3 +137,19 @@ def test_unreadable_path_is_a_clear_error(gridcare, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     done = gridcare("import", tmp_path / "notes.txt", "--community", "x")
     assert done.returncode == 1 and "notes.txt" in done.stderr
+
+
+def test_reimport_does_not_bring_back_a_removed_resident(gridcare, driver, database, community, tmp_path):
+    from datetime import date
+
+    from graph import ids
+    from graph.mutations import remove_resident
+
+    path = write_csv_ledger(tmp_path / "ledger", ledger_sheets())
+    gridcare("import", path, "--community", community, check=True)
+    remove_resident(driver, database, ids.resident_id(community, "A1"), reason="deceased", on=date(2026, 1, 5))
+    gridcare("import", path, "--community", community, check=True)
+    records, _, _ = driver.execute_query("MATCH (r:Resident {id: $id}) RETURN r.status AS status",
+                                         id=ids.resident_id(community, "A1"), database_=database)
+    assert [r["status"] for r in records] == ["deceased"]
+    assert stats(gridcare, community)["residents"] == 4

@@ -1,0 +1,171 @@
+"""Analysis commands: ``audit``, ``spof``, ``suggest`` and ``suggest-leaders``.
+
+Each exports one community from the store (`graph.export`), runs a pure
+analysis (`analysis`) and prints a report a community secretary can read, or
+with ``--format json`` the result's ``to_dict()``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from api.cli import err, friendly_errors, main
+from api.cli_data import _only_community
+from api.settings import get_settings
+
+_OPTIONS = {
+    "community": click.option(
+        "--community", help="Community name (may be left out when the database holds one)."),
+    "as_of": click.option(
+        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+        help="The day ages and care are counted on  [default: today]"),
+    "elder_age": click.option(
+        "--elder-age", type=click.IntRange(1, 150), default=60, show_default=True,
+        help="The age from which a resident counts as an elder."),
+    "care_capacity": click.option(
+        "--care-capacity", type=click.IntRange(min=0), default=10, show_default=True,
+        help="How many people one person can care for, unless the ledger's 照护能力 column says otherwise."),
+    "format": click.option(
+        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+        help="A readable report (most urgent first), or every field as JSON."),
+    "limit": click.option(
+        "--limit", type=click.IntRange(min=1), metavar="N",
+        help="Show at most N lines of each list in the text report  [default: all]"),
+}
+
+
+def options(*names: str):
+    """Apply the shared options ``names``, in that order in ``--help``."""
+
+    def decorate(fn):
+        for name in reversed(names):
+            fn = _OPTIONS[name](fn)
+        return fn
+
+    return decorate
+
+
+def load_graph(community: str | None):
+    """Export a community (the only one if ``community`` is None) from the store."""
+    from api.store import open_store
+    from graph.export import community_graph
+    from graph.stats import list_communities
+
+    driver, database = open_store(get_settings(), say=err)
+    with driver:
+        name = community or _only_community(list_communities(driver, database))
+        return community_graph(driver, database, name)
+
+
+def emit(result, fmt: str, text) -> None:
+    """Print ``result`` as JSON, or as the text ``text(result)`` returns."""
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(text(result))
+
+
+def _day(as_of):
+    return as_of.date() if as_of else None
+
+
+@main.command()
+@options("community", "as_of", "elder_age", "care_capacity", "format", "limit")
+@friendly_errors
+def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
+    """Audit who is cared for and which leader posts are vacant or unbacked.
+
+    \b
+    An elder is aged --elder-age or more on --as-of. An elder is uncovered
+    when no active care relationship of any kind (包保, 家属, 志愿者, 邻居)
+    points at them; care is active unless its 结束日期 is before --as-of
+    (one starting after --as-of is not active yet). A leader (网格长, 楼栋长,
+    单元长; A or B post) is overloaded when caring for more people than
+    their capacity: the ledger's 照护能力, else --care-capacity. A grid,
+    building or unit is without leader when nobody holds its post, and
+    without backup when it has an A post but no B post.
+    """
+    from analysis import audit as run, format_audit
+
+    result = run(load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity)
+    emit(result, fmt, lambda r: format_audit(r, limit=limit))
+
+
+@main.command()
+@options("community", "as_of", "elder_age", "format", "limit")
+@friendly_errors
+def spof(community, as_of, elder_age, fmt, limit) -> None:
+    """Rank the single points of failure: people whose absence leaves elders with nobody.
+
+    \b
+    An elder is reached while an active caregiver, or an unbroken chain of
+    post holders from the grid down to their unit, answers for them. A person
+    is a single point of failure for an elder who would no longer be reached
+    without them: the sole holder of a post above an elder nobody cares for,
+    or the elder's only caregiver. The report says how many of each person's
+    elders an AB backup of their posts would keep, and lists the elders
+    nobody reaches even now (a post must be filled).
+    """
+    from analysis import format_spof, single_points_of_failure
+
+    result = single_points_of_failure(load_graph(community), as_of=_day(as_of), elder_age=elder_age)
+    emit(result, fmt, lambda r: format_spof(r, limit=limit))
+
+
+NEXT_STEPS = (
+    "下一步 (next): 请先与建议的照料人和老人确认；确认后在台账的包保表 (care) 中登记，"
+    "再用 gridcare import 导入，然后重新运行 gridcare audit 核对。"
+)
+NO_ONE_LEFT = (
+    "未能安排的老人：社区内已没有尚有余力的负责人或志愿者。可招募志愿者，用 gridcare suggest-leaders "
+    "补齐负责人，或在台账中调整个人的照护能力。"
+)
+
+
+@main.command()
+@options("community", "as_of", "elder_age", "care_capacity", "format", "limit")
+@friendly_errors
+def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
+    """Suggest a caregiver for each uncovered elder, as close to home as possible.
+
+    \b
+    Candidates are residents holding a leader post or belonging to a volunteer
+    team, with capacity left (their 照护能力, else --care-capacity, minus the
+    people they already care for); nobody is suggested to care for themselves.
+    A pairing costs 1 in the same unit, 2 in the same building, 3 in the same
+    grid, 4 elsewhere. The suggestion is optimal: most solitary elders covered,
+    then most elders, then the least total cost. Nothing is written.
+    """
+    from analysis import format_assignments, suggest_assignments
+
+    result = suggest_assignments(load_graph(community), as_of=_day(as_of), elder_age=elder_age,
+                                 care_capacity=care_capacity)
+    emit(result, fmt, lambda r: _with_next_steps(format_assignments(r, limit=limit), r))
+
+
+def _with_next_steps(text: str, result) -> str:
+    notes = ([NEXT_STEPS] if result.assignments else []) + ([NO_ONE_LEFT] if result.unassigned else [])
+    return "\n\n".join([text, *notes])
+
+
+@main.command("suggest-leaders")
+@options("community", "as_of", "care_capacity", "format")
+@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
+              help="How many people to suggest for each scope.")
+@friendly_errors
+def suggest_leaders(community, as_of, care_capacity, fmt, limit) -> None:
+    """Rank residents for the posts of scopes without a leader or without a B backup.
+
+    \b
+    For each grid, building or unit with no post holder, or with an A post
+    and no B post, residents aged 18+ who live there and hold none of its
+    posts are ranked by an explained score: lives there, Party member,
+    volunteer or grid service role, age (40-70 best), minus posts already
+    held, minus care load over capacity (照护能力, else --care-capacity).
+    """
+    from analysis import format_leader_suggestions, suggest_leaders as run
+
+    result = run(load_graph(community), as_of=_day(as_of), limit=limit, care_capacity=care_capacity)
+    emit(result, fmt, lambda r: format_leader_suggestions(r, limit=limit))

@@ -1,0 +1,172 @@
+"""Coverage audits and assignment suggestions over GraphQL (the `analysis` package).
+
+The lists front-ends act on are typed; the rest of the audit (coverage per
+place, missing service roles, elder-only households, leader spans) is served
+as JSON in the shape of `gridcare audit --format json`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+import analysis
+from graph import ids
+from graph.errors import NotFound
+from graph.export import community_graph
+from schema.connection import user_error
+from schema.context import AsOf, Context
+from schema.people import Resident
+
+Arg = strawberry.argument
+ElderAge = Annotated[int, Arg(description="Age from which a resident is an elder (default 60).")]
+Capacity = Annotated[int, Arg(description="People a leader or volunteer can care for, unless their own "
+                                          "capacity says otherwise (default 10).")]
+
+
+async def _resident(info: Info[Context, None], community: str, local_id: str) -> Resident | None:
+    found = await info.context.loaders.resident().load(ids.resident_id(community, local_id))
+    return Resident.from_record(found) if found else None
+
+
+@strawberry.type(description="An elder nobody actively cares for, most urgent first.")
+class UncoveredElder:
+    resident_id: str = strawberry.field(description="Ledger id (居民编号).")
+    name: str = strawberry.field(description="Name.")
+    age: int = strawberry.field(description="Age on the audit's day.")
+    lives_alone: bool = strawberry.field(description="A solitary elder (独居老人).")
+    grid: str | None = strawberry.field(description="Grid number.")
+    building: str | None = strawberry.field(description="Building number.")
+    unit: str | None = strawberry.field(description="Unit number.")
+    room: str | None = strawberry.field(description="Room number.")
+    community: strawberry.Private[str]
+
+    @strawberry.field(description="The resident, to walk the network from.")
+    async def resident(self, info: Info[Context, None]) -> Resident | None:
+        return await _resident(info, self.community, self.resident_id)
+
+
+@strawberry.type(description="A leader who actively cares for more people than their capacity.")
+class OverloadedLeader:
+    resident_id: str = strawberry.field(description="Ledger id.")
+    name: str = strawberry.field(description="Name.")
+    care_load: int = strawberry.field(description="Distinct people they actively care for.")
+    capacity: int = strawberry.field(description="Their capacity (their own, or the audit's).")
+    posts: list[str] = strawberry.field(description="Posts held, e.g. `building_leader:5:A`.")
+
+
+@strawberry.type(description="A place with a post missing: no leader at all, or no B backup.")
+class PostGap:
+    role: str = strawberry.field(description="grid_leader, building_leader or unit_leader.")
+    grid: str | None = strawberry.field(description="Grid number, where known.")
+    building: str | None = strawberry.field(description="Building number, for buildings and units.")
+    unit: str | None = strawberry.field(description="Unit number, for units.")
+
+
+@strawberry.type(description="The coverage audit of one community (包保 coverage, posts, workloads).")
+class CoverageAudit:
+    community: str = strawberry.field(description="The community audited.")
+    as_of: date = strawberry.field(description="The audit's day.")
+    elder_age: int = strawberry.field(description="Age from which a resident counts as an elder.")
+    care_capacity: int = strawberry.field(description="Default care capacity used.")
+    totals: JSON = strawberry.field(description="Counts: elders, uncovered, solitary uncovered, posts missing…")
+    uncovered_elders: list[UncoveredElder] = strawberry.field(description="Solitary first, oldest first.")
+    overloaded_leaders: list[OverloadedLeader] = strawberry.field(description="Heaviest load first.")
+    grids_without_leader: list[PostGap] = strawberry.field(description="Grids with no grid leader, A or B.")
+    buildings_without_leader: list[PostGap] = strawberry.field(description="Buildings with no building leader.")
+    units_without_leader: list[PostGap] = strawberry.field(description="Units with no unit leader.")
+    scopes_without_backup: list[PostGap] = strawberry.field(description="Places with a post A and no post B.")
+    details: JSON = strawberry.field(description="Coverage per grid, building and unit, grids missing service "
+                                                 "roles, elder-only households, leader spans.")
+
+
+@strawberry.type(description="One suggested responsibility (包保): who should take on whom.")
+class SuggestedAssignment:
+    elder_id: str = strawberry.field(description="Ledger id of the elder.")
+    caregiver_id: str = strawberry.field(description="Ledger id of the suggested caregiver.")
+    proximity: str = strawberry.field(description="Where both live: unit, building, grid or community.")
+    cost: int = strawberry.field(description="1 same unit, 2 same building, 3 same grid, 4 elsewhere.")
+    community: strawberry.Private[str]
+
+    @strawberry.field(description="The elder.")
+    async def elder(self, info: Info[Context, None]) -> Resident | None:
+        return await _resident(info, self.community, self.elder_id)
+
+    @strawberry.field(description="The suggested caregiver.")
+    async def caregiver(self, info: Info[Context, None]) -> Resident | None:
+        return await _resident(info, self.community, self.caregiver_id)
+
+
+@strawberry.type(description="Optimal suggestions: most solitary elders covered, then most elders, then least cost.")
+class AssignmentSuggestions:
+    community: str = strawberry.field(description="The community.")
+    as_of: date = strawberry.field(description="The day the suggestions are for.")
+    assignments: list[SuggestedAssignment] = strawberry.field(description="The suggested pairs.")
+    unassigned: list[str] = strawberry.field(description="Ledger ids of uncovered elders left without a suggestion.")
+    totals: JSON = strawberry.field(description="covered, solitary_covered and cost.")
+
+
+def _gaps(rows: list[dict], role: str | None = None) -> list[PostGap]:
+    return [PostGap(role=r.get("role", role), grid=r.get("grid"), building=r.get("building"), unit=r.get("unit"))
+            for r in rows]
+
+
+def _audit(driver, database, community, as_of, elder_age, care_capacity) -> CoverageAudit:
+    d = analysis.audit(community_graph(driver, database, community), as_of=as_of, elder_age=elder_age,
+                       care_capacity=care_capacity).to_dict()
+    typed = ("totals", "uncovered_elders", "overloaded_leaders", "grids_without_leader",
+             "buildings_without_leader", "units_without_leader", "scopes_without_backup")
+    return CoverageAudit(
+        community=community, as_of=date.fromisoformat(d["as_of"]), elder_age=elder_age,
+        care_capacity=care_capacity, totals=d["totals"],
+        uncovered_elders=[UncoveredElder(**e, community=community) for e in d["uncovered_elders"]],
+        overloaded_leaders=[OverloadedLeader(**o) for o in d["overloaded_leaders"]],
+        grids_without_leader=_gaps(d["grids_without_leader"], "grid_leader"),
+        buildings_without_leader=_gaps(d["buildings_without_leader"], "building_leader"),
+        units_without_leader=_gaps(d["units_without_leader"], "unit_leader"),
+        scopes_without_backup=_gaps(d["scopes_without_backup"]),
+        details={k: v for k, v in d.items() if k not in typed and k not in ("community", "as_of", "elder_age",
+                                                                            "care_capacity")},
+    )
+
+
+def _suggest(driver, database, community, as_of, elder_age, care_capacity) -> AssignmentSuggestions:
+    d = analysis.suggest_assignments(community_graph(driver, database, community), as_of=as_of,
+                                     elder_age=elder_age, care_capacity=care_capacity).to_dict()
+    return AssignmentSuggestions(
+        community=community, as_of=date.fromisoformat(d["as_of"]), unassigned=d["unassigned"], totals=d["totals"],
+        assignments=[SuggestedAssignment(**a, community=community) for a in d["assignments"]])
+
+
+@strawberry.type
+class AnalysisQuery:
+    @strawberry.field(description="Audit who is cared for, who carries too much, and which posts are vacant.")
+    async def coverage_audit(self, info: Info[Context, None],
+                             community: Annotated[str, Arg(description="The community's name.")],
+                             as_of: AsOf = None, elder_age: ElderAge = 60, care_capacity: Capacity = 10,
+                             ) -> CoverageAudit:
+        return await _analyse(info, _audit, community, as_of, elder_age, care_capacity)
+
+    @strawberry.field(description="Suggest, optimally, who should take responsibility (包保) for each uncovered elder.")
+    async def assignment_suggestions(self, info: Info[Context, None],
+                                     community: Annotated[str, Arg(description="The community's name.")],
+                                     as_of: AsOf = None, elder_age: ElderAge = 60, care_capacity: Capacity = 10,
+                                     ) -> AssignmentSuggestions:
+        return await _analyse(info, _suggest, community, as_of, elder_age, care_capacity)
+
+
+async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int,
+                   care_capacity: int):
+    """Check the options, export the community and run ``fn`` off the event loop."""
+    if not 0 <= elder_age <= 150:
+        raise user_error(f"elderAge must be between 0 and 150, got {elder_age}")
+    if not 0 <= care_capacity <= 1000:
+        raise user_error(f"careCapacity must be between 0 and 1000, got {care_capacity}")
+    try:
+        return await info.context.run(fn, community, as_of or date.today(), elder_age, care_capacity)
+    except NotFound as e:
+        raise user_error(str(e), "NOT_FOUND") from e

@@ -1,0 +1,78 @@
+"""Coverage audits and suggestions over GraphQL agree with the CLI; applying them covers the elders."""
+
+import json
+
+import pytest
+
+from api.app import create_app
+from api.settings import Settings
+from tests.api.test_graphql_mutations import seeded  # noqa: F401  (fixture)
+
+AUDIT = """query($c: String!, $d: Date, $cap: Int!) { coverageAudit(community: $c, asOf: $d, careCapacity: $cap) {
+  asOf totals uncoveredElders { residentId name age livesAlone grid building unit room resident { id } }
+  overloadedLeaders { residentId name careLoad capacity posts }
+  buildingsWithoutLeader { grid building } unitsWithoutLeader { building unit }
+  scopesWithoutBackup { role grid building unit } details } }"""
+SUGGEST = """query($c: String!, $d: Date, $cap: Int!) { assignmentSuggestions(community: $c, asOf: $d, careCapacity: $cap) {
+  assignments { elderId caregiverId proximity cost elder { name } caregiver { name } } unassigned totals } }"""
+APPLY = """mutation($c: String!, $a: [AssignmentChoice!]!) { applyAssignmentSuggestions(community: $c, assignments: $a) {
+  __typename ... on AppliedAssignments { created { kind caregiver { residentId } recipient { residentId } } }
+  ... on Invalid { field reason } ... on NotFound { id } ... on Conflict { reason } } }"""
+
+
+@pytest.fixture(scope="module")
+def client(driver, database, tmp_path_factory, authorized_client):
+    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+    with authorized_client(app) as client:
+        yield client
+
+
+def gql(client, query, **variables):
+    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
+    assert "errors" not in body, body
+    return next(iter(body["data"].values()))
+
+
+def test_audit_agrees_with_the_cli(client, gridcare, demo_community):
+    got = gql(client, AUDIT, c=demo_community, d="2026-11-27", cap=10)
+    cli = json.loads(gridcare("audit", "--community", demo_community, "--as-of", "2026-11-27",
+                              "--care-capacity", "10", "--format", "json", check=True).stdout)
+    assert [e["residentId"] for e in got["uncoveredElders"]] == [e["resident_id"] for e in cli["uncovered_elders"]]
+    assert [(o["residentId"], o["careLoad"], o["posts"]) for o in got["overloadedLeaders"]] == [
+        (o["resident_id"], o["care_load"], o["posts"]) for o in cli["overloaded_leaders"]]
+    assert got["buildingsWithoutLeader"] == cli["buildings_without_leader"]
+    assert got["totals"] == cli["totals"]
+    assert got["uncoveredElders"] and all(e["resident"]["id"] for e in got["uncoveredElders"])
+
+
+def test_suggestions_agree_with_the_cli(client, gridcare, demo_community):
+    got = gql(client, SUGGEST, c=demo_community, d="2026-11-27", cap=12)
+    cli = json.loads(gridcare("suggest", "--community", demo_community, "--as-of", "2026-11-27",
+                              "--care-capacity", "12", "--format", "json", check=True).stdout)
+    assert [(a["elderId"], a["caregiverId"], a["cost"]) for a in got["assignments"]] == [
+        (a["elder_id"], a["caregiver_id"], a["cost"]) for a in cli["assignments"]]
+    assert got["totals"] == cli["totals"] and got["assignments"][0]["elder"]["name"]
+
+
+def test_applying_suggestions_covers_the_elders(client, seeded):  # noqa: F811
+    suggested = gql(client, SUGGEST, c=seeded, d=None, cap=10)
+    assert suggested["assignments"], suggested
+    choice = [{"elderId": a["elderId"], "caregiverId": a["caregiverId"]} for a in suggested["assignments"]]
+    applied = gql(client, APPLY, c=seeded, a=choice)
+    assert applied["__typename"] == "AppliedAssignments"
+    assert [(c["caregiver"]["residentId"], c["recipient"]["residentId"]) for c in applied["created"]] == [
+        (x["caregiverId"], x["elderId"]) for x in choice]
+    after = gql(client, AUDIT, c=seeded, d=None, cap=10)
+    assert not {x["elderId"] for x in choice} & {e["residentId"] for e in after["uncoveredElders"]}
+    again = gql(client, APPLY, c=seeded, a=choice)
+    assert again["__typename"] == "Conflict"
+
+
+def test_bad_analysis_arguments(client, seeded):  # noqa: F811
+    answer = client.post("/graphql", json={"query": AUDIT, "variables": {"c": "没有这个社区", "cap": 10}}).json()
+    assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    answer = client.post("/graphql", json={"query": AUDIT, "variables": {"c": seeded, "cap": -1}}).json()
+    assert "careCapacity must be between" in answer["errors"][0]["message"]
+    selfcare = gql(client, APPLY, c=seeded, a=[{"elderId": "A1", "caregiverId": "A1"}])
+    assert selfcare["__typename"] == "Invalid"
+    assert gql(client, APPLY, c=seeded, a=[])["__typename"] == "Invalid"
