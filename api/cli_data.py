@@ -32,7 +32,7 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
     """
     from api.importing import import_ledger_file, read_checked
 
-    ledger = read_checked(path, community, say=err)
+    ledger = read_checked(path, community)
     _show_problems(ledger.problems)
     if ledger.errors and not skip_bad_rows:
         err(f"{len(ledger.errors)} error(s): nothing was written. Fix the rows above, "

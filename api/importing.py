@@ -20,11 +20,14 @@ from loaders.writer import ImportSummary, plan_import, total_rows, write_plan
 PROGRESS_FROM_ROWS = 5000  # smaller ledgers import without a progress bar
 
 
-def read_checked(path: Path, community: str | None, say: Callable[[str], None]) -> Ledger:
+def read_checked(path: Path, community: str | None) -> Ledger:
     """Read and validate a ledger; a ledger without a single valid resident is an error."""
     ledger = read_ledger(path, community)
     if not ledger.residents and not ledger.errors:
         raise LoaderError(f"{path}: the residents sheet has no rows")
+    for name in ledger.communities:
+        if "/" in name:  # ids are paths under the community's name (graph/ids.py)
+            raise LoaderError(f"community name {name!r} contains '/': choose a name without it")
     return ledger
 
 

@@ -166,6 +166,8 @@ async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | 
         raise user_error(f"elderAge must be between 0 and 150, got {elder_age}")
     if not 0 <= care_capacity <= 1000:
         raise user_error(f"careCapacity must be between 0 and 1000, got {care_capacity}")
+    if not info.context.principal.reads(community):
+        raise user_error(f"no community named {community!r}", "NOT_FOUND")
     try:
         return await info.context.run(fn, community, as_of or date.today(), elder_age, care_capacity)
     except NotFound as e:

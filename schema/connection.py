@@ -111,6 +111,8 @@ async def residents_connection(info: Info[Context, None], community: str, filter
                                order_by: ResidentOrder | None, first: int, after: str | None) -> ResidentConnection:
     if not 0 <= first <= MAX_PAGE:
         raise user_error(f"first must be between 0 and {MAX_PAGE}, got {first}")
+    if not info.context.principal.reads(community):
+        raise user_error(f"no community named {community!r}", "NOT_FOUND")
     order = order_by or ResidentOrder()
     sort = order.by.value
     position = decode_cursor(after, sort) if after else None

@@ -37,6 +37,15 @@ class Principal:
     scope_value: str | None = None
     resident_id: str | None = None
 
+    def reads(self, community: str | None) -> bool:
+        """Whether this caller may see the community at all (admin: every one; staff: their own).
+
+        Leaders and volunteers are refused at the edge (`api.auth`) until their
+        scoped access exists, so they never reach a resolver.
+        """
+        return self.role == "admin" or (self.role == "staff" and community is not None
+                                        and community == self.community)
+
 
 @dataclass
 class Context(BaseContext):

@@ -119,6 +119,25 @@ def _applied(records) -> AppliedAssignments:
     return AppliedAssignments(created=[CareRelationship.from_record(c) for c in records])
 
 
+async def _out_of_reach(info: Info[Context, None], community: str | None, residents: tuple) -> NotFound | None:
+    """A community or resident the caller may not see is answered as one that does not exist."""
+    principal = info.context.principal
+    if community is not None and not principal.reads(community):
+        return NotFound(message=f"no community named {community!r}", kind="community", id=community)
+    for rid in residents:
+        found = await info.context.loaders.resident().load(rid)
+        if found is not None and not principal.reads(found.community):
+            return NotFound(message=f"no resident {rid!r}", kind="resident", id=rid)
+    return None
+
+
+async def _do(info: Info[Context, None], payload, fn, *args, community: str | None = None,
+              residents: tuple = (), **kwargs):
+    """Run one mutation for the caller: out-of-reach targets first, then the transaction."""
+    denied = await _out_of_reach(info, community, tuple(str(r) for r in residents))
+    return denied or await answer(info.context.run(fn, *args, **kwargs), payload)
+
+
 ID = Annotated[strawberry.ID, Arg(description="The resident's stable id.")]
 On = Annotated[date, Arg(description="The day it happened; not in the future.")]
 Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
@@ -129,33 +148,34 @@ class Mutation:
     @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
     async def register_resident(self, info: Info[Context, None], input: Annotated[
             RegisterResidentInput, Arg(description="The new resident.")]) -> ResidentResult:
-        return await answer(info.context.run(m.register_resident, input.community, input.to_graph()), _resident)
+        return await _do(info, _resident, m.register_resident, input.community, input.to_graph(),
+                         community=input.community)
 
     @strawberry.mutation(description="Change a resident's details.")
     async def update_resident(self, info: Info[Context, None], input: Annotated[
             UpdateResidentInput, Arg(description="The changes.")]) -> ResidentResult:
-        return await answer(info.context.run(m.update_resident, str(input.id), input.to_graph()), _resident)
+        return await _do(info, _resident, m.update_resident, str(input.id), input.to_graph(), residents=(input.id,))
 
     @strawberry.mutation(description="Move a resident to another household of the community.")
     async def move_resident(self, info: Info[Context, None], id: ID,
                             to: Annotated[AddressInput, Arg(description="The new address.")],
                             on: Annotated[date | None, Arg(description="Moving day; default today.")] = None,
                             ) -> ResidentResult:
-        return await answer(info.context.run(m.move_resident, str(id), to.to_graph(), on=on), _resident)
+        return await _do(info, _resident, m.move_resident, str(id), to.to_graph(), on=on, residents=(id,))
 
     @strawberry.mutation(description="Take a resident off the living register (moved out or died); "
                                      "their care ends and their posts fall vacant; their history stays.")
     async def remove_resident(self, info: Info[Context, None], id: ID,
                               reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
                               on: On) -> RemovalResult:
-        return await answer(info.context.run(m.remove_resident, str(id), reason=reason.value, on=on), _removal)
+        return await _do(info, _removal, m.remove_resident, str(id), reason=reason.value, on=on, residents=(id,))
 
     @strawberry.mutation(description="Add a care relationship (包保 and others).")
     async def add_care(self, info: Info[Context, None], input: Annotated[
             AddCareInput, Arg(description="Who cares for whom.")]) -> CareResult:
-        call = info.context.run(m.add_care, str(input.caregiver_id), str(input.recipient_id),
-                                kind=input.kind.value, since=input.since, until=input.until)
-        return await answer(call, _care)
+        return await _do(info, _care, m.add_care, str(input.caregiver_id), str(input.recipient_id),
+                         kind=input.kind.value, since=input.since, until=input.until,
+                         residents=(input.caregiver_id, input.recipient_id))
 
     @strawberry.mutation(description="End an active care relationship on a day.")
     async def end_care(self, info: Info[Context, None],
@@ -163,27 +183,28 @@ class Mutation:
                        recipient_id: Annotated[strawberry.ID, Arg(description="Stable id of the person cared for.")],
                        kind: Annotated[CareKind, Arg(description="Which relationship of the pair.")],
                        on: On) -> CareResult:
-        call = info.context.run(m.end_care, str(caregiver_id), str(recipient_id), kind=kind.value, on=on)
-        return await answer(call, _care)
+        return await _do(info, _care, m.end_care, str(caregiver_id), str(recipient_id), kind=kind.value, on=on,
+                         residents=(caregiver_id, recipient_id))
 
     @strawberry.mutation(description="Give a leader post to a resident; the result names who held it before.")
     async def assign_post(self, info: Info[Context, None], resident_id: ID,
                           post: Annotated[PostInput, Arg(description="The post.")],
                           since: Annotated[date | None, Arg(description="Held from; default today.")] = None,
                           ) -> AssignmentResult:
-        call = info.context.run(m.assign_post, str(resident_id), post.scope(), post=post.post.value, since=since)
-        return await answer(call, _assignment)
+        return await _do(info, _assignment, m.assign_post, str(resident_id), post.scope(), post=post.post.value,
+                         since=since, community=post.community, residents=(resident_id,))
 
     @strawberry.mutation(description="Leave a leader post vacant.")
     async def vacate_post(self, info: Info[Context, None],
                           post: Annotated[PostInput, Arg(description="The post.")]) -> VacancyResult:
-        return await answer(info.context.run(m.vacate_post, post.scope(), post=post.post.value), _vacancy)
+        return await _do(info, _vacancy, m.vacate_post, post.scope(), post=post.post.value, community=post.community)
 
     @strawberry.mutation(description="Add a resident to a volunteer team (created if new).")
     async def join_team(self, info: Info[Context, None], resident_id: ID, team: Team,
                         since: Annotated[date | None, Arg(description="Member from; default today.")] = None,
                         ) -> MembershipResult:
-        return await answer(info.context.run(m.join_team, str(resident_id), team, since=since), _membership)
+        return await _do(info, _membership, m.join_team, str(resident_id), team, since=since,
+                         residents=(resident_id,))
 
     @strawberry.mutation(description="Apply chosen assignment suggestions: create their responsibility (包保) "
                                      "relationships, all in one transaction or none.")
@@ -194,9 +215,9 @@ class Mutation:
     ) -> AppliedResult:
         pairs = [(ids.resident_id(community, a.caregiver_id), ids.resident_id(community, a.elder_id))
                  for a in assignments]
-        call = info.context.run(m.add_care_many, pairs, kind="responsibility", since=since or date.today())
-        return await answer(call, _applied)
+        return await _do(info, _applied, m.add_care_many, pairs, kind="responsibility",
+                         since=since or date.today(), community=community)
 
     @strawberry.mutation(description="Take a resident off a volunteer team.")
     async def leave_team(self, info: Info[Context, None], resident_id: ID, team: Team) -> MembershipResult:
-        return await answer(info.context.run(m.leave_team, str(resident_id), team), _membership)
+        return await _do(info, _membership, m.leave_team, str(resident_id), team, residents=(resident_id,))

@@ -26,13 +26,16 @@ class Query(AnalysisQuery):
         from graph.stats import list_communities
 
         rows = await info.context.run(list_communities)
-        return [Community(id=strawberry.ID(r["id"]), name=r["name"]) for r in rows]
+        return [Community(id=strawberry.ID(r["id"]), name=r["name"]) for r in rows
+                if info.context.principal.reads(r["name"])]
 
     @strawberry.field(description="One community by its name; null if there is none.")
     async def community(
         self, info: Info[Context, None],
         name: Annotated[str, strawberry.argument(description="The community's name.")],
     ) -> Community | None:
+        if not info.context.principal.reads(name):
+            return None  # out of the caller's reach: the same answer as a community that does not exist
         found = await info.context.run(related, "communities_by_id", [name])
         return _community(found[name][0].node) if found.get(name) else None
 
@@ -42,7 +45,7 @@ class Query(AnalysisQuery):
         id: Annotated[strawberry.ID, strawberry.argument(description="The resident's stable id.")],
     ) -> Resident | None:
         found = await info.context.loaders.resident().load(str(id))
-        return Resident.from_record(found) if found else None
+        return Resident.from_record(found) if found and info.context.principal.reads(found.community) else None
 
     @strawberry.field(description=f"Residents of a community, filtered and sorted, {MAX_PAGE} at most per page.")
     async def residents(

@@ -153,3 +153,9 @@ def test_reimport_does_not_bring_back_a_removed_resident(gridcare, driver, datab
                                          id=ids.resident_id(community, "A1"), database_=database)
     assert [r["status"] for r in records] == ["deceased"]
     assert stats(gridcare, community)["residents"] == 4
+
+
+def test_a_community_name_with_a_slash_is_refused(gridcare, tmp_path):
+    path = write_csv_ledger(tmp_path / "ledger", ledger_sheets())
+    done = gridcare("import", path, "--community", "长山/花园")
+    assert done.returncode == 1 and "contains '/'" in done.stderr
