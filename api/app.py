@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta, timezone
 
@@ -24,6 +25,7 @@ from schema import build_schema
 from schema.context import Context
 
 log = logging.getLogger("gridcare")
+DB_THREADS = 32
 READY_TIMEOUT = 1.5  # seconds; /readyz answers within 2 s even when Neo4j hangs
 
 
@@ -53,6 +55,10 @@ def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, driver: neo4
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         owned = driver is None
+        # blocking driver calls run in this pool (asyncio.to_thread); the default of cores + 4
+        # threads queues requests behind each other long before Neo4j is busy
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="gridcare-db"))
         app.state.driver, app.state.database = (
             await asyncio.to_thread(open_store, settings, log.info) if owned else (driver, database or "neo4j")
         )

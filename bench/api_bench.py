@@ -9,8 +9,8 @@
 2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99
    and throughput with 16 concurrent HTTP clients.
 
-The service runs in-process under uvicorn on a free loopback port, against the
-managed Neo4j (or NEO4J_URI). The demo community is imported first if absent.
+The service runs as `gridcare serve` in a process of its own on a free loopback
+port, against the managed Neo4j (or NEO4J_URI). The demo community is imported first if absent.
 """
 
 from __future__ import annotations
@@ -21,19 +21,18 @@ import re
 import socket
 import statistics
 import sys
-import threading
+import subprocess
 import time
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import httpx
-import uvicorn
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.app import create_app  # noqa: E402
 from api.importing import load_demo  # noqa: E402
 from api.settings import get_settings  # noqa: E402
+from api.tokens import TokenRequest, issue, token_key  # noqa: E402
+from graph.tokens import revoke_token  # noqa: E402
 from api.store import open_store  # noqa: E402
 from graph.models import age_on, to_date  # noqa: E402
 from graph.stats import list_communities  # noqa: E402
@@ -66,19 +65,28 @@ def hand_written(driver, database, community):
     return records[0]
 
 
-def serve(settings) -> tuple[uvicorn.Server, str]:
+def serve() -> tuple[subprocess.Popen, str]:
+    """`gridcare serve` in a process of its own, so client and server do not share one GIL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    while not server.started:
-        time.sleep(0.05)
-    return server, f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                return server, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not become ready within 120 s")
 
 
 def cypher_total(base: str) -> float:
-    text = httpx.get(f"{base}/metrics").text
+    text = httpx.get(f"{base}/metrics").text  # open to loopback
     return sum(float(v) for v in re.findall(r"^gridcare_cypher_queries_total\{[^}]*\} (\S+)$", text, re.M))
 
 
@@ -91,7 +99,7 @@ def timed(fn, rounds: int) -> list[float]:
     return out
 
 
-async def load(base: str, body_of, requests: int, clients: int) -> tuple[list[float], float]:
+async def load(base: str, headers: dict, body_of, requests: int, clients: int) -> tuple[list[float], float]:
     latencies: list[float] = []
     queue = list(range(requests))
 
@@ -104,7 +112,7 @@ async def load(base: str, body_of, requests: int, clients: int) -> tuple[list[fl
             latencies.append(time.perf_counter() - started)
 
     started = time.perf_counter()
-    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=clients)) as http:
+    async with httpx.AsyncClient(timeout=60, headers=headers, limits=httpx.Limits(max_connections=clients)) as http:
         await asyncio.gather(*(client(http) for _ in range(clients)))
     return latencies, requests / (time.perf_counter() - started)
 
@@ -124,9 +132,13 @@ def main() -> None:
     driver, database = open_store(settings, say=print)
     if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(driver, database)):
         load_demo(driver, database, settings)
-    server, base = serve(settings)
+    server, base = serve()
+    expires = datetime.now(timezone.utc) + timedelta(hours=1)
+    token, record = issue(driver, database, token_key(settings),
+                          TokenRequest(role="admin", label="api benchmark", expires_at=expires))
+    headers = {"Authorization": f"Bearer {token}"}
     tree_body = {"query": TREE, "variables": {"name": DEMO_COMMUNITY}}
-    with httpx.Client(timeout=120) as http:
+    with httpx.Client(timeout=120, headers=headers) as http:
         http.post(f"{base}/graphql", json=tree_body).raise_for_status()  # warm up both paths
         hand_written(driver, database, DEMO_COMMUNITY)
         before = cypher_total(base)
@@ -143,10 +155,12 @@ def main() -> None:
     elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
     one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
     for name, body in (("Elders", elders), ("resident(id)", one)):
-        latencies, throughput = asyncio.run(load(base, body, args.requests, args.clients))
+        latencies, throughput = asyncio.run(load(base, headers, body, args.requests, args.clients))
         print(f"{name:13s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
               f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s")
-    server.should_exit = True
+    server.terminate()
+    server.wait(timeout=30)
+    revoke_token(driver, database, record.id)
     driver.close()
 
 

@@ -17,10 +17,10 @@ import traceback
 from collections.abc import Callable
 
 from graphql import (FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode,
-                     SelectionSetNode, ValidationRule, VariableNode, get_named_type)
+                     SelectionSetNode, ValidationRule, VariableNode, get_named_type, validate)
 from graphql.language import IntValueNode
-from strawberry.extensions import (DisableIntrospection, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter,
-                                   QueryDepthLimiter)
+from strawberry.extensions import (AddValidationRules, DisableIntrospection, MaskErrors, MaxAliasesLimiter,
+                                   MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache)
 from strawberry.extensions.base_extension import SchemaExtension
 
 from schema.connection import MAX_PAGE
@@ -97,11 +97,19 @@ def cost_rule(variables: dict | None, limit: int = MAX_COST) -> type[ValidationR
 
 
 class CostLimiter(SchemaExtension):
-    """Add `cost_rule` with this request's variables to the validation rules."""
+    """Refuse operations over the cost limit, checked apart from the cached validation.
 
-    def on_operation(self):
+    The cost depends on the request's variables (`first: $first`), so it cannot
+    be one of the rules whose result `ValidationCache` keeps per document text.
+    Placed after `ValidationCache`, it sees the cached errors and adds its own.
+    """
+
+    def on_validate(self):
         context = self.execution_context
-        context.validation_rules = (*context.validation_rules, cost_rule(context.variables))
+        if not context.pre_execution_errors and context.graphql_document is not None:
+            errors = validate(context.schema._schema, context.graphql_document, [cost_rule(context.variables)])
+            if errors:
+                context.pre_execution_errors = errors
         yield
 
 
@@ -131,7 +139,15 @@ def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
 
 
 def extensions(production: bool) -> list[Callable[[], SchemaExtension]]:
-    """The limits and masking every schema gets; no introspection in production."""
-    limits = [lambda: QueryDepthLimiter(max_depth=MAX_DEPTH), lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-              lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), CostLimiter, MaskUnexpected]
-    return limits + ([DisableIntrospection] if production else [])
+    """The limits and masking every schema gets; no introspection in production.
+
+    Parsing and validating a document (limits included) is cached by its text:
+    front-ends send the same few documents with different variables.
+    """
+    # The limiters' rule classes are made once per schema, so that every request validates with
+    # the same rules and `ValidationCache` (a module-level LRU) can hit; the cost is checked apart.
+    limiters = [QueryDepthLimiter(max_depth=MAX_DEPTH), MaxAliasesLimiter(max_alias_count=MAX_ALIASES)]
+    limiters += [DisableIntrospection()] if production else []
+    rules = [rule for limiter in limiters for rule in limiter.validation_rules]
+    return [lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=256),
+            lambda: AddValidationRules(rules), lambda: ValidationCache(maxsize=256), CostLimiter, MaskUnexpected]
