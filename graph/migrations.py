@@ -53,6 +53,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT api_token_id IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.id IS UNIQUE",
         "CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (t:ApiToken) REQUIRE t.hash IS UNIQUE",
     )),
+    Migration(4, "the access log of sensitive reads", (
+        "CREATE CONSTRAINT access_log_id IF NOT EXISTS FOR (a:AccessLog) REQUIRE a.id IS UNIQUE",
+        "CREATE INDEX access_log_community IF NOT EXISTS FOR (a:AccessLog) ON (a.community, a.at)",
+    )),
 )
 LATEST = MIGRATIONS[-1].version
 

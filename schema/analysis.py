@@ -18,7 +18,7 @@ import analysis
 from graph import ids
 from graph.errors import NotFound
 from graph.export import community_graph
-from schema.connection import user_error
+from schema.results import user_error
 from schema.context import AsOf, Context
 from schema.people import Resident
 

@@ -9,7 +9,6 @@ from datetime import date
 from enum import Enum
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
 from graph import ids
@@ -17,12 +16,9 @@ from graph.errors import NotFound
 from graph.search import ResidentQuery, search_residents, sort_key
 from schema.context import Context
 from schema.people import Resident, ResidentStatus
+from schema.results import user_error
 
 MAX_PAGE = 100
-
-
-def user_error(message: str, code: str = "BAD_USER_INPUT") -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code})
 
 
 @strawberry.enum(description="What to sort residents by.")

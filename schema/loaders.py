@@ -11,7 +11,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import read, read_groups
+from graph import read, read_groups, sensitive
 
 
 class Loaders:
@@ -61,6 +61,20 @@ class Loaders:
     def care(self, side: str) -> DataLoader:
         """Care relationships by ``recipient`` or by ``caregiver``."""
         return self._loader(("care", side), lambda d, db, ids: read.care_of(d, db, side, ids), list)
+
+    def sensitive(self, reader) -> DataLoader:
+        """Sensitive fields by (resident id, field): one logged read per batch (`graph.sensitive`)."""
+        key = ("sensitive",)
+        if key not in self._made:
+            async def load(keys: list[tuple[str, str]]) -> list:
+                wanted: dict[str, list[str]] = {}
+                for rid, field in keys:
+                    wanted.setdefault(rid, []).append(field)
+                found = await self._run(sensitive.read_sensitive, wanted, reader)
+                return [found.get(rid) for rid, _ in keys]
+
+            self._made[key] = DataLoader(load_fn=load)
+        return self._made[key]
 
     def related(self, name: str) -> DataLoader:
         """One of `graph.read_groups.RELATED`: teams, service roles, the Party network."""

@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from graph.models import CareRecord, PostRecord, ResidentRecord, age_on
+from schema import sensitive
 from schema.context import AsOf, Context
 from schema.places import Building, Grid, Household, Unit
 
@@ -70,6 +71,13 @@ class Resident:
     left_on: date | None = strawberry.field(description="When they moved out or died; null while living here.")
     care_capacity: int | None = strawberry.field(description="How many people they can care for, if set.")
     household_id: strawberry.Private[str | None]
+    health_notes: str | None = strawberry.field(
+        resolver=sensitive.health_notes,
+        description="Health notes (健康状况). Sensitive: staff of the community and admins only, null for "
+                    "others; every read is logged.")
+    emergency_contact: sensitive.EmergencyContact | None = strawberry.field(
+        resolver=sensitive.emergency_contact,
+        description="Emergency contact (紧急联系人). Sensitive: as healthNotes.")
 
     @classmethod
     def from_record(cls, r: ResidentRecord) -> Resident:

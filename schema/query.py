@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from graph.read_groups import related
 from schema.analysis import AnalysisQuery
+from schema.sensitive import AccessLogQuery
 from schema.connection import MAX_PAGE, ResidentConnection, ResidentFilter, ResidentOrder, residents_connection
 from schema.context import Context
 from schema.people import Resident
@@ -20,7 +21,7 @@ def _community(node: dict) -> Community:
 
 
 @strawberry.type(description="Reading the community network.")
-class Query(AnalysisQuery):
+class Query(AnalysisQuery, AccessLogQuery):
     @strawberry.field(description="Every community in the database, by name.")
     async def communities(self, info: Info[Context, None]) -> list[Community]:
         from graph.stats import list_communities

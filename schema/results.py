@@ -11,8 +11,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 
 from graph import errors
+
+
+def user_error(message: str, code: str = "BAD_USER_INPUT") -> GraphQLError:
+    """An expected error of a query, shown to the caller as it is (``extensions.code``)."""
+    return GraphQLError(message, extensions={"code": code})
 
 
 @strawberry.type(description="What the mutation names does not exist.")

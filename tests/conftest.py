@@ -125,7 +125,7 @@ def authorized_client(driver, database):
     def open_client(app, role: str = "admin", **request):
         expires = datetime.now(timezone.utc) + timedelta(hours=2)
         token, record = issue(driver, database, token_key(app.state.settings),
-                              TokenRequest(role=role, label="tests", expires_at=expires, **request))
+                              TokenRequest(role=role, expires_at=expires, **{"label": "tests", **request}))
         try:
             with TestClient(app, headers={"Authorization": f"Bearer {token}"},
                             client=("127.0.0.1", 50000)) as client:
