@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from pathlib import Path
 from datetime import datetime, timedelta, timezone
 
 import neo4j
@@ -70,6 +72,7 @@ def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, driver: neo4
         finally:
             if demo_token:
                 await asyncio.to_thread(revoke_token, app.state.driver, app.state.database, demo_token)
+                demo_token_file(settings).unlink(missing_ok=True)
             if owned:
                 app.state.driver.close()
 
@@ -131,7 +134,22 @@ def _demo_token(state, key: bytes) -> str | None:
     expires = datetime.now(timezone.utc) + timedelta(hours=12)
     token, record = issue(state.driver, state.database, key, TokenRequest(
         role="admin", label="gridcare serve --demo", expires_at=expires))
-    print(f"\nDevelopment admin token (id {record.id}, valid 12 h, revoked when the server stops):\n"
+    path = demo_token_file(state.settings)
+    path.unlink(missing_ok=True)
+    secret_file_write(path, token)
+    print(f"\nDevelopment admin token (id {record.id}, valid 12 h, revoked when the server stops; also in {path}):\n"
           f"    {token}\nIn GraphiQL, open Headers and paste:\n"
           f'    {{"Authorization": "Bearer {token}"}}\n', file=sys.stderr, flush=True)
     return record.id
+
+
+def demo_token_file(settings: Settings) -> Path:
+    """Where `serve --demo` leaves its token for scripts (mode 0600, removed at shutdown)."""
+    return settings.home / "demo-token"
+
+
+def secret_file_write(path: Path, value: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value + "\n")

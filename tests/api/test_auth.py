@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import stat
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -139,6 +140,9 @@ def test_serve_demo_prints_an_admin_token_revoked_at_shutdown(driver, database, 
         printed = capsys.readouterr().err
         token, token_id = re.search(r'"Bearer (gc_[\w-]+)"', printed)[1], re.search(r"\(id (\w+),", printed)[1]
         assert post(client, token).status_code == 200
+        left = tmp_path / "demo-token"
+        assert left.read_text().strip() == token and stat.S_IMODE(left.stat().st_mode) == 0o600
+    assert not left.exists()
     try:
         with pytest.raises(Unauthorized, match="token revoked"):
             authenticate(driver, database, token_key(app.state.settings), token)
