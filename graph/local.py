@@ -81,7 +81,7 @@ class LocalNeo4j:
             self.dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_urlsafe(24))
+                f.write(secrets.token_hex(24))  # hex: never begins with '-', which the admin tool reads as an option
         return path.read_text().strip()
 
     def start(self) -> LocalStatus:
@@ -152,7 +152,7 @@ class LocalNeo4j:
         if (self.dir / "data" / "dbms").exists():
             return  # the password was set before the first start
         done = subprocess.run(
-            [str(java), "-cp", f"{lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", self.password()],
+            [str(java), "-cp", f"{lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", "--", self.password()],
             env=self._env(), capture_output=True, text=True,
         )
         if done.returncode != 0:

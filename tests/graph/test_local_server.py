@@ -11,6 +11,9 @@ from graph.driver import Connection, open_driver
 
 def test_start_status_stop_restart(gridcare, tmp_path):
     env = {"GRIDCARE_HOME": str(tmp_path), "GRIDCARE_NEO4J_HEAP": "512m", "GRIDCARE_NEO4J_PAGECACHE": "64m"}
+    (tmp_path / "neo4j").mkdir()
+    (tmp_path / "neo4j" / "password").write_text("-starts-with-a-dash")  # not to be read as an option
+    (tmp_path / "neo4j" / "password").chmod(0o600)
     try:
         started = gridcare("db", "start", env=env, check=True)
         assert "Neo4j is running" in started.stdout
