@@ -46,7 +46,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from analysis.selfcare import pair_cost, repair_self_pairs
+from analysis.selfcare import repair_self_pairs
 
 __all__ = ["solve_tiered"]
 

@@ -134,3 +134,15 @@ def authorized_client(driver, database):
             driver.execute_query("MATCH (t:ApiToken {id: $id}) DETACH DELETE t", id=record.id, database_=database)
 
     return open_client
+
+
+@pytest.fixture
+def seeded(driver, database, community, tmp_path):
+    """A fresh community holding the small hand-written ledger of `tests/cli/test_import.py`."""
+    from loaders.ledger import read_ledger
+    from loaders.writer import plan_import, write_plan
+    from tests.cli.test_import import ledger_sheets, write_csv_ledger
+
+    ledger = read_ledger(write_csv_ledger(tmp_path / "seed-ledger", ledger_sheets()), community)
+    write_plan(driver, database, plan_import(ledger, hash_national_id=lambda s: "h"))
+    return community

@@ -6,7 +6,6 @@ import pytest
 
 from api.app import create_app
 from api.settings import Settings
-from tests.api.test_graphql_mutations import seeded  # noqa: F401  (fixture)
 
 AUDIT = """query($c: String!, $d: Date, $cap: Int!) { coverageAudit(community: $c, asOf: $d, careCapacity: $cap) {
   asOf totals uncoveredElders { residentId name age livesAlone grid building unit room resident { id } }
@@ -54,7 +53,7 @@ def test_suggestions_agree_with_the_cli(client, gridcare, demo_community):
     assert got["totals"] == cli["totals"] and got["assignments"][0]["elder"]["name"]
 
 
-def test_applying_suggestions_covers_the_elders(client, seeded):  # noqa: F811
+def test_applying_suggestions_covers_the_elders(client, seeded):
     suggested = gql(client, SUGGEST, c=seeded, d=None, cap=10)
     assert suggested["assignments"], suggested
     choice = [{"elderId": a["elderId"], "caregiverId": a["caregiverId"]} for a in suggested["assignments"]]
@@ -68,7 +67,7 @@ def test_applying_suggestions_covers_the_elders(client, seeded):  # noqa: F811
     assert again["__typename"] == "Conflict"
 
 
-def test_bad_analysis_arguments(client, seeded):  # noqa: F811
+def test_bad_analysis_arguments(client, seeded):
     answer = client.post("/graphql", json={"query": AUDIT, "variables": {"c": "没有这个社区", "cap": 10}}).json()
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     answer = client.post("/graphql", json={"query": AUDIT, "variables": {"c": seeded, "cap": -1}}).json()

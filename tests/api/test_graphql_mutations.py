@@ -5,9 +5,7 @@ import pytest
 from api.app import create_app
 from api.settings import Settings
 from graph import ids
-from loaders.ledger import read_ledger
-from loaders.writer import plan_import, write_plan
-from tests.cli.test_import import ledger_sheets, snapshot, write_csv_ledger
+from tests.cli.test_import import snapshot
 
 RESULT = "__typename ... on NotFound { kind id } ... on Invalid { field reason } ... on Conflict { reason }"
 
@@ -17,14 +15,6 @@ def client(driver, database, tmp_path_factory, authorized_client):
     app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
     with authorized_client(app) as client:
         yield client
-
-
-@pytest.fixture
-def seeded(driver, database, community, tmp_path):
-    """The small hand-written ledger of the import tests, in a fresh community."""
-    ledger = read_ledger(write_csv_ledger(tmp_path / "ledger", ledger_sheets()), community)
-    write_plan(driver, database, plan_import(ledger, hash_national_id=lambda s: "h"))
-    return community
 
 
 def rid(community, local):

@@ -8,7 +8,6 @@ import pytest
 from api.app import create_app
 from api.settings import Settings
 from graph import ids
-from tests.api.test_graphql_mutations import seeded  # noqa: F401  (fixture)
 from tests.cli.test_import import snapshot
 
 RESIDENT = "query($id: ID!) { resident(id: $id) { name } }"
@@ -27,7 +26,7 @@ def gql(client, query, **variables):
     return answer.json()
 
 
-def test_staff_reads_only_their_community(app, authorized_client, demo_community, seeded):  # noqa: F811
+def test_staff_reads_only_their_community(app, authorized_client, demo_community, seeded):
     other = ids.resident_id(demo_community, "R00001")
     with authorized_client(app, role="staff", community=seeded) as staff:
         names = [c["name"] for c in gql(staff, "{ communities { name } }")["data"]["communities"]]
@@ -45,7 +44,7 @@ def test_staff_reads_only_their_community(app, authorized_client, demo_community
 
 
 def test_staff_cannot_change_another_community(app, authorized_client, driver, database, demo_community,
-                                               seeded):  # noqa: F811
+                                               seeded):
     a = ids.resident_id(demo_community, "R00001")
     b = ids.resident_id(demo_community, "R00002")
     before = snapshot(driver, database, demo_community)
@@ -58,7 +57,7 @@ def test_staff_cannot_change_another_community(app, authorized_client, driver, d
     assert snapshot(driver, database, demo_community) == before
 
 
-def test_leader_tokens_are_refused_until_scoped_access_exists(app, authorized_client, seeded):  # noqa: F811
+def test_leader_tokens_are_refused_until_scoped_access_exists(app, authorized_client, seeded):
     with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-2") as leader:
         answer = leader.post("/graphql", json={"query": "{ communities { name } }"})
     assert answer.status_code == 403

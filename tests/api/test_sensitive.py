@@ -5,7 +5,6 @@ import pytest
 from api.app import create_app
 from api.settings import Settings
 from graph import ids
-from tests.api.test_graphql_mutations import seeded  # noqa: F401  (fixture)
 
 READ = "query($id: ID!) { resident(id: $id) { name healthNotes emergencyContact { name phone } } }"
 LOG = """query($c: String!, $r: ID) { accessLog(community: $c, residentId: $r) {
@@ -17,7 +16,7 @@ def app(driver, database, tmp_path_factory):
     return create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
 
 
-def test_staff_read_is_served_and_logged(app, authorized_client, seeded):  # noqa: F811
+def test_staff_read_is_served_and_logged(app, authorized_client, seeded):
     a1 = ids.resident_id(seeded, "A1")
     with authorized_client(app, role="staff", community=seeded, label="社区工作人员") as staff:
         answer = staff.post("/graphql", json={"query": READ, "variables": {"id": a1}})
@@ -31,7 +30,7 @@ def test_staff_read_is_served_and_logged(app, authorized_client, seeded):  # noq
     assert entries[0]["requestId"] == answer.headers["X-Request-ID"] and entries[0]["tokenId"]
 
 
-def test_no_sensitive_field_no_log_entry(app, authorized_client, seeded):  # noqa: F811
+def test_no_sensitive_field_no_log_entry(app, authorized_client, seeded):
     with authorized_client(app, role="staff", community=seeded) as staff:
         staff.post("/graphql", json={"query": "query($c: String!) { residents(community: $c, first: 100) "
                                               "{ edges { node { name age } } } }", "variables": {"c": seeded}})
@@ -39,7 +38,7 @@ def test_no_sensitive_field_no_log_entry(app, authorized_client, seeded):  # noq
     assert log["data"]["accessLog"] == []
 
 
-def test_other_communities_read_nothing_and_log_nothing(app, authorized_client, seeded, demo_community):  # noqa: F811
+def test_other_communities_read_nothing_and_log_nothing(app, authorized_client, seeded, demo_community):
     a1 = ids.resident_id(seeded, "A1")
     with authorized_client(app, role="staff", community=demo_community) as stranger:
         assert stranger.post("/graphql", json={"query": READ, "variables": {"id": a1}}).json() == {
@@ -51,7 +50,7 @@ def test_other_communities_read_nothing_and_log_nothing(app, authorized_client, 
             "accessLog"] == []
 
 
-def test_many_reads_one_round_trip_each_logged(app, authorized_client, seeded):  # noqa: F811
+def test_many_reads_one_round_trip_each_logged(app, authorized_client, seeded):
     query = """query($c: String!) { residents(community: $c, first: 100) { edges { node { id healthNotes } } } }"""
     with authorized_client(app) as admin:
         nodes = [e["node"] for e in admin.post("/graphql", json={"query": query, "variables": {"c": seeded}})
