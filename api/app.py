@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
 
-from api import auth, guard, metrics
+from api import auth, guard, metrics, qr
 from api.settings import Settings
 from api.store import open_store
 from api.tokens import TokenRequest, check_settings, issue, token_key
@@ -39,14 +39,16 @@ def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver |
     explicit token key or with authentication off.
     """
     check_settings(settings)
-    key = token_key(settings) if settings.auth == "required" else None
+    secret = token_key(settings)  # HMAC key of API tokens and QR codes, read once
+    key = secret if settings.auth == "required" else None
     lifespan = _lifespan(settings, demo=demo, key=key, driver=driver, database=database)
     app = FastAPI(title="gridcare", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    app.include_router(_graphql_router(settings), prefix="/graphql")
+    app.include_router(_graphql_router(settings, secret), prefix="/graphql")
     app.add_api_route("/livez", livez, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"])
     guard.install(app)
+    qr.install(app, settings, secret)
     auth.install(app, settings, key)  # outside guard: a caller without a token learns nothing more
     metrics.install(app)
     return app
@@ -79,13 +81,13 @@ def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, driver: neo4
     return lifespan
 
 
-def _graphql_router(settings: Settings) -> GraphQLRouter:
+def _graphql_router(settings: Settings, secret: bytes) -> GraphQLRouter:
     development = settings.mode == "development"
 
     async def context(request: Request) -> Context:
         state = request.app.state
         return Context(driver=state.driver, database=state.database, principal=request.state.principal,
-                       request_id=request.state.request_id)
+                       request_id=request.state.request_id, secret_key=secret)
 
     router = GraphQLRouter(build_schema(production=not development), context_getter=context,
                            graphql_ide="graphiql" if development else None, allow_queries_via_get=False,

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         None, description="key of the API-token hash; default (development only): generated under home/secrets")
     auth: Literal["required", "off"] = Field(
         "required", description="bearer tokens on every non-public request; `off` only in development mode")
+    hotline: str | None = Field(None, description="the community hotline shown on QR finder pages")
+    qr_rate_per_client: int = Field(30, description="QR page views per client address per minute")
+    qr_rate_per_code: int = Field(60, description="QR page views per code per minute")
 
     @property
     def managed(self) -> bool:

@@ -57,6 +57,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT access_log_id IF NOT EXISTS FOR (a:AccessLog) REQUIRE a.id IS UNIQUE",
         "CREATE INDEX access_log_community IF NOT EXISTS FOR (a:AccessLog) ON (a.community, a.at)",
     )),
+    Migration(5, "anti-wandering QR codes and their scans", (
+        "CREATE CONSTRAINT qr_code_id IF NOT EXISTS FOR (q:QrCode) REQUIRE q.id IS UNIQUE",
+        "CREATE CONSTRAINT qr_code_hash IF NOT EXISTS FOR (q:QrCode) REQUIRE q.hash IS UNIQUE",
+        "CREATE INDEX qr_scan_community IF NOT EXISTS FOR (s:QrScan) ON (s.community, s.at)",
+    )),
 )
 LATEST = MIGRATIONS[-1].version
 

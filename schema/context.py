@@ -53,6 +53,7 @@ class Context(BaseContext):
     database: str = "neo4j"
     principal: Principal = field(default_factory=Principal)
     request_id: str = ""
+    secret_key: bytes = b""  # the service's HMAC key (API tokens, QR codes); never sent to anyone
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -14,6 +14,7 @@ from schema.context import Context
 from schema.groups import VolunteerTeam
 from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, RemovalReason, UpdateResidentInput
 from schema.people import CareKind, CareRelationship, LeaderPost, Resident
+from schema.qr import QrMutation
 from schema.results import Conflict, Invalid, NotFound, answer
 
 Arg = strawberry.argument
@@ -144,7 +145,7 @@ Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
 
 
 @strawberry.type(description="Changing the network. Each mutation is one transaction: all of it or nothing.")
-class Mutation:
+class Mutation(QrMutation):
     @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
     async def register_resident(self, info: Info[Context, None], input: Annotated[
             RegisterResidentInput, Arg(description="The new resident.")]) -> ResidentResult:

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from graph.read_groups import related
 from schema.analysis import AnalysisQuery
+from schema.qr import QrQuery
 from schema.sensitive import AccessLogQuery
 from schema.connection import MAX_PAGE, ResidentConnection, ResidentFilter, ResidentOrder, residents_connection
 from schema.context import Context
@@ -21,7 +22,7 @@ def _community(node: dict) -> Community:
 
 
 @strawberry.type(description="Reading the community network.")
-class Query(AnalysisQuery, AccessLogQuery):
+class Query(AnalysisQuery, AccessLogQuery, QrQuery):
     @strawberry.field(description="Every community in the database, by name.")
     async def communities(self, info: Info[Context, None]) -> list[Community]:
         from graph.stats import list_communities

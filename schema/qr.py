@@ -1,0 +1,92 @@
+"""Anti-wandering QR codes (防走失二维码) over GraphQL: issue, rotate, revoke, and the scans."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from graph import qr
+from schema.context import Context
+from schema.results import Conflict, Invalid, NotFound, user_error
+
+Arg = strawberry.argument
+MAX_SCANS = 500
+
+
+@strawberry.type(description="A new QR code: the token is shown once, to be printed on the elder's card.")
+class QrCodePayload:
+    token: str = strawberry.field(description="128 random bits, unrelated to any id; the old code is dead.")
+    path: str = strawberry.field(description="The finder's page, `/qr/<token>`, to encode in the QR image.")
+
+
+@strawberry.type(description="A revoked QR code.")
+class QrRevoked:
+    resident_id: strawberry.ID = strawberry.field(description="Whose code was revoked.")
+
+
+@strawberry.type(description="One scan of a QR code by a finder.")
+class QrScan:
+    at: datetime = strawberry.field(description="When (UTC).")
+    resident_id: strawberry.ID = strawberry.field(description="Whose code was scanned.")
+    client: str = strawberry.field(description="A keyed hash of the finder's address (not the address).")
+
+
+QrResult = Annotated[QrCodePayload | NotFound | Invalid | Conflict,
+                     strawberry.union("QrResult", description="The new code, or why none was issued.")]
+QrRevokeResult = Annotated[QrRevoked | NotFound | Invalid | Conflict,
+                           strawberry.union("QrRevokeResult", description="Done, or why not.")]
+
+
+@strawberry.type
+class QrMutation:
+    @strawberry.mutation(description="Issue (or rotate) a resident's QR code, with what the finder's page may "
+                                     "show; the previous code stops working at once.")
+    async def issue_qr_code(
+        self, info: Info[Context, None],
+        resident_id: Annotated[strawberry.ID, Arg(description="The elder's stable id.")],
+        show_contact: Annotated[bool, Arg(description="Show the family contact's phone.")] = True,
+        show_medical: Annotated[bool, Arg(description="Show the health notes as a medical alert.")] = False,
+        show_address: Annotated[bool, Arg(description="Show building, unit and room.")] = False,
+    ) -> QrResult:
+        from schema.mutations import _do
+
+        token = secrets.token_urlsafe(16)
+        digest = hmac.new(info.context.secret_key, token.encode(), hashlib.sha256).hexdigest()
+        consent = qr.Consent(contact=show_contact, medical=show_medical, address=show_address)
+        return await _do(info, lambda _: QrCodePayload(token=token, path=f"/qr/{token}"), qr.issue_qr,
+                         str(resident_id), digest, consent, residents=(resident_id,))
+
+    @strawberry.mutation(description="Revoke a resident's QR code (moved out, died, card lost).")
+    async def revoke_qr_code(
+        self, info: Info[Context, None],
+        resident_id: Annotated[strawberry.ID, Arg(description="The elder's stable id.")],
+    ) -> QrRevokeResult:
+        from schema.mutations import _do
+
+        return await _do(info, lambda _: QrRevoked(resident_id=resident_id), qr.revoke_qr, str(resident_id),
+                         residents=(resident_id,))
+
+
+@strawberry.type
+class QrQuery:
+    @strawberry.field(description=f"Recent scans of the community's QR codes, newest first (at most {MAX_SCANS}); "
+                                  "staff of that community and admins only.")
+    async def qr_scans(
+        self, info: Info[Context, None],
+        community: Annotated[str, Arg(description="The community's name.")],
+        first: Annotated[int, Arg(description=f"How many, 1 to {MAX_SCANS}.")] = 100,
+    ) -> list[QrScan]:
+        principal = info.context.principal
+        if principal.role not in ("admin", "staff") or not principal.reads(community):
+            raise user_error(f"no community named {community!r}", "NOT_FOUND")
+        if not 1 <= first <= MAX_SCANS:
+            raise user_error(f"first must be between 1 and {MAX_SCANS}, got {first}")
+        rows = await info.context.run(qr.scans, community, first)
+        return [QrScan(at=s["at"].to_native(), resident_id=strawberry.ID(s["resident"]), client=s["client"])
+                for s in rows]
