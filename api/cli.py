@@ -108,6 +108,7 @@ def _register() -> None:
     from api import cli_data  # noqa: F401  (adds import, demo-ledger, stats)
     from api import cli_analysis  # noqa: F401  (adds audit, spof, suggest, suggest-leaders)
     from api import cli_tokens  # noqa: F401  (adds token issue, list, revoke)
+    from api import cli_qr  # noqa: F401  (adds qr-cards)
 
 
 _register()

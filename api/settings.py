@@ -38,7 +38,8 @@ class Settings(BaseSettings):
         None, description="key of the API-token hash; default (development only): generated under home/secrets")
     auth: Literal["required", "off"] = Field(
         "required", description="bearer tokens on every non-public request; `off` only in development mode")
-    hotline: str | None = Field(None, description="the community hotline shown on QR finder pages")
+    hotline: str | None = Field(None, description="the community hotline shown on QR finder pages and cards")
+    public_url: str = Field("http://127.0.0.1:8000", description="public address of the service, for QR cards")
     qr_rate_per_client: int = Field(30, description="QR page views per client address per minute")
     qr_rate_per_code: int = Field(60, description="QR page views per code per minute")
 

@@ -105,3 +105,20 @@ def scan(driver: neo4j.Driver, database: str, token_hash: str, client: str) -> F
 
 def scans(driver: neo4j.Driver, database: str, community: str, limit: int = 100) -> list[dict]:
     return db.read_rows(driver, database, "qr_scans", SCANS, community=community, limit=limit)
+
+
+ELDERS_FOR_CARDS = """
+MATCH (r:Resident {community: $community})-[:LIVES_IN]->(:Household)<-[:HAS_HOUSEHOLD]-(:Unit)
+      <-[:HAS_UNIT]-(b:Building)
+WHERE r.status = 'active' AND r.birthDate <= $bornBy
+  AND ($building IS NULL OR b.number = $building) AND ($resident IS NULL OR r.residentId = $resident)
+RETURN collect([r.id, r.name]) AS rows
+"""
+
+
+def elders_for_cards(driver: neo4j.Driver, database: str, community: str, *, born_by, building: str | None = None,
+                     resident: str | None = None) -> list[tuple[str, str]]:
+    """(id, name) of the active elders of a community, a building, or one resident (ledger id)."""
+    rows = db.read_rows(driver, database, "elders_for_cards", ELDERS_FOR_CARDS, community=community,
+                        bornBy=born_by, building=building, resident=resident)
+    return sorted((rid, name) for rid, name in rows)
