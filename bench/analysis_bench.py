@@ -176,7 +176,7 @@ def run_city(driver, database, args) -> None:
     for name in names:
         G, t_export = timed(community_graph, driver, database, name)
         a, t_audit = timed(audit, G)
-        _, t_out = timed(lambda: (format_audit(a), json.dumps(a.to_dict(), ensure_ascii=False, indent=2)))
+        _, t_out = timed(lambda a=a: (format_audit(a), json.dumps(a.to_dict(), ensure_ascii=False, indent=2)))
         for k, v in zip(parts, (t_export, t_audit, t_out)):
             parts[k] += v
         residents += a.totals["residents"]
