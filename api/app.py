@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -18,6 +17,7 @@ from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
 
 from api import auth, guard, metrics, qr
+from api.secrets import write_secret
 from api.settings import Settings
 from api.store import open_store
 from api.tokens import TokenRequest, check_settings, issue, token_key
@@ -138,7 +138,7 @@ def _demo_token(state, key: bytes) -> str | None:
         role="admin", label="gridcare serve --demo", expires_at=expires))
     path = demo_token_file(state.settings)
     path.unlink(missing_ok=True)
-    secret_file_write(path, token)
+    write_secret(path, token)
     print(f"\nDevelopment admin token (id {record.id}, valid 12 h, revoked when the server stops; also in {path}):\n"
           f"    {token}\nIn GraphiQL, open Headers and paste:\n"
           f'    {{"Authorization": "Bearer {token}"}}\n', file=sys.stderr, flush=True)
@@ -149,9 +149,3 @@ def demo_token_file(settings: Settings) -> Path:
     """Where `serve --demo` leaves its token for scripts (mode 0600, removed at shutdown)."""
     return settings.home / "demo-token"
 
-
-def secret_file_write(path: Path, value: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(value + "\n")

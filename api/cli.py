@@ -21,6 +21,19 @@ def err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def resolve_community(driver, database: str, community: str | None) -> str:
+    """The community named, or the only one in the database; a usage error otherwise."""
+    if community:
+        return community
+    from graph.stats import list_communities
+
+    communities = list_communities(driver, database)
+    if len(communities) == 1:
+        return communities[0]["name"]
+    names = ", ".join(c["name"] for c in communities) or "none yet"
+    raise click.UsageError(f"pass --community (communities in the database: {names})")
+
+
 def friendly_errors(fn):
     """Turn the project's expected errors into a message and exit status 1."""
 

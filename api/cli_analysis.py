@@ -11,8 +11,7 @@ import json
 
 import click
 
-from api.cli import err, friendly_errors, main
-from api.cli_data import _only_community
+from api.cli import err, friendly_errors, main, resolve_community
 from api.settings import get_settings
 
 _OPTIONS = {
@@ -51,11 +50,10 @@ def load_graph(community: str | None):
     """Export a community (the only one if ``community`` is None) from the store."""
     from api.store import open_store
     from graph.export import community_graph
-    from graph.stats import list_communities
 
     driver, database = open_store(get_settings(), say=err)
     with driver:
-        name = community or _only_community(list_communities(driver, database))
+        name = resolve_community(driver, database, community)
         return community_graph(driver, database, name)
 
 

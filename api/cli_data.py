@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from api.cli import err, friendly_errors, main
+from api.cli import err, friendly_errors, main, resolve_community
 from api.settings import get_settings
 
 MAX_SHOWN = 200
@@ -83,20 +83,13 @@ def demo_ledger(out: Path, seed: int, communities: int) -> None:
 def stats(community: str | None, fmt: str) -> None:
     """Count a community's grids, buildings, units, households, residents, posts …"""
     from api.store import open_store
-    from graph.stats import community_stats, list_communities
+    from graph.stats import community_stats
 
     driver, database = open_store(get_settings(), say=err)
     with driver:
-        name = community or _only_community(list_communities(driver, database))
+        name = resolve_community(driver, database, community)
         result = community_stats(driver, database, name, today=date.today())
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else _stats_text(result))
-
-
-def _only_community(communities: list[dict]) -> str:
-    if len(communities) == 1:
-        return communities[0]["name"]
-    names = ", ".join(c["name"] for c in communities) or "none yet"
-    raise click.UsageError(f"pass --community (communities in the database: {names})")
 
 
 def _stats_text(s: dict) -> str:

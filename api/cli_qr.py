@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from api.cli import err, friendly_errors, main
+from api.cli import err, friendly_errors, main, resolve_community
 from api.settings import get_settings
 
 
@@ -36,11 +36,10 @@ def qr_cards(community, building, resident, elder_age, out, base_url, show_conta
     printed before for the same elders stop working.
     """
     from api.cards import given_name, write_cards
-    from api.cli_data import _only_community
     from api.store import open_store
     from api.tokens import token_key
     from graph.qr import Consent, elders_for_cards, issue_qr
-    from graph.stats import elder_birth_cutoff, list_communities
+    from graph.stats import elder_birth_cutoff
 
     settings = get_settings()
     base = (base_url or settings.public_url).rstrip("/")
@@ -48,7 +47,7 @@ def qr_cards(community, building, resident, elder_age, out, base_url, show_conta
     key = token_key(settings)
     driver, database = open_store(settings, say=err)
     with driver:
-        name = community or _only_community(list_communities(driver, database))
+        name = resolve_community(driver, database, community)
         elders = elders_for_cards(driver, database, name, born_by=elder_birth_cutoff(date.today(), elder_age),
                                   building=building, resident=resident)
         if not elders:

@@ -12,15 +12,20 @@ from pathlib import Path
 from api.settings import Settings
 
 
+def write_secret(path: Path, value: str) -> None:
+    """Create ``path`` holding ``value``, readable by its owner only (0600); `FileExistsError` if it exists."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(value + "\n")
+
+
 def secret_file(path: Path) -> str:
     """Read a secret file, creating it with a random value (mode 0600) if absent."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        write_secret(path, secrets.token_urlsafe(32))
     except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_urlsafe(32))
+        pass
     return path.read_text().strip()
 
 

@@ -1,4 +1,4 @@
-"""The size of one community's network, in one round trip."""
+"""The size of communities' networks: any number of them in one round trip."""
 
 from __future__ import annotations
 
@@ -10,22 +10,23 @@ from graph import db
 from graph.errors import NotFound
 
 STATS = """
-MATCH (c:Community {id: $community})
+UNWIND $communities AS community
+MATCH (c:Community {id: community})
 RETURN c.name AS community,
   COUNT { (c)-[:HAS_GRID]->(:Grid) } AS grids,
   COUNT { (c)-[:HAS_GRID]->(:Grid)-[:HAS_BUILDING]->(:Building) } AS buildings,
   COUNT { (c)-[:HAS_GRID]->()-[:HAS_BUILDING]->()-[:HAS_UNIT]->(:Unit) } AS units,
-  COUNT { MATCH (h:Household {community: $community}) } AS households,
-  COUNT { MATCH (r:Resident {community: $community}) WHERE r.status = 'active' } AS residents,
-  COUNT { MATCH (r:Resident {community: $community})
+  COUNT { MATCH (h:Household {community: community}) } AS households,
+  COUNT { MATCH (r:Resident {community: community}) WHERE r.status = 'active' } AS residents,
+  COUNT { MATCH (r:Resident {community: community})
           WHERE r.status = 'active' AND r.birthDate <= $elderBorn } AS elders,
-  COUNT { MATCH (p:PartyGroup {community: $community}) } AS party_groups,
-  COUNT { MATCH (h:Household {community: $community})
+  COUNT { MATCH (p:PartyGroup {community: community}) } AS party_groups,
+  COUNT { MATCH (h:Household {community: community})
           WHERE EXISTS { (h)<-[:LIVES_IN]-(:Resident {partyMember: true, status: 'active'}) } }
     AS party_member_households,
-  COUNT { MATCH (t:VolunteerTeam {community: $community}) } AS volunteer_teams,
-  COUNT { MATCH (:Resident {community: $community})-[:CARES_FOR]->() } AS care_relationships,
-  COLLECT { MATCH (:Resident {community: $community})-[l:LEADS]->()
+  COUNT { MATCH (t:VolunteerTeam {community: community}) } AS volunteer_teams,
+  COUNT { MATCH (:Resident {community: community})-[:CARES_FOR]->() } AS care_relationships,
+  COLLECT { MATCH (:Resident {community: community})-[l:LEADS]->()
             RETURN [l.role, l.post] } AS posts
 """
 
@@ -45,11 +46,21 @@ def elder_birth_cutoff(today: date, elder_age: int = 60) -> date:
 
 def community_stats(driver: neo4j.Driver, database: str, community: str, *, today: date) -> dict:
     """Counts of one community's parts; raises `NotFound` for an unknown community."""
-    records = db.read(driver, database, "community_stats", STATS, community=community,
-                      elderBorn=elder_birth_cutoff(today))
-    if not records:
+    found = many_community_stats(driver, database, [community], today=today)
+    if community not in found:
         raise NotFound(f"no community named {community!r}")
-    stats = dict(records[0])
+    return found[community]
+
+
+def many_community_stats(driver: neo4j.Driver, database: str, communities: list[str], *,
+                         today: date) -> dict[str, dict]:
+    """Counts of several communities, by name; unknown names are left out."""
+    records = db.read(driver, database, "community_stats", STATS, communities=communities,
+                      elderBorn=elder_birth_cutoff(today))
+    return {r["community"]: _with_leaders(dict(r)) for r in records}
+
+
+def _with_leaders(stats: dict) -> dict:
     leaders = {role: {"A": 0, "B": 0} for role in ("grid", "building", "unit")}
     for role, post in stats.pop("posts"):
         leaders[role.removesuffix("_leader")][post] += 1

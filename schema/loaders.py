@@ -11,7 +11,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import read, read_groups, sensitive
+from graph import read, read_groups, sensitive, stats
 
 
 class Loaders:
@@ -75,6 +75,11 @@ class Loaders:
 
             self._made[key] = DataLoader(load_fn=load)
         return self._made[key]
+
+    def stats(self, as_of) -> DataLoader:
+        """Counts of communities on ``as_of``: every community of a request in one round trip."""
+        return self._loader(("stats", as_of),
+                            lambda d, db, ids: stats.many_community_stats(d, db, ids, today=as_of), lambda: None)
 
     def related(self, name: str) -> DataLoader:
         """One of `graph.read_groups.RELATED`: teams, service roles, the Party network."""

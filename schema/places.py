@@ -9,7 +9,6 @@ import strawberry
 from strawberry.types import Info
 
 from graph.models import PlaceRecord
-from graph.stats import community_stats
 from schema.context import AsOf, Context
 from schema.stats import CommunityStats
 
@@ -39,7 +38,7 @@ class Community:
 
     @strawberry.field(description="Counts of the community's parts, with elders counted on `asOf` (default today).")
     async def stats(self, info: Info[Context, None], as_of: AsOf = None) -> CommunityStats:
-        s = await info.context.run(community_stats, self.id, today=as_of or date.today())
+        s = await info.context.loaders.stats(as_of or date.today()).load(str(self.id))
         return CommunityStats.from_dict(s)
 
     @strawberry.field(description="The grids (网格), in number order.")
