@@ -36,8 +36,14 @@ def run_write(driver: neo4j.Driver, database: str, work: Callable[[neo4j.Managed
         return session.execute_write(work)
 
 
+#: Where mutations read the date; a test pins it so a run that crosses midnight
+#: compares with the same day the mutation used.
+clock: Callable[[], date] = date.today
+
+
 def today() -> date:
-    return date.today()
+    """The day a mutation records when the caller names none."""
+    return clock()
 
 
 def record(row: neo4j.Record | dict) -> ResidentRecord:

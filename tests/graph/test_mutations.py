@@ -24,7 +24,7 @@ from loaders.ledger import read_ledger
 from loaders.writer import plan_import, write_plan
 from tests.cli.test_import import NASTY, ledger_sheets, snapshot, write_csv_ledger
 
-TODAY = date.today()
+TODAY = date.today()  # mutations see this day too: tests/graph/conftest.py pins their clock
 TOMORROW = TODAY + timedelta(days=1)
 
 

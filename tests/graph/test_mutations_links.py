@@ -181,8 +181,9 @@ def test_join_refusals_write_nothing(driver, database, rid, refused, who, team, 
 
 
 def test_leave_keeps_the_team(driver, database, town, rid, rows):
+    [joined] = rows("MATCH (:Resident {id: $r})-[m:MEMBER_OF]->() RETURN m.since AS since", r=rid("A4"))
     left = leave_team(driver, database, rid("A4"), "巡逻队")
-    assert left.team == "巡逻队" and left.since == TODAY
+    assert left.team == "巡逻队" and left.since == joined["since"]
     assert {r["name"]: r["n"] for r in rows(TEAMS, c=town)}["巡逻队"] == 0
 
 
