@@ -62,12 +62,20 @@ CALL (r, h) { MATCH (r)-[old:LIVES_IN]->(other) WHERE other <> h DELETE old }
 MERGE (r)-[:LIVES_IN]->(h)
 """
 
+# no health notes are kept while the resident's consent to them is false (graph.consent)
 HEALTH_RECORDS = """
 UNWIND $rows AS row
 MATCH (r:Resident {id: row.resident})
+WHERE coalesce(r.healthConsent, true)
 MERGE (h:HealthRecord {id: row.id})
 SET h.community = $community, h.notes = row.notes
 MERGE (r)-[:HAS_HEALTH_RECORD]->(h)
+"""
+
+HEALTH_CONSENT_WITHDRAWN = """
+UNWIND $rows AS row
+MATCH (:Resident {id: row.resident})-[:HAS_HEALTH_RECORD]->(h:HealthRecord)
+DETACH DELETE h
 """
 
 CONTACTS = """

@@ -1,7 +1,8 @@
 """Versioned schema migrations, applied idempotently and recorded in the database.
 
 Each migration is a version number and a list of Cypher statements that are
-safe to run twice (``IF NOT EXISTS``). Applied versions are recorded as
+safe to run twice (``IF NOT EXISTS``; a data migration matches only what it has
+not moved yet). Applied versions are recorded as
 ``(:SchemaMigration {version, description, appliedAt})`` nodes, so
 `current_version` tells a readiness probe whether the schema is in place.
 """
@@ -35,6 +36,17 @@ def _unique_ids() -> tuple[str, ...]:
     )
 
 
+# QR codes issued before version 7 carry what their page may show; the resident
+# now does (graph.consent). A consent already on the resident is kept.
+QR_CONSENTS_TO_RESIDENTS = """
+MATCH (r:Resident)-[:HAS_QR]->(q:QrCode)
+WHERE q.showContact IS NOT NULL OR q.showMedical IS NOT NULL OR q.showAddress IS NOT NULL
+SET r.qrShowContact = coalesce(r.qrShowContact, q.showContact),
+    r.qrShowMedical = coalesce(r.qrShowMedical, q.showMedical),
+    r.qrShowAddress = coalesce(r.qrShowAddress, q.showAddress)
+REMOVE q.showContact, q.showMedical, q.showAddress
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "unique ids per label", _unique_ids()),
     Migration(2, "community-scoped look-ups", (
@@ -62,6 +74,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT qr_code_hash IF NOT EXISTS FOR (q:QrCode) REQUIRE q.hash IS UNIQUE",
         "CREATE INDEX qr_scan_community IF NOT EXISTS FOR (s:QrScan) ON (s.community, s.at)",
     )),
+    Migration(6, "retention: access-log entries and QR scans found by age across communities", (
+        "CREATE INDEX access_log_at IF NOT EXISTS FOR (a:AccessLog) ON (a.at)",
+        "CREATE INDEX qr_scan_at IF NOT EXISTS FOR (s:QrScan) ON (s.at)",
+    )),
+    Migration(7, "QR finder-page consents move from the code to the resident", (QR_CONSENTS_TO_RESIDENTS,)),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -1,7 +1,8 @@
 """The ledger's sheets and columns (see ``docs/ledger-format.md``) and header mapping.
 
 Each column has an English name (the field of the record it feeds), a Chinese
-header, a kind (a key of :data:`loaders.parse.PARSERS`), whether it is
+header, a kind (a key of :data:`loaders.parse.PARSERS`, or ``"consent"``: a
+yes/no whose empty cell means "not stated", ``None``), whether it is
 required, and its privacy: ``"clear"``, ``"mask"`` (show the last 4
 characters only) or ``"hide"`` (never show the value).
 """
@@ -54,6 +55,11 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("emergency_phone", "紧急联系电话", privacy="hide"),
         Column("national_id", "身份证号", "national_id", privacy="mask"),
         Column("care_capacity", "照护能力", "count"),  # gridcare extension
+        # gridcare extension: consents (PIPL); empty = not stated, the stored value stays
+        Column("health_consent", "健康信息同意", "consent"),
+        Column("qr_show_contact", "二维码显示联系人", "consent"),
+        Column("qr_show_medical", "二维码显示健康", "consent"),
+        Column("qr_show_address", "二维码显示住址", "consent"),
         COMMUNITY,
     ),
     "leaders": (
@@ -87,6 +93,9 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         COMMUNITY,
     ),
 }
+
+# a consent reads as a boolean, but an empty cell is None (not stated), not "no"
+_PARSERS = {**PARSERS, "consent": PARSERS["bool"]}
 
 SHEET_NAMES_ZH = {
     "residents": "居民", "leaders": "职务", "care": "包保",
@@ -180,7 +189,7 @@ def map_headers(sheet: str, headers: Sequence[str]) -> tuple[Plan, list[Problem]
     for column in SHEET_COLUMNS[sheet]:
         index, default = found.get(column.name), DEFAULTS.get(column.kind)
         if index is not None:
-            plan.steps.append((column.name, index, PARSERS[column.kind], default, column))
+            plan.steps.append((column.name, index, _PARSERS[column.kind], default, column))
             continue
         plan.absent[column.name] = default
         if column.required:

@@ -112,7 +112,7 @@ def _resident(rng: random.Random, p) -> dict[str, str]:
         "楼栋": building_cell(rng, h.building), "单元": unit_cell(rng, h.unit), "门牌号": h.room,
         "联系电话": p.phone, "独居": yes_no(p.alone), "党员": yes_no(p.party),
         "健康状况": p.health, "紧急联系人": p.contact, "紧急联系电话": p.contact_phone,
-        "身份证号": "",
+        "身份证号": "", "健康信息同意": "是" if p.health else "",  # notes are kept with consent only
     }
 
 

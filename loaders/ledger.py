@@ -166,6 +166,9 @@ def _resident(state: _State, row: _Row, v: dict) -> Resident | None:
     known = state.buildings.get((c, building))
     if known is not None and known[0] != grid:
         row.error("building", building, f"building {building} is in grid {known[0]} at row {known[1]}")
+    if v["health_notes"] and v["health_consent"] is False:  # never quote the notes
+        row.error("health_notes", None, "health notes without consent (健康信息同意 | health_consent says 否): "
+                                        "leave them out, or record the consent")
     if not row.ok:
         return None
     state.seen[("residents", c, v["resident_id"])] = row.number

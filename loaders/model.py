@@ -64,6 +64,11 @@ class Resident:
     emergency_phone: str | None = None
     national_id: str | None = None  # validated; hashed by the writer, never stored
     care_capacity: int | None = None  # people they can care for; None: the analysis default
+    # consents (graph.consent); None: not stated in the ledger, what is stored stays
+    health_consent: bool | None = None  # to recording health notes; False: none may be kept
+    qr_show_contact: bool | None = None  # what the QR finder page may show
+    qr_show_medical: bool | None = None
+    qr_show_address: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step
         (Q.UNITS, _units(c, residents)),
         (Q.HOUSEHOLDS, _households(c, residents)),
         (Q.RESIDENTS, [_resident(r, hasher) for r in residents]),
+        (Q.HEALTH_CONSENT_WITHDRAWN, [_resident_ref(r) for r in residents if r.health_consent is False]),
         (Q.HEALTH_RECORDS, [_health(r) for r in residents if r.health_notes]),
         (Q.CONTACTS, [_contact(r) for r in residents if r.emergency_contact or r.emergency_phone]),
         *((Q.LEADS[role], _leads(c, mine(ledger.leaders), role)) for role in Q.LEADS),
@@ -117,8 +118,16 @@ def _resident(r: Resident, hasher: Hasher) -> dict:
     }
     if r.care_capacity is not None:  # an empty cell keeps a capacity set before (e.g. by the API)
         props["careCapacity"] = r.care_capacity
+    for prop, value in (("healthConsent", r.health_consent), ("qrShowContact", r.qr_show_contact),
+                        ("qrShowMedical", r.qr_show_medical), ("qrShowAddress", r.qr_show_address)):
+        if value is not None:  # likewise: a consent not stated keeps the one stored
+            props[prop] = value
     return {"id": ids.resident_id(r.community, r.resident_id), "props": props,
             "household": ids.household_id(r.community, r.building, r.unit, r.room)}
+
+
+def _resident_ref(r: Resident) -> dict:
+    return {"resident": ids.resident_id(r.community, r.resident_id)}
 
 
 def _health(r: Resident) -> dict:

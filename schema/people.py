@@ -15,6 +15,7 @@ from schema.context import AsOf, Context
 from schema.places import Building, Grid, Household, Unit
 
 if TYPE_CHECKING:
+    from schema.consent import Consent
     from schema.groups import PartyGroup, ServiceRoleAssignment, TeamMembership
 
 Groups = "schema.groups"
@@ -73,8 +74,8 @@ class Resident:
     household_id: strawberry.Private[str | None]
     health_notes: str | None = strawberry.field(
         resolver=sensitive.health_notes,
-        description="Health notes (健康状况). Sensitive: staff of the community and admins only, null for "
-                    "others; every read is logged.")
+        description="Health notes (健康状况). Sensitive: for staff of the community, admins, the resident's "
+                    "own leaders and active caregivers, and themselves; null for others; every read is logged.")
     emergency_contact: sensitive.EmergencyContact | None = strawberry.field(
         resolver=sensitive.emergency_contact,
         description="Emergency contact (紧急联系人). Sensitive: as healthNotes.")
@@ -155,6 +156,12 @@ class Resident:
 
         found = await info.context.loaders.related("groups_of_residents").load(str(self.id))
         return [PartyGroup.from_node(g.node) for g in found]
+
+    @strawberry.field(description="What they (or their guardian) consented to: health notes, the QR finder page.")
+    async def consent(self, info: Info[Context, None]) -> Annotated[Consent, strawberry.lazy("schema.consent")]:
+        from schema.consent import consent_of
+
+        return await consent_of(info, str(self.id))
 
 
 @strawberry.type(description="A leader post (三长): who holds which post of which grid, building or unit.")

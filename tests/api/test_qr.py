@@ -7,8 +7,9 @@ from api.app import create_app
 from api.settings import Settings
 from graph import ids
 
-ISSUE = """mutation($id: ID!, $medical: Boolean!) { issueQrCode(residentId: $id, showMedical: $medical) {
+ISSUE = """mutation($id: ID!) { issueQrCode(residentId: $id) {
   __typename ... on QrCodePayload { token path } ... on NotFound { kind } ... on Invalid { field } } }"""
+SHOW_MEDICAL = """mutation($id: ID!) { setConsent(input: {residentId: $id, qrShowMedical: true}) { __typename } }"""
 REVOKE = """mutation($id: ID!) { revokeQrCode(residentId: $id) { __typename } }"""
 SCANS = "query($c: String!) { qrScans(community: $c) { residentId client } }"
 
@@ -19,15 +20,16 @@ def app(driver, database, tmp_path_factory):
     return create_app(settings, driver=driver, database=database)
 
 
-def issue(staff, resident, medical=False):
-    return staff.post("/graphql", json={"query": ISSUE, "variables": {"id": resident, "medical": medical}}).json()[
-        "data"]["issueQrCode"]
+def issue(staff, resident):
+    return staff.post("/graphql", json={"query": ISSUE, "variables": {"id": resident}}).json()["data"]["issueQrCode"]
 
 
 def test_finder_page_shows_what_was_consented_and_records_the_scan(app, authorized_client, seeded):
     a1 = ids.resident_id(seeded, "A1")
     with authorized_client(app, role="staff", community=seeded) as staff:
-        code = issue(staff, a1, medical=True)
+        code = issue(staff, a1)
+        shown = staff.post("/graphql", json={"query": SHOW_MEDICAL, "variables": {"id": a1}}).json()
+        assert shown["data"]["setConsent"]["__typename"] == "ConsentPayload"
         assert code["__typename"] == "QrCodePayload" and len(code["token"]) >= 22 and "A1" not in code["token"]
         with TestClient(app, client=("198.51.100.1", 4000)) as finder:  # no token: the page is public
             page = finder.get(code["path"])
