@@ -114,7 +114,8 @@ def serve(host: str, port: int, demo: bool) -> None:
 
     app = create_app(get_settings(), demo=demo)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+    # open subscriptions (multipart streams) must not hold a shutdown up for ever
+    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=5)
 
 
 def _register() -> None:
@@ -122,6 +123,7 @@ def _register() -> None:
     from api import cli_analysis  # noqa: F401  (adds audit, spof, suggest, suggest-leaders)
     from api import cli_tokens  # noqa: F401  (adds token issue, list, revoke)
     from api import cli_qr  # noqa: F401  (adds qr-cards)
+    from api import cli_logs  # noqa: F401  (adds access-log show, prune; qr-scans prune)
 
 
 _register()

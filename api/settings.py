@@ -42,6 +42,14 @@ class Settings(BaseSettings):
     public_url: str = Field("http://127.0.0.1:8000", description="public address of the service, for QR cards")
     qr_rate_per_client: int = Field(30, description="QR page views per client address per minute")
     qr_rate_per_code: int = Field(60, description="QR page views per code per minute")
+    qr_notify_poll: float = Field(
+        1.0, gt=0, le=60, description="seconds between two reads of new QR scans for `qrScanned` subscribers")
+    qr_notify_window: float = Field(
+        600.0, ge=0, description="seconds within which repeated scans of one elder give one `qrScanned` event "
+                                 "per subscriber (0: every scan)")
+    log_retention_days: int = Field(
+        400, description="default cut-off (days) of `gridcare access-log prune` and `qr-scans prune`; "
+                         "183 (six months) at least")
 
     @property
     def managed(self) -> bool:

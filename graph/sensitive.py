@@ -3,8 +3,9 @@
 Health notes (`HealthRecord`) and emergency contacts (`Contact`) are kept on
 nodes of their own (docs/graph-model.md). `read_sensitive` fetches them for many
 residents in one round trip and records, in the same transaction, who read
-which fields of whom: one `(:AccessLog)` node per resident read. The log is
-never pruned by gridcare (the law asks for at least six months).
+which fields of whom: one `(:AccessLog)` node per resident read. Entries go
+only when an operator prunes them (`graph.retention`), never before they are
+six months old (the law's minimum).
 """
 
 from __future__ import annotations
