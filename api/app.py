@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
+from strawberry.subscriptions import MULTIPART_SUBSCRIPTION_PROTOCOL
 
 from api import auth, guard, metrics, qr
 from api.secrets import write_secret
@@ -25,6 +26,7 @@ from graph.migrations import LATEST, current_version
 from graph.tokens import revoke_token
 from schema import build_schema
 from schema.context import Context
+from schema.notify import ScanFeed
 
 log = logging.getLogger("gridcare")
 DB_THREADS = 32
@@ -44,7 +46,9 @@ def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver |
     lifespan = _lifespan(settings, demo=demo, key=key, driver=driver, database=database)
     app = FastAPI(title="gridcare", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    app.include_router(_graphql_router(settings, secret), prefix="/graphql")
+    router = _graphql_router(settings, secret)
+    app.include_router(router, prefix="/graphql")
+    app.state.qr_feed = router.schema.qr_feed  # the finder's page wakes it after a scan
     app.add_api_route("/livez", livez, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"])
     guard.install(app)
@@ -89,10 +93,13 @@ def _graphql_router(settings: Settings, secret: bytes) -> GraphQLRouter:
         return Context(driver=state.driver, database=state.database, principal=request.state.principal,
                        request_id=request.state.request_id, secret_key=secret)
 
-    router = GraphQLRouter(build_schema(production=not development), context_getter=context,
+    feed = ScanFeed(poll=settings.qr_notify_poll, window=settings.qr_notify_window)
+    # Subscriptions stream over multipart HTTP only (a POST, `Accept: multipart/mixed;subscriptionSpec=1.0`),
+    # so the auth middleware, the HTTP guard and the request id cover them as every other operation.
+    router = GraphQLRouter(build_schema(production=not development, qr_feed=feed), context_getter=context,
                            graphql_ide="graphiql" if development else None, allow_queries_via_get=False,
-                           multipart_uploads_enabled=False, subscription_protocols=())
-    # no websockets: there are no subscriptions, and the auth middleware guards HTTP only
+                           multipart_uploads_enabled=False, subscription_protocols=(MULTIPART_SUBSCRIPTION_PROTOCOL,))
+    # no websockets: the auth middleware guards HTTP only
     router.routes = [r for r in router.routes if not isinstance(r, APIWebSocketRoute)]
     return router
 

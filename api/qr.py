@@ -2,7 +2,8 @@
 
 A mobile-friendly Chinese page with the elder's name, whom to call (the family
 contact if consented, and the community hotline) and consented medical alerts —
-never the national id, the address only if consented. No scripts, no third-party
+never the national id, the address only if consented. The consents are the
+resident's own (`graph.consent`), read at every scan. No scripts, no third-party
 resources, ``no-referrer``, ``noindex``, not cached. Unknown and revoked codes get
 the same 404. Scans are rate-limited per client and per code (429 with
 ``Retry-After``) and recorded with a keyed hash of the client address.
@@ -65,6 +66,8 @@ def install(app: FastAPI, settings: Settings, key: bytes) -> None:
         found = await asyncio.to_thread(scan, state.driver, state.database, token_hash, client_hash)
         if found is None:
             return _page("未找到", "<p>这个二维码无效或已停用。</p>", 404)
+        if getattr(state, "qr_feed", None) is not None:
+            state.qr_feed.poke()  # this process's `qrScanned` subscribers hear of it at once; others at their poll
         return _page(f"{found.name} · 走失老人求助", _body(found, settings.hotline), 200)
 
     app.add_api_route("/qr/{token}", finder_page, methods=["GET"], include_in_schema=False)

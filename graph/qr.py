@@ -1,9 +1,11 @@
 """Anti-wandering QR codes (防走失二维码): one per elder, found by a keyed hash of its token.
 
 The token itself (128 random bits) is printed on the elder's card and never
-stored; `(:QrCode {hash})` hangs off the resident with what the family
-consented to show. Issuing again replaces the code (the old one is dead at
-once); revoking removes it. Every scan is recorded as `(:QrScan)`.
+stored; `(:QrCode {hash})` hangs off the resident. What the finder's page may
+show is the resident's own consent (`graph.consent`), read at scan time, so a
+change applies at once to a code already printed. Issuing again replaces the
+code (the old one is dead at once); revoking removes it. Every scan is
+recorded as `(:QrScan)`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 import neo4j
 
 from graph import db
+from graph.consent import Consent
 from graph.errors import Invalid, NotFound
 
 ISSUE = """
@@ -22,9 +25,18 @@ OPTIONAL MATCH (r)-[:HAS_QR]->(old:QrCode)
 DETACH DELETE old
 WITH DISTINCT r
 WHERE r.status = 'active'
-CREATE (r)-[:HAS_QR]->(q:QrCode {id: $id, hash: $hash, community: r.community, createdAt: datetime(),
-                                 showContact: $showContact, showMedical: $showMedical, showAddress: $showAddress})
+CREATE (r)-[:HAS_QR]->(q:QrCode {id: $id, hash: $hash, community: r.community, createdAt: datetime()})
 RETURN q.id AS id
+"""
+ISSUE_MANY = """
+UNWIND $codes AS code
+MATCH (r:Resident {id: code.resident})
+WHERE r.status = 'active'
+OPTIONAL MATCH (r)-[:HAS_QR]->(old:QrCode)
+DETACH DELETE old
+WITH DISTINCT r, code
+CREATE (r)-[:HAS_QR]->(q:QrCode {id: code.id, hash: code.hash, community: r.community, createdAt: datetime()})
+RETURN count(q) AS issued
 """
 REVOKE = """
 MATCH (:Resident {id: $resident})-[:HAS_QR]->(q:QrCode)
@@ -37,8 +49,8 @@ OPTIONAL MATCH (r)-[:HAS_HEALTH_RECORD]->(h:HealthRecord)
 OPTIONAL MATCH (r)-[:EMERGENCY_CONTACT]->(k:Contact)
 OPTIONAL MATCH (r)-[:LIVES_IN]->(home:Household)<-[:HAS_HOUSEHOLD]-(u:Unit)<-[:HAS_UNIT]-(b:Building)
 CREATE (:QrScan {id: $scan, at: datetime(), community: r.community, resident: r.id, client: $client})
-RETURN r.name AS name, r.community AS community, q.showContact AS showContact, q.showMedical AS showMedical,
-       q.showAddress AS showAddress, h.notes AS medical, k.name AS contactName, k.phone AS contactPhone,
+RETURN r.name AS name, r.community AS community, r {.healthConsent, .qrShowContact, .qrShowMedical, .qrShowAddress}
+       AS consent, h.notes AS medical, k.name AS contactName, k.phone AS contactPhone,
        b.number AS building, u.number AS unit, home.room AS room
 """
 SCANS = """
@@ -46,15 +58,6 @@ MATCH (s:QrScan {community: $community})
 WITH s ORDER BY s.at DESC LIMIT $limit
 RETURN collect(properties(s)) AS rows
 """
-
-
-@dataclass(frozen=True)
-class Consent:
-    """What the family agreed the finder's page may show."""
-
-    contact: bool = True
-    medical: bool = False
-    address: bool = False
 
 
 @dataclass(frozen=True)
@@ -69,11 +72,10 @@ class Found:
     address: str | None
 
 
-def issue_qr(driver: neo4j.Driver, database: str, resident_id: str, token_hash: str, consent: Consent) -> str:
+def issue_qr(driver: neo4j.Driver, database: str, resident_id: str, token_hash: str) -> str:
     """Give the resident a new code (replacing any old one); returns the code's id."""
     rows = db.write(driver, database, "issue_qr", ISSUE, resident=resident_id, id=secrets.token_hex(8),
-                    hash=token_hash, showContact=consent.contact, showMedical=consent.medical,
-                    showAddress=consent.address)
+                    hash=token_hash)
     if not rows:
         known = db.read(driver, database, "resident_exists", "MATCH (r:Resident {id: $id}) RETURN r.status AS s",
                         id=resident_id)
@@ -81,6 +83,14 @@ def issue_qr(driver: neo4j.Driver, database: str, resident_id: str, token_hash: 
             raise Invalid("residentId", f"resident {resident_id!r} has moved out or died")
         raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
     return rows[0]["id"]
+
+
+def issue_qr_many(driver: neo4j.Driver, database: str, codes: list[tuple[str, str]]) -> int:
+    """Give many residents new codes ((resident id, token hash) pairs) in ONE transaction: all
+    old codes of them die together, or none does. Returns how many were issued."""
+    rows = db.write(driver, database, "issue_qr_many", ISSUE_MANY,
+                    codes=[{"resident": rid, "hash": h, "id": secrets.token_hex(8)} for rid, h in codes])
+    return rows[0]["issued"]
 
 
 def revoke_qr(driver: neo4j.Driver, database: str, resident_id: str) -> str:
@@ -91,16 +101,20 @@ def revoke_qr(driver: neo4j.Driver, database: str, resident_id: str) -> str:
 
 
 def scan(driver: neo4j.Driver, database: str, token_hash: str, client: str) -> Found | None:
-    """Look a scanned code up and record the scan; None for an unknown or revoked code."""
+    """Look a scanned code up and record the scan; None for an unknown or revoked code.
+
+    Only what the resident's current consents allow is filled in.
+    """
     rows = db.write(driver, database, "qr_scan", FIND, hash=token_hash, scan=secrets.token_hex(8), client=client)
     if not rows:
         return None
     r = rows[0]
-    address = f"{r['building']}号楼{r['unit']}单元{r['room']}室" if r["showAddress"] and r["room"] else None
+    consent = Consent.from_props(r["consent"])
+    address = f"{r['building']}号楼{r['unit']}单元{r['room']}室" if consent.qr_show_address and r["room"] else None
     return Found(name=r["name"], community=r["community"],
-                 contact_name=r["contactName"] if r["showContact"] else None,
-                 contact_phone=r["contactPhone"] if r["showContact"] else None,
-                 medical=r["medical"] if r["showMedical"] else None, address=address)
+                 contact_name=r["contactName"] if consent.qr_show_contact else None,
+                 contact_phone=r["contactPhone"] if consent.qr_show_contact else None,
+                 medical=r["medical"] if consent.qr_show_medical else None, address=address)
 
 
 def scans(driver: neo4j.Driver, database: str, community: str, limit: int = 100) -> list[dict]:
@@ -122,3 +136,35 @@ def elders_for_cards(driver: neo4j.Driver, database: str, community: str, *, bor
     rows = db.read_rows(driver, database, "elders_for_cards", ELDERS_FOR_CARDS, community=community,
                         bornBy=born_by, building=building, resident=resident)
     return sorted((rid, name) for rid, name in rows)
+
+
+# Notifications of scans (`schema.notify`): one read per poll for every community watched in the process.
+SCANS_SINCE = """
+WITH datetime() AS now
+OPTIONAL MATCH (s:QrScan) WHERE s.community IN $communities AND s.at >= $since
+WITH now, s ORDER BY s.at, s.id LIMIT $limit
+OPTIONAL MATCH (r:Resident {id: s.resident})
+RETURN now, collect(CASE WHEN s IS NOT NULL THEN [s.id, s.at, s.community, s.resident, r.name] END) AS rows
+"""
+WATCH_START = """
+OPTIONAL MATCH (c:Community {id: $community})
+RETURN c IS NOT NULL AS known, datetime() AS now
+"""
+def scans_since(driver: neo4j.Driver, database: str, communities: list[str], since, limit: int = 1000
+                ) -> tuple[object, list[tuple]]:
+    """The database's clock now, and the scans of ``communities`` at or after ``since``, oldest first.
+
+    Each scan is ``(id, at, community, resident id, resident name)``, ``at`` as a
+    native UTC datetime; at most ``limit`` of them.
+    """
+    records = db.read(driver, database, "qr_scans_since", SCANS_SINCE, communities=communities, since=since,
+                      limit=limit)
+    rows = [(sid, at.to_native(), community, resident, name) for sid, at, community, resident, name
+            in records[0]["rows"]]
+    return records[0]["now"].to_native(), rows
+
+
+def watch_start(driver: neo4j.Driver, database: str, community: str):
+    """The database's clock now (a native datetime) if the community exists; else None."""
+    records = db.read(driver, database, "qr_watch_start", WATCH_START, community=community)
+    return records[0]["now"].to_native() if records[0]["known"] else None

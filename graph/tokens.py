@@ -118,3 +118,15 @@ def revoke_token(driver: neo4j.Driver, database: str, token_id: str) -> TokenRec
     if not rows:
         raise NotFound(f"no token with id {token_id!r}", kind="token", id=token_id)
     return token_from_record(rows[0]["t"])
+
+
+TOKEN_ACTIVE = """
+OPTIONAL MATCH (t:ApiToken {id: $id})
+WHERE t.revokedAt IS NULL AND (t.expiresAt IS NULL OR t.expiresAt > datetime())
+RETURN t IS NOT NULL AS active
+"""
+
+
+def token_active(driver: neo4j.Driver, database: str, token_id: str) -> bool:
+    """Whether an API token (by id) is neither revoked nor expired: long-lived streams re-check it."""
+    return db.read(driver, database, "token_active", TOKEN_ACTIVE, id=token_id)[0]["active"]

@@ -1,21 +1,73 @@
 """The GraphQL schema (strawberry)."""
 
+from contextlib import aclosing
+
 import strawberry
+from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 
 from schema.limits import extensions, log_unexpected
 from schema.mutations import Mutation
+from schema.notify import ScanFeed
 from schema.query import Query
+from schema.subscription import Subscription
+
+STREAMING = "send subscriptions with the header `Accept: multipart/mixed;subscriptionSpec=1.0`: they stream"
+NOT_STREAMING = "only subscriptions stream: send queries and mutations as plain JSON (`Accept: application/json`)"
 
 
 class GridcareSchema(strawberry.Schema):
+    qr_feed: ScanFeed  # the process's QR scan notifications, fed to `Subscription.qr_scanned`
+
     def process_errors(self, errors, execution_context=None) -> None:
         """Log unexpected errors with the request id (not strawberry's every-error log)."""
         context = execution_context.context if execution_context else None
         log_unexpected(errors, getattr(context, "request_id", "") or "-")
 
+    async def execute(self, *args, allowed_operation_types=None, **kwargs):
+        """As strawberry's, but a subscription is refused with a clear error: it needs a streaming answer."""
+        allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
+        return await super().execute(*args, allowed_operation_types=allowed, **kwargs)
 
-def build_schema(*, production: bool = False) -> strawberry.Schema:
-    """The schema with its limits; ``production`` also turns introspection and suggestions off."""
-    return GridcareSchema(query=Query, mutation=Mutation, extensions=extensions(production),
-                          config=StrawberryConfig(disable_field_suggestions=production))
+    async def _prepare_operation_async(self, context, extensions_runner):
+        """An operation sent over the wrong transport answers a clear error (strawberry's is unexpected)."""
+        try:
+            return await super()._prepare_operation_async(context, extensions_runner)
+        except InvalidOperationTypeError as e:
+            subscription = e.operation_type is OperationType.SUBSCRIPTION
+            error = GraphQLError(STREAMING if subscription else NOT_STREAMING, extensions={"code": "BAD_USER_INPUT"})
+            context.pre_execution_errors = [error]
+            return PreExecutionError(data=None, errors=[error])
+
+    async def stream(self, *args, **kwargs):
+        """As strawberry's, but a document refused while parsing (a syntax error, too many tokens) is
+        answered with the error, as `execute` answers it, instead of breaking the stream off."""
+        return _parse_errors_answered(await super().stream(*args, **kwargs))
+
+
+async def _parse_errors_answered(results):
+    started = False
+    async with aclosing(results):
+        try:
+            async for result in results:
+                started = True
+                yield result
+        except GraphQLError as error:  # raised by the parsing extensions, before any result
+            if started:
+                raise
+            yield PreExecutionError(data=None, errors=[error])
+
+
+def build_schema(*, production: bool = False, qr_feed: ScanFeed | None = None) -> strawberry.Schema:
+    """The schema with its limits; ``production`` also turns introspection and suggestions off.
+
+    ``qr_feed`` notifies the `qrScanned` subscriptions (default: poll every second, 10-minute window).
+    """
+    schema = GridcareSchema(query=Query, mutation=Mutation, subscription=Subscription,
+                            extensions=extensions(production),
+                            config=StrawberryConfig(disable_field_suggestions=production))
+    schema.qr_feed = qr_feed or ScanFeed()
+    return schema

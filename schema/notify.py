@@ -1,0 +1,212 @@
+"""Notifications of QR scans: one poller per process feeds every `qrScanned` subscription.
+
+A scan is recorded by whichever server process served the finder's page, so
+subscribers are not fed from the HTTP route: a poller reads the new
+``(:QrScan)`` nodes of every community watched in this process from Neo4j, in
+one query every ``poll`` seconds (`graph.qr.scans_since`), and hands each scan
+to the subscribers of its community. It starts with the first subscriber and
+stops when the last one leaves; the finder's page may `ScanFeed.poke` it to
+read at once.
+
+Scans are timestamped by the database when their transaction starts, so one
+may become visible after a later one: every poll reads again the last
+`OVERLAP` of scans and forwards only those it has not forwarded before. A
+subscriber gets the scans recorded after it subscribed, each at most once.
+
+De-duplication (`Folder`) is per subscriber: the first scan of an elder gives
+an event; further scans of the same elder within ``window`` of that event give
+none and are counted in ``repeats`` of the elder's next event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from graph import qr
+
+log = logging.getLogger("gridcare.notify")
+
+OVERLAP = timedelta(seconds=30)  # how far back each poll reads again, for scans committed late
+BATCH = 1000                     # scans read per poll at most; a longer burst is read over several polls
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A recorded scan, as the poller reads it."""
+
+    id: str
+    at: datetime
+    community: str
+    resident: str
+    name: str | None
+
+
+@dataclass(eq=False)
+class Inbox:
+    """One subscriber: the scans of its community recorded at or after ``start`` (the database's clock)."""
+
+    community: str
+    start: datetime
+    queue: asyncio.Queue = field(default_factory=asyncio.Queue)
+
+    def offer(self, scans: list[Scan]) -> None:
+        fresh = [s for s in scans if s.at >= self.start]
+        if fresh:
+            self.queue.put_nowait(fresh)
+
+    async def next(self, timeout: float) -> list[Scan]:
+        """The next scans, oldest first; [] when ``timeout`` seconds pass without any."""
+        try:
+            return await asyncio.wait_for(self.queue.get(), timeout)
+        except TimeoutError:
+            return []
+
+
+class Folder:
+    """Per-subscriber de-duplication: one event per elder per ``window``, later scans counted."""
+
+    def __init__(self, window: timedelta):
+        self.window = window
+        self._last: dict[str, list] = {}  # resident → [at of the last event, scans folded since]
+
+    def fold(self, resident: str, at: datetime) -> int | None:
+        """None if this scan is folded (no event); else how many scans were folded since the last event."""
+        last = self._last.get(resident)
+        if last is not None and at < last[0] + self.window:
+            last[1] += 1
+            return None
+        self._last[resident] = [at, 0]
+        self._forget_before(at - self.window)
+        return last[1] if last is not None else 0
+
+    def _forget_before(self, when: datetime) -> None:
+        """Drop elders whose window has ended with nothing folded: their next scan is an event anyway."""
+        if len(self._last) > 64:
+            self._last = {r: v for r, v in self._last.items() if v[1] or v[0] >= when}
+
+
+class _Poller:
+    """Reads new scans for the inboxes of one event loop (one driver and database)."""
+
+    def __init__(self, feed: ScanFeed, loop: asyncio.AbstractEventLoop, driver, database: str):
+        self.feed, self.loop, self.driver, self.database = feed, loop, driver, database
+        self.inboxes: set[Inbox] = set()
+        self.wake = asyncio.Event()
+        self.task: asyncio.Task | None = None
+        self.since: datetime | None = None      # every scan before this was read and forwarded
+        self.recent: dict[str, Scan] = {}       # scans forwarded: those at or after `since`, and the last OVERLAP
+
+    def add(self, inbox: Inbox) -> None:
+        self.inboxes.add(inbox)
+        # a scan read between the subscriber's start and now was forwarded before it joined
+        inbox.offer(sorted((s for s in self.recent.values() if s.community == inbox.community),
+                           key=lambda s: (s.at, s.id)))
+        if self.task is None:
+            self.task = self.loop.create_task(self.run(), name="gridcare-qr-notify")
+        else:
+            self.wake.set()
+
+    def remove(self, inbox: Inbox) -> bool:
+        """Forget a subscriber; True (and the poller stopped) when it was the last."""
+        self.inboxes.discard(inbox)
+        if self.inboxes:
+            return False
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
+        return True
+
+    async def run(self) -> None:
+        failing = False
+        while self.inboxes:
+            try:
+                await self.poll()
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:  # the store is away: try again at every poll, saying so once
+                if not failing:
+                    log.warning("reading new QR scans failed (%s); retrying every %.1f s",
+                                type(e).__name__, self.feed.poll)
+                failing = True
+            else:
+                if failing:
+                    log.info("reading new QR scans works again")
+                failing = False
+            try:
+                await asyncio.wait_for(self.wake.wait(), self.feed.poll)
+            except TimeoutError:
+                pass
+            self.wake.clear()
+
+    async def poll(self) -> None:
+        communities = sorted({i.community for i in self.inboxes})
+        since = self.since if self.since is not None else min(i.start for i in self.inboxes)
+        now, rows = await asyncio.to_thread(qr.scans_since, self.driver, self.database, communities, since, BATCH)
+        scans = [Scan(*row) for row in rows]
+        new = [s for s in scans if s.id not in self.recent]
+        # the next poll reads again from OVERLAP ago (late commits), or from the last scan read when cut short
+        later = scans[-1].at if len(scans) >= BATCH else now - OVERLAP
+        self.since = max(since, min(later, now))
+        keep = min(self.since, now - OVERLAP)  # whatever a later poll may read again stays known
+        self.recent = {s.id: s for s in (*self.recent.values(), *new) if s.at >= keep}
+        if not new:
+            return
+        by_community: dict[str, list[Scan]] = {}
+        for s in new:
+            by_community.setdefault(s.community, []).append(s)
+        for inbox in list(self.inboxes):
+            inbox.offer(by_community.get(inbox.community, []))
+
+
+class ScanFeed:
+    """The process's QR scan notifications: pollers (one per event loop) and their subscribers.
+
+    ``poll``: seconds between reads; ``window``: seconds within which repeated
+    scans of one elder give one event per subscriber (0: every scan is an event).
+    """
+
+    def __init__(self, poll: float = 1.0, window: float = 600.0):
+        if poll <= 0 or window < 0:
+            raise ValueError("poll must be positive and window not negative")
+        self.poll, self.window = poll, timedelta(seconds=window)
+        self._lock = threading.Lock()
+        self._pollers: dict[tuple, _Poller] = {}
+
+    @asynccontextmanager
+    async def watch(self, driver, database: str, community: str, start: datetime) -> AsyncIterator[Inbox]:
+        """Subscribe to the scans of ``community`` recorded at or after ``start``, for the ``with`` block."""
+        loop = asyncio.get_running_loop()
+        key = (loop, id(driver), database)
+        inbox = Inbox(community, start)
+        with self._lock:
+            poller = self._pollers.get(key)
+            if poller is None:
+                poller = self._pollers[key] = _Poller(self, loop, driver, database)
+        poller.add(inbox)
+        try:
+            yield inbox
+        finally:
+            with self._lock:
+                if poller.remove(inbox) and self._pollers.get(key) is poller:
+                    del self._pollers[key]
+
+    def poke(self) -> None:
+        """Make every poller read now (a scan was just recorded); safe from any thread."""
+        with self._lock:
+            pollers = list(self._pollers.values())
+        for poller in pollers:
+            try:
+                poller.loop.call_soon_threadsafe(poller.wake.set)
+            except RuntimeError:  # that loop has closed
+                pass
+
+    def subscribers(self) -> int:
+        """How many subscriptions this process feeds now."""
+        with self._lock:
+            return sum(len(p.inboxes) for p in self._pollers.values())

@@ -1,0 +1,90 @@
+"""The root Subscription: notifications of anti-wandering QR scans (防走失二维码) as they happen.
+
+Subscriptions stream over HTTP (`POST /graphql` with ``Accept:
+multipart/mixed;subscriptionSpec=1.0``), behind the same bearer-token check,
+limits and request id as every other operation. The scans come from the
+process's `schema.notify.ScanFeed`; each subscription keeps its own
+de-duplication, and shows only the elders its caller may see, re-reading the
+caller's reach and checking that the token still stands every `RECHECK`
+seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncGenerator
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from graph import qr, tokens
+from schema.context import Context
+from schema.notify import Folder, ScanFeed
+from schema.results import user_error
+from schema.scope import sees_resident
+
+RECHECK = 60.0  # seconds between re-reads of a live subscription's reach and token
+
+
+@strawberry.type(description="An elder's anti-wandering QR code (防走失二维码) was scanned: a finder opened "
+                             "its page, so the elder may have wandered off and been found.")
+class QrScanEvent:
+    id: strawberry.ID = strawberry.field(description="The scan's id.")
+    at: datetime = strawberry.field(description="When the finder's page was opened (UTC).")
+    resident_id: strawberry.ID = strawberry.field(description="The elder's stable id.")
+    name: str = strawberry.field(description="The elder's name.")
+    community: str = strawberry.field(description="The elder's community.")
+    repeats: int = strawberry.field(
+        description="Scans of the same elder that gave no event of their own, folded into this one: those "
+                    "within the de-duplication window (`GRIDCARE_QR_NOTIFY_WINDOW`) after this subscription's "
+                    "previous event for the elder. 0 for an elder's first event.")
+
+
+@strawberry.type(description="Notifications, streamed over HTTP: POST the subscription to /graphql with "
+                             "`Accept: multipart/mixed;subscriptionSpec=1.0`.")
+class Subscription:
+    @strawberry.subscription(
+        description="Scans of the community's elders' QR codes as they happen, for staff, leaders and volunteers: "
+                    "only the elders the caller may see (staff: the whole community; leaders: their grid, building "
+                    "or unit; volunteers: the people they care for), one event per elder within the "
+                    "de-duplication window (later scans are counted in `repeats` of the elder's next event), "
+                    "never the same scan twice. Only scans recorded after subscribing are sent.")
+    async def qr_scanned(
+        self, info: Info[Context, None],
+        community: Annotated[str, strawberry.argument(description="The community's name.")],
+    ) -> AsyncGenerator[QrScanEvent, None]:
+        context = info.context
+        start = await context.run(qr.watch_start, community) if context.principal.reads(community) else None
+        if start is None:
+            raise user_error(f"no community named {community!r}", "NOT_FOUND")
+        feed: ScanFeed = info.schema.qr_feed
+        folder = Folder(feed.window)
+        token_checked = reach_read = time.monotonic()
+        async with feed.watch(context.driver, context.database, community, start) as inbox:
+            while True:
+                scans = await inbox.next(timeout=RECHECK)
+                if time.monotonic() - token_checked >= RECHECK:
+                    await _check_token(context)
+                    token_checked = time.monotonic()
+                for scan in scans:
+                    if scan.name is None:  # the resident's record is gone (its community was deleted)
+                        continue
+                    fresh = time.monotonic() - reach_read >= RECHECK
+                    if fresh:
+                        reach_read = time.monotonic()
+                    if not await sees_resident(info, scan.resident, community, fresh=fresh):
+                        continue
+                    repeats = folder.fold(scan.resident, scan.at)
+                    if repeats is not None:
+                        yield QrScanEvent(id=strawberry.ID(scan.id), at=scan.at,
+                                          resident_id=strawberry.ID(scan.resident), name=scan.name,
+                                          community=scan.community, repeats=repeats)
+
+
+async def _check_token(context: Context) -> None:
+    """End the stream once its token is revoked or expired (a request would be refused by then)."""
+    token_id = context.principal.token_id
+    if token_id is not None and not await context.run(tokens.token_active, token_id):
+        raise user_error("the token was revoked or has expired: subscribe again with a valid one", "UNAUTHENTICATED")
