@@ -7,7 +7,8 @@ from a proxy on the same host). In development mode GraphiQL's page itself
 
 Every answer carries ``X-Request-ID``; a refusal is 401 JSON ``{"error",
 "request_id"}`` with ``WWW-Authenticate: Bearer``. The caller's `Principal` is
-left in ``request.state.principal`` for the GraphQL context.
+left in ``request.state.principal`` for the GraphQL context, where `schema.scope`
+cuts what a leader or volunteer sees down to their reach.
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ def install(app: FastAPI, settings: Settings, key: bytes | None) -> None:
                 request.state.principal = await _principal(request, key)
             except Unauthorized as e:
                 response = refusal(401, str(e), request_id, {"WWW-Authenticate": 'Bearer realm="gridcare"'})
-            else:
-                response = _not_yet_scoped(request.state.principal, request_id)
         response = response or await call_next(request)
         response.headers["X-Request-ID"] = request_id
         return response
@@ -74,22 +73,6 @@ async def _principal(request: Request, key: bytes) -> Principal:
         raise Unauthorized("the Authorization header must be `Bearer <token>`")
     state = request.app.state
     return await asyncio.to_thread(authenticate, state.driver, state.database, key, token.strip())
-
-
-FULL_ACCESS_ROLES = ("admin", "staff")
-
-
-def _not_yet_scoped(principal: Principal, request_id: str):
-    """Deny by default the roles whose row-level scoping is not built yet (leaders, volunteers).
-
-    Their tokens can be issued and are authenticated, but until every resolver
-    filters by their grid, building, unit or cared-for people they would see the
-    whole community; so they get 403 rather than too much.
-    """
-    if principal.role in FULL_ACCESS_ROLES:
-        return None
-    return refusal(403, f"role {principal.role}: scoped access for leaders and volunteers is not available "
-                        "yet; use a staff token", request_id)
 
 
 def refusal(status: int, error: str, request_id: str, headers: dict | None = None) -> JSONResponse:

@@ -30,6 +30,7 @@ _FILTERS = {
     "holdsPost": "EXISTS { (r)-[:LEADS]->() } = $holdsPost",
     "team": "EXISTS { (r)-[:MEMBER_OF]->(:VolunteerTeam {id: $team}) }",
     "nameContains": "r.name CONTAINS $nameContains",
+    "within": "r.id IN $within",
 }
 # sort key -> (Cypher expression, direction of the key for ascending order of the field)
 _SORTS = {"NAME": ("r.name", "ASC"), "AGE": ("r.birthDate", "DESC")}
@@ -51,6 +52,7 @@ class ResidentQuery:
     team: str | None = None  # global id of the team
     name_contains: str | None = None
     as_of: date | None = None
+    within: frozenset[str] | None = None  # only these residents (a leader's or volunteer's reach)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict]:
         "grid": q.grid, "building": q.building, "unit": q.unit, "livesAlone": q.lives_alone,
         "partyMember": q.party_member, "hasCaregiver": q.has_caregiver, "holdsPost": q.holds_post,
         "team": q.team, "nameContains": q.name_contains,
+        "within": sorted(q.within) if q.within is not None else None,
         "bornOnOrBefore": elder_birth_cutoff(as_of, q.min_age) if q.min_age is not None else None,
         "bornAfter": elder_birth_cutoff(as_of, q.max_age + 1) if q.max_age is not None else None,
     }

@@ -144,14 +144,16 @@ def _suggest(driver, database, community, as_of, elder_age, care_capacity) -> As
 
 @strawberry.type
 class AnalysisQuery:
-    @strawberry.field(description="Audit who is cared for, who carries too much, and which posts are vacant.")
+    @strawberry.field(description="Audit who is cared for, who carries too much, and which posts are vacant. "
+                                  "Staff of the community and admins only (it names everyone).")
     async def coverage_audit(self, info: Info[Context, None],
                              community: Annotated[str, Arg(description="The community's name.")],
                              as_of: AsOf = None, elder_age: ElderAge = 60, care_capacity: Capacity = 10,
                              ) -> CoverageAudit:
         return await _analyse(info, _audit, community, as_of, elder_age, care_capacity)
 
-    @strawberry.field(description="Suggest, optimally, who should take responsibility (包保) for each uncovered elder.")
+    @strawberry.field(description="Suggest, optimally, who should take responsibility (包保) for each uncovered elder. "
+                                  "Staff of the community and admins only.")
     async def assignment_suggestions(self, info: Info[Context, None],
                                      community: Annotated[str, Arg(description="The community's name.")],
                                      as_of: AsOf = None, elder_age: ElderAge = 60, care_capacity: Capacity = 10,
@@ -166,7 +168,7 @@ async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | 
         raise user_error(f"elderAge must be between 0 and 150, got {elder_age}")
     if not 0 <= care_capacity <= 1000:
         raise user_error(f"careCapacity must be between 0 and 1000, got {care_capacity}")
-    if not info.context.principal.reads(community):
+    if not info.context.principal.reads_whole(community):  # audits see everyone: staff and admins only
         raise user_error(f"no community named {community!r}", "NOT_FOUND")
     try:
         return await info.context.run(fn, community, as_of or date.today(), elder_age, care_capacity)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import replace
 from datetime import date
 from enum import Enum
 
@@ -112,8 +113,12 @@ async def residents_connection(info: Info[Context, None], community: str, filter
     order = order_by or ResidentOrder()
     sort = order.by.value
     position = decode_cursor(after, sort) if after else None
+    reach = await info.context.visibility.reach()
+    query = _query(community, filter or ResidentFilter())
+    if reach is not None:  # a leader or volunteer: only the residents within their reach
+        query = replace(query, within=reach.residents)
     try:
-        page = await info.context.run(search_residents, _query(community, filter or ResidentFilter()),
+        page = await info.context.run(search_residents, query,
                                       first=first, sort=sort, descending=order.descending, after=position)
     except NotFound as e:
         raise user_error(str(e), "NOT_FOUND") from e

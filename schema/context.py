@@ -13,6 +13,7 @@ import strawberry
 from strawberry.fastapi import BaseContext
 
 from schema.loaders import Loaders
+from schema.scope import Visibility
 
 T = TypeVar("T")
 
@@ -38,13 +39,15 @@ class Principal:
     resident_id: str | None = None
 
     def reads(self, community: str | None) -> bool:
-        """Whether this caller may see the community at all (admin: every one; staff: their own).
+        """Whether this caller may see the community at all (admin: every one; anyone else: their own).
 
-        Leaders and volunteers are refused at the edge (`api.auth`) until their
-        scoped access exists, so they never reach a resolver.
+        Staff see all of it; leaders and volunteers only their reach (`schema.scope`).
         """
-        return self.role == "admin" or (self.role == "staff" and community is not None
-                                        and community == self.community)
+        return self.role == "admin" or (community is not None and community == self.community)
+
+    def reads_whole(self, community: str | None) -> bool:
+        """Whether this caller sees all of the community (admin; staff of it): audits, logs, scans."""
+        return self.role == "admin" or (self.role == "staff" and self.reads(community))
 
 
 @dataclass
@@ -57,7 +60,8 @@ class Context(BaseContext):
 
     def __post_init__(self) -> None:
         super().__init__()
-        self.loaders = Loaders(self.run)
+        self.visibility = Visibility(self.principal, self.run)
+        self.loaders = Loaders(self.run, self.visibility)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a blocking repository function (driver first) off the event loop."""

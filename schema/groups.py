@@ -45,7 +45,8 @@ class VolunteerTeam:
     async def members(self, info: Info[Context, None]) -> list[Resident]:
         return _members(await info.context.loaders.related("members_of_teams").load(str(self.id)))
 
-    @strawberry.field(description="How many members live in the community.")
+    @strawberry.field(description="How many members live in the community (for a leader or volunteer: how many "
+                                  "of those they reach).")
     async def member_count(self, info: Info[Context, None]) -> int:
         return len(await info.context.loaders.related("members_of_teams").load(str(self.id)))
 

@@ -2,29 +2,46 @@
 
 A loader is made the first time a request asks for it and lives as long as the
 request, so each (relation, depth) of a query costs one Cypher round trip.
+
+Loaders of residents and places keep only what the caller may see
+(`schema.scope`): for a leader or a volunteer, anything else loads as null or
+is left out of its list, exactly as if it did not exist.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import read, read_groups, sensitive, stats
+from graph import consent, read, read_groups, sensitive, stats
+
+if TYPE_CHECKING:
+    from schema.scope import Visibility
 
 
 class Loaders:
-    def __init__(self, run: Callable[..., Any]):
+    def __init__(self, run: Callable[..., Any], visibility: Visibility | None = None):
         self._run = run  # Context.run: calls fn(driver, database, *args) off the event loop
+        self._visibility = visibility  # None: everything is visible (scripts, tests of the loaders)
         self._made: dict[tuple, DataLoader] = {}
 
+    async def _keep(self) -> Callable[[Any], bool] | None:
+        return await self._visibility.keeper() if self._visibility is not None else None
+
     def _loader(self, key: tuple, fetch: Callable[[list[str]], Any], default: Callable[[], Any],
-                convert: Callable[[Any], Any] | None = None) -> DataLoader:
-        """A loader of ``fetch``; with ``convert``, each loaded list holds converted items."""
+                convert: Callable[[Any], Any] | None = None, scoped: bool = False) -> DataLoader:
+        """A loader of ``fetch``; with ``convert``, each loaded list holds converted items.
+
+        ``scoped``: the loaded items are residents or places, kept only within the caller's reach.
+        """
         if key not in self._made:
             async def load(ids: list[str]) -> list:
                 found = await self._run(fetch, list(ids))
+                keep = await self._keep() if scoped else None
+                if keep is not None:
+                    found = {i: _within(keep, v) for i, v in found.items()}
                 if convert is None:
                     return [found.get(i, default()) for i in ids]
                 return [[convert(x) for x in found.get(i, ())] for i in ids]
@@ -36,17 +53,19 @@ class Loaders:
         """GraphQL objects of the places under a parent (``grids``, ``buildings``, ``units``,
         ``households``); resolvers return its futures as they are, with no coroutine of their own."""
         return self._loader(("children", relation),
-                            lambda d, db, ids: read.children(d, db, relation, ids), list, convert)
+                            lambda d, db, ids: read.children(d, db, relation, ids), list, convert, scoped=True)
 
     def place(self, kind: str) -> DataLoader:
-        return self._loader(("place", kind), lambda d, db, ids: read.places_by_id(d, db, kind, ids), lambda: None)
+        return self._loader(("place", kind), lambda d, db, ids: read.places_by_id(d, db, kind, ids), lambda: None,
+                            scoped=True)
 
     def residents_of_household(self, convert: Callable[[Any], Any]) -> DataLoader:
         """GraphQL objects of the active residents of a household."""
-        return self._loader(("residents_of_households",), read.residents_of_households, list, convert)
+        return self._loader(("residents_of_households",), read.residents_of_households, list, convert,
+                            scoped=True)
 
     def resident(self) -> DataLoader:
-        return self._loader(("residents_by_id",), read.residents_by_id, lambda: None)
+        return self._loader(("residents_by_id",), read.residents_by_id, lambda: None, scoped=True)
 
     def location(self) -> DataLoader:
         return self._loader(("locations",), read.locations, lambda: None)
@@ -76,12 +95,28 @@ class Loaders:
             self._made[key] = DataLoader(load_fn=load)
         return self._made[key]
 
+    def consent(self) -> DataLoader:
+        """Consents by resident id (`graph.consent`); defaults for what is unstated."""
+        return self._loader(("consents",), consent.consents_of, consent.Consent)
+
     def stats(self, as_of) -> DataLoader:
         """Counts of communities on ``as_of``: every community of a request in one round trip."""
         return self._loader(("stats", as_of),
                             lambda d, db, ids: stats.many_community_stats(d, db, ids, today=as_of), lambda: None)
 
     def related(self, name: str) -> DataLoader:
-        """One of `graph.read_groups.RELATED`: teams, service roles, the Party network."""
-        return self._loader(("related", name),
-                            lambda d, db, ids: read_groups.related(d, db, name, ids), list)
+        """One of `graph.read_groups.RELATED`: teams, service roles, the Party network
+        (members and households kept within the caller's reach)."""
+        return self._loader(("related", name), lambda d, db, ids: read_groups.related(d, db, name, ids), list,
+                            scoped=name in SCOPED_RELATED)
+
+
+# the relations of `graph.read_groups.RELATED` whose items are residents or places
+SCOPED_RELATED = frozenset({"members_of_teams", "members_of_groups", "households_of_groups", "service_roles_of_grids"})
+
+
+def _within(keep: Callable[[Any], bool], value):
+    """``value`` (one item, or a list of them) cut down to what ``keep`` lets through."""
+    if isinstance(value, list):
+        return [x for x in value if keep(x)]
+    return value if value is None or keep(value) else None

@@ -14,8 +14,9 @@ from schema.context import Context
 from schema.groups import VolunteerTeam
 from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, RemovalReason, UpdateResidentInput
 from schema.people import CareKind, CareRelationship, LeaderPost, Resident
+from schema.consent import ConsentMutation
 from schema.qr import QrMutation
-from schema.results import Conflict, Invalid, NotFound, answer
+from schema.results import Conflict, Invalid, NotFound, answer, user_error
 
 Arg = strawberry.argument
 
@@ -120,22 +121,45 @@ def _applied(records) -> AppliedAssignments:
     return AppliedAssignments(created=[CareRelationship.from_record(c) for c in records])
 
 
-async def _out_of_reach(info: Info[Context, None], community: str | None, residents: tuple) -> NotFound | None:
-    """A community or resident the caller may not see is answered as one that does not exist."""
+async def _out_of_reach(info: Info[Context, None], community: str | None, residents: tuple,
+                        place: tuple[str, str] | None, moving_to: m.Address | None) -> NotFound | None:
+    """A community, resident or place the caller may not change is answered as one that does not exist.
+
+    Staff change their whole community; a leader changes the residents they reach
+    and the places they answer for (their grid, building or unit and what is
+    under it): registering or moving someone into a unit, or filling a post,
+    elsewhere is refused. The scope comes from the token (`schema.scope`).
+    """
     principal = info.context.principal
+    if principal.role == "volunteer":
+        raise user_error("volunteers read the records of the people they care for; changes are made by staff "
+                         "and leaders", "FORBIDDEN")
     if community is not None and not principal.reads(community):
         return NotFound(message=f"no community named {community!r}", kind="community", id=community)
+    home = community
     for rid in residents:
-        found = await info.context.loaders.resident().load(rid)
-        if found is not None and not principal.reads(found.community):
+        found = await info.context.loaders.resident().load(rid)  # null when out of reach, as when missing
+        if found is None or not principal.reads(found.community):
             return NotFound(message=f"no resident {rid!r}", kind="resident", id=rid)
+        home = home or found.community
+    if moving_to is not None and home is not None:
+        place = m.place_of_address(home, moving_to)
+    if place is not None and home is not None and not await info.context.visibility.answers_for(place[1], home):
+        kind, pid = place
+        return NotFound(message=f"no {kind} {pid!r}", kind=kind, id=pid)
     return None
 
 
 async def _do(info: Info[Context, None], payload, fn, *args, community: str | None = None,
-              residents: tuple = (), **kwargs):
-    """Run one mutation for the caller: out-of-reach targets first, then the transaction."""
-    denied = await _out_of_reach(info, community, tuple(str(r) for r in residents))
+              residents: tuple = (), place: tuple[str, str] | None = None, moving_to: m.Address | None = None,
+              **kwargs):
+    """Run one mutation for the caller: out-of-reach targets first, then the transaction.
+
+    ``place``: (kind, id) of the place changed (a post's scope); ``moving_to``: an
+    address someone is registered or moved into, in the community of ``community``
+    or of the first resident.
+    """
+    denied = await _out_of_reach(info, community, tuple(str(r) for r in residents), place, moving_to)
     return denied or await answer(info.context.run(fn, *args, **kwargs), payload)
 
 
@@ -145,12 +169,12 @@ Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
 
 
 @strawberry.type(description="Changing the network. Each mutation is one transaction: all of it or nothing.")
-class Mutation(QrMutation):
+class Mutation(QrMutation, ConsentMutation):
     @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
     async def register_resident(self, info: Info[Context, None], input: Annotated[
             RegisterResidentInput, Arg(description="The new resident.")]) -> ResidentResult:
         return await _do(info, _resident, m.register_resident, input.community, input.to_graph(),
-                         community=input.community)
+                         community=input.community, moving_to=input.address.to_graph())
 
     @strawberry.mutation(description="Change a resident's details.")
     async def update_resident(self, info: Info[Context, None], input: Annotated[
@@ -162,7 +186,8 @@ class Mutation(QrMutation):
                             to: Annotated[AddressInput, Arg(description="The new address.")],
                             on: Annotated[date | None, Arg(description="Moving day; default today.")] = None,
                             ) -> ResidentResult:
-        return await _do(info, _resident, m.move_resident, str(id), to.to_graph(), on=on, residents=(id,))
+        return await _do(info, _resident, m.move_resident, str(id), to.to_graph(), on=on, residents=(id,),
+                         moving_to=to.to_graph())
 
     @strawberry.mutation(description="Take a resident off the living register (moved out or died); "
                                      "their care ends and their posts fall vacant; their history stays.")
@@ -193,12 +218,14 @@ class Mutation(QrMutation):
                           since: Annotated[date | None, Arg(description="Held from; default today.")] = None,
                           ) -> AssignmentResult:
         return await _do(info, _assignment, m.assign_post, str(resident_id), post.scope(), post=post.post.value,
-                         since=since, community=post.community, residents=(resident_id,))
+                         since=since, community=post.community, residents=(resident_id,),
+                         place=m.place_of_post(post.scope()))
 
     @strawberry.mutation(description="Leave a leader post vacant.")
     async def vacate_post(self, info: Info[Context, None],
                           post: Annotated[PostInput, Arg(description="The post.")]) -> VacancyResult:
-        return await _do(info, _vacancy, m.vacate_post, post.scope(), post=post.post.value, community=post.community)
+        return await _do(info, _vacancy, m.vacate_post, post.scope(), post=post.post.value, community=post.community,
+                         place=m.place_of_post(post.scope()))
 
     @strawberry.mutation(description="Add a resident to a volunteer team (created if new).")
     async def join_team(self, info: Info[Context, None], resident_id: ID, team: Team,
@@ -217,7 +244,8 @@ class Mutation(QrMutation):
         pairs = [(ids.resident_id(community, a.caregiver_id), ids.resident_id(community, a.elder_id))
                  for a in assignments]
         return await _do(info, _applied, m.add_care_many, pairs, kind="responsibility",
-                         since=since or date.today(), community=community)
+                         since=since or date.today(), community=community,
+                         residents=tuple(dict.fromkeys(r for pair in pairs for r in pair)))
 
     @strawberry.mutation(description="Take a resident off a volunteer team.")
     async def leave_team(self, info: Info[Context, None], resident_id: ID, team: Team) -> MembershipResult:

@@ -45,22 +45,19 @@ QrRevokeResult = Annotated[QrRevoked | NotFound | Invalid | Conflict,
 
 @strawberry.type
 class QrMutation:
-    @strawberry.mutation(description="Issue (or rotate) a resident's QR code, with what the finder's page may "
-                                     "show; the previous code stops working at once.")
+    @strawberry.mutation(description="Issue (or rotate) a resident's QR code; the previous code stops working at "
+                                     "once. What the finder's page shows follows the resident's `consent` "
+                                     "(`setConsent`), read at every scan.")
     async def issue_qr_code(
         self, info: Info[Context, None],
         resident_id: Annotated[strawberry.ID, Arg(description="The elder's stable id.")],
-        show_contact: Annotated[bool, Arg(description="Show the family contact's phone.")] = True,
-        show_medical: Annotated[bool, Arg(description="Show the health notes as a medical alert.")] = False,
-        show_address: Annotated[bool, Arg(description="Show building, unit and room.")] = False,
     ) -> QrResult:
         from schema.mutations import _do
 
         token = secrets.token_urlsafe(16)
         digest = hmac.new(info.context.secret_key, token.encode(), hashlib.sha256).hexdigest()
-        consent = qr.Consent(contact=show_contact, medical=show_medical, address=show_address)
         return await _do(info, lambda _: QrCodePayload(token=token, path=f"/qr/{token}"), qr.issue_qr,
-                         str(resident_id), digest, consent, residents=(resident_id,))
+                         str(resident_id), digest, residents=(resident_id,))
 
     @strawberry.mutation(description="Revoke a resident's QR code (moved out, died, card lost).")
     async def revoke_qr_code(

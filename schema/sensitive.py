@@ -1,9 +1,12 @@
 """Sensitive fields of residents, and the access log of their reads.
 
-Health notes and emergency contacts are served only to staff of the
-resident's community and to admins; anyone else gets null, and nothing is
-logged for them. Every served read is logged (who, whose, which fields, when,
-the request id) in the same transaction that reads it (`graph.sensitive`).
+Health notes and emergency contacts are served to admins, to staff of the
+resident's community, and to the resident's own leaders and active caregivers:
+a leader's or volunteer's token reaches exactly those people (`schema.scope`),
+and the resident themselves. Anyone else gets null, and nothing is logged for
+them. Every served read is logged (who, whose, which fields, when, the request
+id) in the same transaction that reads it (`graph.sensitive`). The log itself
+is for staff and admins only.
 """
 
 from __future__ import annotations
@@ -17,14 +20,14 @@ from strawberry.types import Info
 from graph.sensitive import Reader, access_log
 from schema.results import user_error
 from schema.context import Context
+from schema.scope import sees_resident
 
-READERS = ("admin", "staff")
 MAX_LOG = 500
 
 
-def may_read_sensitive(info: Info[Context, None], community: str) -> bool:
-    principal = info.context.principal
-    return principal.role in READERS and principal.reads(community)
+async def may_read_sensitive(info: Info[Context, None], community: str, resident_id: str) -> bool:
+    """Staff of the community and admins; a leader or volunteer for the residents they reach."""
+    return await sees_resident(info, resident_id, community)
 
 
 def reader(info: Info[Context, None]) -> Reader:
@@ -33,7 +36,7 @@ def reader(info: Info[Context, None]) -> Reader:
 
 
 async def _sensitive(root: Any, info: Info[Context, None], field: str):
-    if not may_read_sensitive(info, root.community_id):
+    if not await may_read_sensitive(info, root.community_id, str(root.id)):
         return None
     return await info.context.loaders.sensitive(reader(info)).load((str(root.id), field))
 
@@ -78,7 +81,7 @@ class AccessLogQuery:
             description="Only the reads of this resident (stable id).")] = None,
         first: Annotated[int, strawberry.argument(description=f"How many entries, 1 to {MAX_LOG}.")] = 100,
     ) -> list[AccessLogEntry]:
-        if not may_read_sensitive(info, community):
+        if not info.context.principal.reads_whole(community):
             raise user_error(f"no community named {community!r}", "NOT_FOUND")
         if not 1 <= first <= MAX_LOG:
             raise user_error(f"first must be between 1 and {MAX_LOG}, got {first}")

@@ -1,7 +1,15 @@
-"""A staff token sees its own community only; other communities behave as if they did not exist.
+"""Row-level scope: staff see their own community; leaders their grid, building or unit;
+volunteers themselves and the people they care for. Anything else behaves as if it
+did not exist: the same answer as a made-up id, left out of lists, and refused
+(as missing) by mutations.
 
-Leader and volunteer tokens are refused (403) until their scoped access exists.
+The seeded community (`tests/cli/test_import.py`): grid 1 holds building 1 with
+unit 1 (A1 in 101, A2 in 102) and unit 2 (A3 in 201); grid 2 holds building 2,
+unit 1 (A4 in 301, A5 in 302). A2 cares for A1 (包保, active); A5's care of A3
+ended in 2024. Only A1 has health notes (高血压).
 """
+
+import json
 
 import pytest
 
@@ -57,8 +65,120 @@ def test_staff_cannot_change_another_community(app, authorized_client, driver, d
     assert snapshot(driver, database, demo_community) == before
 
 
-def test_leader_tokens_are_refused_until_scoped_access_exists(app, authorized_client, seeded):
+TREE = """query($c: String!) { community(name: $c) { name grids { number buildings { number units { number
+  households { room residents { residentId } } } } } } }"""
+NAMES = """query($c: String!) { residents(community: $c, first: 100) { totalCount edges { node { residentId } } } }"""
+NOTES = "query($id: ID!) { resident(id: $id) { residentId healthNotes } }"
+UPDATE = """mutation($id: ID!) { updateResident(input: {id: $id, livesAlone: true}) {
+  __typename ... on NotFound { message kind id } ... on ResidentPayload { resident { livesAlone } } } }"""
+REGISTER = """mutation($c: String!, $u: String!, $room: String!) { registerResident(input: {community: $c,
+  residentId: "N1", name: "新人", birthDate: "1950-01-01",
+  address: {grid: "1", building: "1", unit: $u, room: $room}}) {
+  __typename ... on NotFound { message kind id } ... on ResidentPayload { resident { residentId } } } }"""
+ASSIGN = """mutation($c: String!, $r: ID!) { assignPost(residentId: $r, post: {community: $c, role: GRID_LEADER,
+  grid: "1", post: B}) { __typename ... on NotFound { message kind id } } }"""
+LOG = "query($c: String!) { accessLog(community: $c) { residentId actorRole fields } }"
+
+
+def tree(client, community):
+    """{(grid, building, unit, room): [resident ids]} of what the caller sees of the community."""
+    found = gql(client, TREE, c=community)["data"]["community"]
+    return {(g["number"], b["number"], u["number"], h["room"]): [r["residentId"] for r in h["residents"]]
+            for g in found["grids"] for b in g["buildings"] for u in b["units"] for h in u["households"]}
+
+
+def listed(client, community):
+    page = gql(client, NAMES, c=community)["data"]["residents"]
+    assert page["totalCount"] == len(page["edges"])
+    return sorted(e["node"]["residentId"] for e in page["edges"])
+
+
+def notes(client, community, local):
+    return gql(client, NOTES, id=ids.resident_id(community, local))["data"]["resident"]
+
+
+def answer_for(client, query, **variables):
+    """The answer with the made-up or hidden id replaced, to compare the two."""
+    return json.dumps(gql(client, query, **variables), ensure_ascii=False)
+
+
+def test_unit_leader_sees_only_their_unit(app, authorized_client, seeded):
     with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-2") as leader:
-        answer = leader.post("/graphql", json={"query": "{ communities { name } }"})
-    assert answer.status_code == 403
-    assert "scoped access for leaders and volunteers is not available yet" in answer.json()["error"]
+        assert tree(leader, seeded) == {("1", "1", "2", "201"): ["A3"]}
+        assert listed(leader, seeded) == ["A3"]
+        assert notes(leader, seeded, "A3") == {"residentId": "A3", "healthNotes": None}  # none recorded
+        hidden = answer_for(leader, RESIDENT, id=ids.resident_id(seeded, "A1"))
+        missing = answer_for(leader, RESIDENT, id=ids.resident_id(seeded, "NOBODY"))
+        assert hidden == missing == json.dumps({"data": {"resident": None}})
+        teams = gql(leader, "query($c: String!) { community(name: $c) { volunteerTeams { name memberCount "
+                            "members { residentId } } } }", c=seeded)["data"]["community"]["volunteerTeams"]
+        assert {t["name"]: (t["memberCount"], t["members"]) for t in teams} == {"巡逻队": (0, []), "法律援助队": (0, [])}
+
+
+def test_grid_leader_reads_their_elders_health_notes_and_it_is_logged(app, authorized_client, seeded):
+    with authorized_client(app, role="grid_leader", community=seeded, scope="grid:1",
+                           resident=ids.resident_id(seeded, "A2")) as leader:
+        assert tree(leader, seeded) == {("1", "1", "1", "101"): ["A1"], ("1", "1", "1", "102"): ["A2"],
+                                        ("1", "1", "2", "201"): ["A3"]}
+        assert listed(leader, seeded) == ["A1", "A2", "A3"]
+        assert notes(leader, seeded, "A1") == {"residentId": "A1", "healthNotes": "高血压"}
+        assert notes(leader, seeded, "A4") is None
+        assert gql(leader, LOG, c=seeded)["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # the log: staff only
+        audit = gql(leader, "query($c: String!) { coverageAudit(community: $c) { community } }", c=seeded)
+        assert audit["errors"][0]["extensions"]["code"] == "NOT_FOUND"  # audits name everyone: staff only
+    with authorized_client(app, role="staff", community=seeded) as staff:
+        log = gql(staff, LOG, c=seeded)["data"]["accessLog"]
+    assert log == [{"residentId": ids.resident_id(seeded, "A1"), "actorRole": "grid_leader",
+                    "fields": ["healthNotes"]}]
+
+
+def test_volunteer_sees_those_they_care_for_and_themselves(app, authorized_client, seeded):
+    with authorized_client(app, role="volunteer", community=seeded, resident=ids.resident_id(seeded, "A2")) as a2:
+        assert notes(a2, seeded, "A1") == {"residentId": "A1", "healthNotes": "高血压"}
+        assert notes(a2, seeded, "A2") == {"residentId": "A2", "healthNotes": None}
+        assert notes(a2, seeded, "A3") is None
+        assert listed(a2, seeded) == ["A1", "A2"]
+        assert tree(a2, seeded) == {("1", "1", "1", "101"): ["A1"], ("1", "1", "1", "102"): ["A2"]}
+        cared = gql(a2, "query($id: ID!) { resident(id: $id) { careRecipients { residentId } } }",
+                    id=ids.resident_id(seeded, "A2"))["data"]["resident"]["careRecipients"]
+        assert cared == [{"residentId": "A1"}]
+    with authorized_client(app, role="volunteer", community=seeded, resident=ids.resident_id(seeded, "A5")) as a5:
+        assert notes(a5, seeded, "A1") is None
+        assert notes(a5, seeded, "A3") is None  # A5's care of A3 ended in 2024
+        assert listed(a5, seeded) == ["A5"]
+    with authorized_client(app, role="staff", community=seeded) as staff:
+        log = gql(staff, LOG, c=seeded)["data"]["accessLog"]
+    assert sorted((e["residentId"], e["actorRole"]) for e in log) == [  # their own record's read is logged too
+        (ids.resident_id(seeded, "A1"), "volunteer"), (ids.resident_id(seeded, "A2"), "volunteer")]
+
+
+def test_leader_changes_only_within_their_scope(app, authorized_client, driver, database, seeded):
+    a1, a3 = ids.resident_id(seeded, "A1"), ids.resident_id(seeded, "A3")
+    with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-2") as leader:
+        before = snapshot(driver, database, seeded)  # the token is part of it
+        hidden = gql(leader, UPDATE, id=a1)["data"]["updateResident"]
+        missing = gql(leader, UPDATE, id=ids.resident_id(seeded, "NOBODY"))["data"]["updateResident"]
+        elsewhere = gql(leader, REGISTER, c=seeded, u="1", room="103")["data"]["registerResident"]
+        post = gql(leader, ASSIGN, c=seeded, r=a3)["data"]["assignPost"]
+        assert snapshot(driver, database, seeded) == before
+        assert hidden == {**missing, "message": f"no resident {a1!r}", "id": a1}
+        assert hidden["__typename"] == "NotFound"
+        unit_1 = ids.unit_id(seeded, "1", "1")
+        assert elsewhere == {"__typename": "NotFound", "message": f"no unit {unit_1!r}", "kind": "unit", "id": unit_1}
+        grid_1 = ids.grid_id(seeded, "1")
+        assert post == {"__typename": "NotFound", "message": f"no grid {grid_1!r}", "kind": "grid", "id": grid_1}
+
+        assert gql(leader, UPDATE, id=a3)["data"]["updateResident"] == {
+            "__typename": "ResidentPayload", "resident": {"livesAlone": True}}
+        made = gql(leader, REGISTER, c=seeded, u="2", room="202")["data"]["registerResident"]
+        assert made == {"__typename": "ResidentPayload", "resident": {"residentId": "N1"}}
+        assert listed(leader, seeded) == ["A3", "N1"]
+
+
+def test_volunteers_change_nothing(app, authorized_client, driver, database, seeded):
+    with authorized_client(app, role="volunteer", community=seeded, resident=ids.resident_id(seeded, "A2")) as a2:
+        before = snapshot(driver, database, seeded)
+        refused = gql(a2, UPDATE, id=ids.resident_id(seeded, "A1"))
+        assert snapshot(driver, database, seeded) == before
+    assert refused["data"] is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

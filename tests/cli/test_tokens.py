@@ -41,8 +41,9 @@ def test_issue_list_and_revoke(gridcare, client, seeded, driver, database):
     token = done.stdout.strip()
     assert token.startswith("gc_") and "\n" not in token and len(token) > 40
     assert "role unit_leader" in done.stderr and "scope unit:1-2" in done.stderr and "expires 20" in done.stderr
-    # authenticated (not 401), then refused until leaders' row-level scoping exists (see api/auth.py)
-    assert ask(client, token).status_code == 403
+    # authenticated, and scoped to its community (`schema.scope`)
+    served = ask(client, token)
+    assert served.status_code == 200 and served.json() == {"data": {"communities": [{"name": seeded}]}}
 
     listed = gridcare("token", "list", "--community", seeded, check=True).stdout
     stored, _, _ = driver.execute_query("MATCH (t:ApiToken {community: $c}) RETURN t.id AS id, t.hash AS hash",
