@@ -23,27 +23,29 @@ from api.settings import get_settings
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The PDF to write.")
 @click.option("--base-url", help="Public address of the service, for the QR codes "
                                  "(default: GRIDCARE_PUBLIC_URL, else http://127.0.0.1:8000).")
-@click.option("--show-contact/--no-show-contact", default=True, show_default=True,
-              help="The finder's page shows the family contact's phone.")
-@click.option("--show-medical", is_flag=True, help="The finder's page shows the health notes (family consent).")
-@click.option("--show-address", is_flag=True, help="The finder's page shows building, unit and room (consent).")
 @friendly_errors
-def qr_cards(community, building, resident, elder_age, out, base_url, show_contact, show_medical, show_address):
+def qr_cards(community, building, resident, elder_age, out, base_url):
     """Issue (or rotate) QR codes for elders and write their wallet cards to a PDF.
 
     Each card holds the QR code of the finder's page, the elder's given name only
     and the community hotline (GRIDCARE_HOTLINE). Issuing rotates the code: cards
-    printed before for the same elders stop working.
+    printed before for the same elders stop working. What the finder's page shows
+    (family contact, medical alerts, address) follows each resident's recorded
+    consent at the time of the scan (ledger columns 二维码显示… or setConsent).
     """
     from api.cards import given_name, write_cards
     from api.store import open_store
     from api.tokens import token_key
-    from graph.qr import Consent, elders_for_cards, issue_qr
+    from graph.qr import elders_for_cards, issue_qr_many
     from graph.stats import elder_birth_cutoff
 
     settings = get_settings()
     base = (base_url or settings.public_url).rstrip("/")
-    consent = Consent(contact=show_contact, medical=show_medical, address=show_address)
+    if not base_url and "public_url" not in settings.model_fields_set:
+        err(f"warning: the codes point at {base} (set --base-url or GRIDCARE_PUBLIC_URL to the address "
+            "finders' phones can reach)")
+    if not settings.hotline:
+        err("warning: GRIDCARE_HOTLINE is not set: the cards carry no phone number")
     key = token_key(settings)
     driver, database = open_store(settings, say=err)
     with driver:
@@ -52,10 +54,16 @@ def qr_cards(community, building, resident, elder_age, out, base_url, show_conta
                                   building=building, resident=resident)
         if not elders:
             raise click.ClickException(f"no elder aged {elder_age}+ matches in {name}")
-        cards = []
-        for rid, full_name in elders:
-            token = secrets.token_urlsafe(16)
-            issue_qr(driver, database, rid, hmac.new(key, token.encode(), hashlib.sha256).hexdigest(), consent)
-            cards.append((given_name(full_name), f"{base}/qr/{token}"))
-    pages = write_cards(out, cards, settings.hotline)
+        tokens = [secrets.token_urlsafe(16) for _ in elders]
+        cards = [(given_name(full_name), f"{base}/qr/{token}") for (_, full_name), token in zip(elders, tokens)]
+        # the PDF first, then the codes in one transaction: a failure on either side leaves the
+        # elders' old cards working
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            pages = write_cards(partial, cards, settings.hotline)
+            issue_qr_many(driver, database, [(rid, hmac.new(key, token.encode(), hashlib.sha256).hexdigest())
+                                             for (rid, _), token in zip(elders, tokens)])
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
     click.echo(f"Wrote {len(cards)} cards on {pages} page(s) to {out}; earlier cards of these elders no longer work.")
