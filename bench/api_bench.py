@@ -1,6 +1,6 @@
 """GraphQL API benchmark, measured in one run on the demo community.
 
-    python bench/api_bench.py [--rounds 5] [--requests 400] [--clients 16]
+    python bench/api_bench.py [--rounds 5] [--requests 400] [--clients 16] [--role admin|staff]
 
 1. `Tree` (the whole community down to residents) over HTTP against ONE
    hand-written Cypher statement returning the same data through the driver
@@ -9,6 +9,8 @@
 2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99
    and throughput with 16 concurrent HTTP clients.
 
+``--role staff`` asks with a staff token of the demo community, whose every loaded
+resident and place is checked against the caller's community (`schema.scope`).
 The service runs as `gridcare serve` in a process of its own on a free loopback
 port, against the managed Neo4j (or NEO4J_URI). The demo community is imported first if absent.
 """
@@ -127,6 +129,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--role", choices=("admin", "staff"), default="admin",
+                        help="the token's role (staff: of the demo community)")
     args = parser.parse_args()
     settings = get_settings()
     driver, database = open_store(settings, say=print)
@@ -135,7 +139,8 @@ def main() -> None:
     server, base = serve()
     expires = datetime.now(timezone.utc) + timedelta(hours=1)
     token, record = issue(driver, database, token_key(settings),
-                          TokenRequest(role="admin", label="api benchmark", expires_at=expires))
+                          TokenRequest(role=args.role, community=DEMO_COMMUNITY if args.role == "staff" else None,
+                                       label="api benchmark", expires_at=expires))
     headers = {"Authorization": f"Bearer {token}"}
     tree_body = {"query": TREE, "variables": {"name": DEMO_COMMUNITY}}
     with httpx.Client(timeout=120, headers=headers) as http:
@@ -149,7 +154,7 @@ def main() -> None:
             "query": "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }",
             "variables": {"c": DEMO_COMMUNITY}}).json()["data"]["residents"]["edges"]]
     g, c = statistics.median(graphql_times), statistics.median(cypher_times)
-    print(f"Tree over HTTP: median {g:.3f} s, {trips:.0f} Cypher round trips per request")
+    print(f"Tree over HTTP ({args.role} token): median {g:.3f} s, {trips:.0f} Cypher round trips per request")
     print(f"hand-written Cypher through the driver: median {c:.3f} s")
     print(f"ratio GraphQL/Cypher: {g / c:.2f}× (target ≤ 4×)\n")
     elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
