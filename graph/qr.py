@@ -49,9 +49,15 @@ OPTIONAL MATCH (r)-[:HAS_HEALTH_RECORD]->(h:HealthRecord)
 OPTIONAL MATCH (r)-[:EMERGENCY_CONTACT]->(k:Contact)
 OPTIONAL MATCH (r)-[:LIVES_IN]->(home:Household)<-[:HAS_HOUSEHOLD]-(u:Unit)<-[:HAS_UNIT]-(b:Building)
 CREATE (:QrScan {id: $scan, at: datetime(), community: r.community, resident: r.id, client: $client})
-RETURN r.name AS name, r.community AS community, r {.healthConsent, .qrShowContact, .qrShowMedical, .qrShowAddress}
+RETURN r.id AS resident, r.name AS name, r.community AS community, r {.healthConsent, .qrShowContact, .qrShowMedical, .qrShowAddress}
        AS consent, h.notes AS medical, k.name AS contactName, k.phone AS contactPhone,
        b.number AS building, u.number AS unit, home.room AS room
+"""
+# what the finder's page served of the sensitive fields goes into the access log, as any other read
+LOG_FINDER_READ = """
+MATCH (r:Resident {id: $resident})
+CREATE (:AccessLog {id: $id, at: datetime(), community: r.community, resident: r.id, fields: $fields,
+                    actor: 'QR finder page', actorRole: 'finder', requestId: $scan})
 """
 SCANS = """
 MATCH (s:QrScan {community: $community})
@@ -103,18 +109,30 @@ def revoke_qr(driver: neo4j.Driver, database: str, resident_id: str) -> str:
 def scan(driver: neo4j.Driver, database: str, token_hash: str, client: str) -> Found | None:
     """Look a scanned code up and record the scan; None for an unknown or revoked code.
 
-    Only what the resident's current consents allow is filled in.
+    Only what the resident's current consents allow is filled in; the sensitive
+    fields served (contact, medical alert) are logged in the access log as read by
+    the finder's page, in the same transaction as the scan.
     """
-    rows = db.write(driver, database, "qr_scan", FIND, hash=token_hash, scan=secrets.token_hex(8), client=client)
-    if not rows:
-        return None
-    r = rows[0]
-    consent = Consent.from_props(r["consent"])
-    address = f"{r['building']}号楼{r['unit']}单元{r['room']}室" if consent.qr_show_address and r["room"] else None
-    return Found(name=r["name"], community=r["community"],
-                 contact_name=r["contactName"] if consent.qr_show_contact else None,
-                 contact_phone=r["contactPhone"] if consent.qr_show_contact else None,
-                 medical=r["medical"] if consent.qr_show_medical else None, address=address)
+    def work(tx: neo4j.ManagedTransaction) -> Found | None:
+        scan_id = secrets.token_hex(8)
+        r = db.counted(tx, "qr_scan", FIND, hash=token_hash, scan=scan_id, client=client).single()
+        if r is None:
+            return None
+        consent = Consent.from_props(r["consent"])
+        address = f"{r['building']}号楼{r['unit']}单元{r['room']}室" if consent.qr_show_address and r["room"] else None
+        found = Found(name=r["name"], community=r["community"],
+                      contact_name=r["contactName"] if consent.qr_show_contact else None,
+                      contact_phone=r["contactPhone"] if consent.qr_show_contact else None,
+                      medical=r["medical"] if consent.qr_show_medical else None, address=address)
+        fields = [f for f, shown in (("emergencyContact", found.contact_name or found.contact_phone),
+                                     ("healthNotes", found.medical)) if shown]
+        if fields:  # the scan id is the log entry's request id
+            db.counted(tx, "qr_finder_read", LOG_FINDER_READ, resident=r["resident"], id=secrets.token_hex(8),
+                       fields=fields, scan=scan_id).consume()
+        return found
+
+    with driver.session(database=database) as session:
+        return session.execute_write(work)
 
 
 def scans(driver: neo4j.Driver, database: str, community: str, limit: int = 100) -> list[dict]:

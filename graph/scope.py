@@ -1,8 +1,8 @@
 """What a leader or a volunteer may reach: the row-level scope of their token.
 
 A grid, building or unit leader answers for the places under their grid,
-building or unit: they reach those places, the residents living there (and
-themselves), and see the places above theirs only as the way down to them. A
+building or unit: they reach those places, the active residents living there
+(and themselves), and see the places above theirs only as the way down to them. A
 volunteer reaches themselves and the people they actively care for today,
 and the homes of those people. Everything else behaves, for them, as if it
 did not exist. `Reach` is computed on the server from the token (never from
@@ -39,7 +39,7 @@ CALL (top) {{
 }}
 CALL (below) {{
   UNWIND below AS hid
-  MATCH (:Household {{id: hid}})<-[:LIVES_IN]-(r:Resident)
+  MATCH (:Household {{id: hid}})<-[:LIVES_IN]-(r:Resident {{status: 'active'}})
   RETURN collect(r.id) AS residents
 }}
 CALL () {{
@@ -69,6 +69,7 @@ class Reach:
     residents: frozenset[str]
     places: frozenset[str]  # visible: their own places, the way down to them, and the homes they reach
     answers_for: frozenset[str]  # their grid/building/unit and everything below it; empty for volunteers
+    changes: frozenset[str] = frozenset()  # the residents they may change: those living where they answer
 
     def sees(self, node_id: str) -> bool:
         return node_id == self.community or node_id in self.residents or node_id in self.places
@@ -92,10 +93,10 @@ def leader_reach(driver: neo4j.Driver, database: str, community: str, kind: str,
     place = scope_place_id(community, kind, value)
     row = db.read(driver, database, f"reach_of_{kind}_leader", LEADER_REACH[kind], community=community,
                   place=place, self=self_id)[0]
-    below = frozenset(row["below"])
+    below, living = frozenset(row["below"]), frozenset(row["residents"])
     own = row["own"]
-    return Reach(community=community, residents=frozenset(row["residents"]) | frozenset(own[:1]),
-                 places=below | frozenset(row["above"]) | frozenset(own[1:]), answers_for=below)
+    return Reach(community=community, residents=living | frozenset(own[:1]),
+                 places=below | frozenset(row["above"]) | frozenset(own[1:]), answers_for=below, changes=living)
 
 
 def volunteer_reach(driver: neo4j.Driver, database: str, community: str, self_id: str, today: date) -> Reach:

@@ -31,10 +31,12 @@ class Loaders:
         return await self._visibility.keeper() if self._visibility is not None else None
 
     def _loader(self, key: tuple, fetch: Callable[[list[str]], Any], default: Callable[[], Any],
-                convert: Callable[[Any], Any] | None = None, scoped: bool = False) -> DataLoader:
+                convert: Callable[[Any], Any] | None = None, scoped: bool = False,
+                links: str | None = None) -> DataLoader:
         """A loader of ``fetch``; with ``convert``, each loaded list holds converted items.
 
-        ``scoped``: the loaded items are residents or places, kept only within the caller's reach.
+        ``scoped``: the loaded items are residents or places, kept only within the caller's reach;
+        ``links``: they are ``care`` relationships or leader ``posts``, kept when their people are.
         """
         if key not in self._made:
             async def load(ids: list[str]) -> list:
@@ -42,6 +44,9 @@ class Loaders:
                 keep = await self._keep() if scoped else None
                 if keep is not None:
                     found = {i: _within(keep, v) for i, v in found.items()}
+                if links is not None and self._visibility is not None:
+                    kept = self._visibility.keep_care if links == "care" else self._visibility.keep_posts
+                    found = {i: await kept(v) for i, v in found.items()}
                 if convert is None:
                     return [found.get(i, default()) for i in ids]
                 return [[convert(x) for x in found.get(i, ())] for i in ids]
@@ -71,15 +76,16 @@ class Loaders:
         return self._loader(("locations",), read.locations, lambda: None)
 
     def posts_of_scope(self, kind: str) -> DataLoader:
+        """Leader posts of grids, buildings or units (held by someone in the caller's reach)."""
         return self._loader(("posts_of_scopes", kind),
-                            lambda d, db, ids: read.posts_of_scopes(d, db, kind, ids), list)
+                            lambda d, db, ids: read.posts_of_scopes(d, db, kind, ids), list, links="posts")
 
     def posts_of_resident(self) -> DataLoader:
-        return self._loader(("posts_of_residents",), read.posts_of_residents, list)
+        return self._loader(("posts_of_residents",), read.posts_of_residents, list, links="posts")
 
     def care(self, side: str) -> DataLoader:
-        """Care relationships by ``recipient`` or by ``caregiver``."""
-        return self._loader(("care", side), lambda d, db, ids: read.care_of(d, db, side, ids), list)
+        """Care relationships by ``recipient`` or by ``caregiver`` (both ends in the caller's reach)."""
+        return self._loader(("care", side), lambda d, db, ids: read.care_of(d, db, side, ids), list, links="care")
 
     def sensitive(self, reader) -> DataLoader:
         """Sensitive fields by (resident id, field): one logged read per batch (`graph.sensitive`)."""
@@ -112,7 +118,8 @@ class Loaders:
 
 
 # the relations of `graph.read_groups.RELATED` whose items are residents or places
-SCOPED_RELATED = frozenset({"members_of_teams", "members_of_groups", "households_of_groups", "service_roles_of_grids"})
+SCOPED_RELATED = frozenset({"members_of_teams", "members_of_groups", "households_of_groups", "service_roles_of_grids",
+                            "grid_of_branches"})
 
 
 def _within(keep: Callable[[Any], bool], value):

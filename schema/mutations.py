@@ -29,8 +29,14 @@ class ResidentPayload:
 @strawberry.type(description="A resident removed from the living register, and what went with them.")
 class RemovalPayload:
     resident: Resident = strawberry.field(description="The resident, now moved out or deceased.")
-    ended_care: list[CareRelationship] = strawberry.field(description="Their care relationships ended on that day.")
     vacated_posts: list[LeaderPost] = strawberry.field(description="The leader posts they held, now vacant.")
+    ended: strawberry.Private[list]
+
+    @strawberry.field(description="Their care relationships ended on that day (those with people in the "
+                                  "caller's reach).")
+    async def ended_care(self, info: Info[Context, None]) -> list[CareRelationship]:
+        kept = await info.context.visibility.keep_care(self.ended)
+        return [CareRelationship.from_record(c) for c in kept]
 
 
 @strawberry.type(description="The care relationship after the change.")
@@ -38,16 +44,31 @@ class CarePayload:
     care: CareRelationship = strawberry.field(description="The relationship as stored now.")
 
 
+async def _in_reach(info: Info[Context, None], resident_id: str | None) -> Resident | None:
+    """A resident of a payload, through the caller's scoped loader (null when out of reach)."""
+    found = await info.context.loaders.resident().load(resident_id) if resident_id else None
+    return Resident.from_record(found) if found else None
+
+
 @strawberry.type(description="A post given to a resident.")
 class AssignmentPayload:
     post: LeaderPost = strawberry.field(description="The post as held now.")
-    replaced: Resident | None = strawberry.field(description="Who held the post before, if anyone.")
+    replaced_id: strawberry.Private[str | None]
+
+    @strawberry.field(description="Who held the post before, if anyone (null too when they are out of the "
+                                  "caller's reach).")
+    async def replaced(self, info: Info[Context, None]) -> Resident | None:
+        return await _in_reach(info, self.replaced_id)
 
 
 @strawberry.type(description="A post left vacant.")
 class VacancyPayload:
     post: LeaderPost = strawberry.field(description="The post as it was held.")
-    vacated_by: Resident = strawberry.field(description="Who held it.")
+    vacated_by_id: strawberry.Private[str]
+
+    @strawberry.field(description="Who held it (null when they are out of the caller's reach).")
+    async def vacated_by(self, info: Info[Context, None]) -> Resident | None:
+        return await _in_reach(info, self.vacated_by_id)
 
 
 @strawberry.type(description="A resident's team membership after the change.")
@@ -85,18 +106,16 @@ def _membership(x: m.Membership) -> MembershipPayload:
 
 
 def _removal(x: m.Removal) -> RemovalPayload:
-    return RemovalPayload(resident=Resident.from_record(x.resident),
-                          ended_care=[CareRelationship.from_record(c) for c in x.ended_care],
+    return RemovalPayload(resident=Resident.from_record(x.resident), ended=list(x.ended_care),
                           vacated_posts=[LeaderPost.from_record(p) for p in x.vacated_posts])
 
 
 def _assignment(x: m.Assignment) -> AssignmentPayload:
-    return AssignmentPayload(post=LeaderPost.from_record(x.post),
-                             replaced=Resident.from_record(x.replaced) if x.replaced else None)
+    return AssignmentPayload(post=LeaderPost.from_record(x.post), replaced_id=x.replaced.id if x.replaced else None)
 
 
 def _vacancy(x: m.Vacancy) -> VacancyPayload:
-    return VacancyPayload(post=LeaderPost.from_record(x.post), vacated_by=Resident.from_record(x.vacated_by))
+    return VacancyPayload(post=LeaderPost.from_record(x.post), vacated_by_id=x.vacated_by.id)
 
 
 def _care(x) -> CarePayload:
@@ -122,7 +141,7 @@ def _applied(records) -> AppliedAssignments:
 
 
 async def _out_of_reach(info: Info[Context, None], community: str | None, residents: tuple,
-                        place: tuple[str, str] | None, moving_to: m.Address | None) -> NotFound | None:
+                        place: tuple[str, str] | None, moving_to: m.Address | None) -> NotFound | Conflict | None:
     """A community, resident or place the caller may not change is answered as one that does not exist.
 
     Staff change their whole community; a leader changes the residents they reach
@@ -141,6 +160,9 @@ async def _out_of_reach(info: Info[Context, None], community: str | None, reside
         found = await info.context.loaders.resident().load(rid)  # null when out of reach, as when missing
         if found is None or not principal.reads(found.community):
             return NotFound(message=f"no resident {rid!r}", kind="resident", id=rid)
+        if not await info.context.visibility.may_change(rid):
+            reason = "they live outside the caller's scope"
+            return Conflict(message=f"resident {rid!r} cannot be changed: {reason}", reason=reason)
         home = home or found.community
     if moving_to is not None and home is not None:
         place = m.place_of_address(home, moving_to)
@@ -194,6 +216,12 @@ class Mutation(QrMutation, ConsentMutation):
     async def remove_resident(self, info: Info[Context, None], id: ID,
                               reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
                               on: On) -> RemovalResult:
+        visibility = info.context.visibility
+        if not visibility.whole and await visibility.sees(str(id), info.context.principal.community):
+            for post in await info.context.loaders.posts_of_resident().load(str(id)):
+                if not await visibility.answers_for(post.scope_id, info.context.principal.community or ""):
+                    why = f"they hold a post of {post.scope_id!r}, outside the caller's scope: staff remove them"
+                    return Conflict(message=f"resident {str(id)!r} cannot be removed: {why}", reason=why)
         return await _do(info, _removal, m.remove_resident, str(id), reason=reason.value, on=on, residents=(id,))
 
     @strawberry.mutation(description="Add a care relationship (包保 and others).")

@@ -36,8 +36,12 @@ class Community:
     id: strawberry.ID = strawberry.field(description="Stable id: the community's name.")
     name: str = strawberry.field(description="The community's name, e.g. 长山花园社区.")
 
-    @strawberry.field(description="Counts of the community's parts, with elders counted on `asOf` (default today).")
-    async def stats(self, info: Info[Context, None], as_of: AsOf = None) -> CommunityStats:
+    @strawberry.field(description="Counts of the community's parts, with elders counted on `asOf` (default "
+                                  "today). Staff and admins; null for leaders and volunteers (counts of the "
+                                  "whole community on chosen days would tell them about people out of reach).")
+    async def stats(self, info: Info[Context, None], as_of: AsOf = None) -> CommunityStats | None:
+        if not info.context.principal.reads_whole(str(self.id)):
+            return None
         s = await info.context.loaders.stats(as_of or date.today()).load(str(self.id))
         return CommunityStats.from_dict(s)
 

@@ -43,10 +43,17 @@ QrRevokeResult = Annotated[QrRevoked | NotFound | Invalid | Conflict,
                            strawberry.union("QrRevokeResult", description="Done, or why not.")]
 
 
+def _staff_only(info: Info[Context, None]) -> None:
+    """Codes are issued and revoked by the community office: a new code kills the printed card, and
+    its page serves the elder's contact, so nobody else may make one."""
+    if info.context.principal.role not in ("admin", "staff"):
+        raise user_error("QR codes are issued and revoked by community staff", "FORBIDDEN")
+
+
 @strawberry.type
 class QrMutation:
-    @strawberry.mutation(description="Issue (or rotate) a resident's QR code; the previous code stops working at "
-                                     "once. What the finder's page shows follows the resident's `consent` "
+    @strawberry.mutation(description="Issue (or rotate) a resident's QR code (staff and admins); the previous "
+                                     "code stops working at once. What the finder's page shows follows the resident's `consent` "
                                      "(`setConsent`), read at every scan.")
     async def issue_qr_code(
         self, info: Info[Context, None],
@@ -54,18 +61,20 @@ class QrMutation:
     ) -> QrResult:
         from schema.mutations import _do
 
+        _staff_only(info)
         token = secrets.token_urlsafe(16)
         digest = hmac.new(info.context.secret_key, token.encode(), hashlib.sha256).hexdigest()
         return await _do(info, lambda _: QrCodePayload(token=token, path=f"/qr/{token}"), qr.issue_qr,
                          str(resident_id), digest, residents=(resident_id,))
 
-    @strawberry.mutation(description="Revoke a resident's QR code (moved out, died, card lost).")
+    @strawberry.mutation(description="Revoke a resident's QR code (moved out, died, card lost); staff and admins.")
     async def revoke_qr_code(
         self, info: Info[Context, None],
         resident_id: Annotated[strawberry.ID, Arg(description="The elder's stable id.")],
     ) -> QrRevokeResult:
         from schema.mutations import _do
 
+        _staff_only(info)
         return await _do(info, lambda _: QrRevoked(resident_id=resident_id), qr.revoke_qr, str(resident_id),
                          residents=(resident_id,))
 

@@ -60,6 +60,26 @@ class Visibility:
             return lambda item: _field(item, "community") == community
         return lambda item: reach.sees(str(_field(item, "id")))
 
+    async def keep_care(self, care: list) -> list:
+        """Care relationships (`CareRecord`) whose two ends are both within reach."""
+        reach = await self.reach()
+        if reach is None:
+            return care
+        return [c for c in care if reach.sees(c.caregiver_id) and reach.sees(c.recipient_id)]
+
+    async def keep_posts(self, posts: list) -> list:
+        """Leader posts (`PostRecord`) whose holder is within reach."""
+        reach = await self.reach()
+        if reach is None:
+            return posts
+        return [p for p in posts if reach.sees(p.holder_id)]
+
+    async def may_change(self, resident_id: str) -> bool:
+        """Whether the caller may change a resident already known to be within reach: staff and
+        admins always; a leader only those living where they answer (not themselves elsewhere)."""
+        reach = await self.reach()
+        return reach is None or resident_id in reach.changes
+
     async def answers_for(self, place_id: str, community: str) -> bool:
         """Whether the caller may change things at a place (a unit, a household, a leader post's scope)."""
         if not self.principal.reads(community):

@@ -12,6 +12,7 @@ ISSUE = """mutation($id: ID!) { issueQrCode(residentId: $id) {
 SHOW_MEDICAL = """mutation($id: ID!) { setConsent(input: {residentId: $id, qrShowMedical: true}) { __typename } }"""
 REVOKE = """mutation($id: ID!) { revokeQrCode(residentId: $id) { __typename } }"""
 SCANS = "query($c: String!) { qrScans(community: $c) { residentId client } }"
+LOG = "query($c: String!) { accessLog(community: $c) { residentId actor actorRole fields } }"
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,10 @@ def test_finder_page_shows_what_was_consented_and_records_the_scan(app, authoriz
         with TestClient(app, client=("198.51.100.1", 4000)) as finder:  # no token: the page is public
             page = finder.get(code["path"])
         scans = staff.post("/graphql", json={"query": SCANS, "variables": {"c": seeded}}).json()["data"]["qrScans"]
+        log = staff.post("/graphql", json={"query": LOG, "variables": {"c": seeded}}).json()["data"]["accessLog"]
     assert page.status_code == 200 and "王秀英" in page.text and "高血压" in page.text
+    # the medical alert the page served is a read of sensitive data: logged as the finder's page
+    assert log == [{"residentId": a1, "actor": "QR finder page", "actorRole": "finder", "fields": ["healthNotes"]}]
     assert "0431-12345678" in page.text and "101" not in page.text  # no address without consent
     assert page.headers["Referrer-Policy"] == "no-referrer" and "noindex" in page.headers["X-Robots-Tag"]
     assert "<script" not in page.text.lower() and "default-src 'none'" in page.headers["Content-Security-Policy"]

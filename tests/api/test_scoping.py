@@ -182,3 +182,56 @@ def test_volunteers_change_nothing(app, authorized_client, driver, database, see
         assert snapshot(driver, database, seeded) == before
     assert refused["data"] is None
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+STAFF_ASSIGN = """mutation($c: String!, $r: ID!) { assignPost(residentId: $r, post: {community: $c, role: UNIT_LEADER,
+  building: "1", unit: "2", post: B}) { __typename } }"""
+VACATE = """mutation($c: String!) { vacatePost(post: {community: $c, role: UNIT_LEADER, building: "1", unit: "2",
+  post: B}) { __typename ... on VacancyPayload { post { post } vacatedBy { residentId } } } }"""
+UNIT_LEADERS = """query($c: String!) { community(name: $c) { grid(number: "1") { buildings { units { number
+  leaders { post resident { residentId } } } } } } }"""
+
+
+def test_what_lies_out_of_reach_stays_out_of_payloads_and_lists(app, authorized_client, seeded):
+    """A5 (building 2) holds post B of unit 1-2: that unit's leader sees neither A5 in the unit's posts
+    nor as whom the vacancy removed; the relationships of A3 with A5 stay out of A3's lists."""
+    a3, a5 = ids.resident_id(seeded, "A3"), ids.resident_id(seeded, "A5")
+    with authorized_client(app, role="staff", community=seeded) as staff:
+        assert gql(staff, STAFF_ASSIGN, c=seeded, r=a5)["data"]["assignPost"] == {"__typename": "AssignmentPayload"}
+        whole = gql(staff, "query($id: ID!) { resident(id: $id) { careReceived { kind } } }", id=a3)
+        assert whole["data"]["resident"]["careReceived"] == [{"kind": "NEIGHBOUR"}]  # A5's, ended in 2024
+        assert gql(staff, "query($c: String!) { community(name: $c) { stats { residents } } }",
+                   c=seeded)["data"]["community"]["stats"] == {"residents": 5}
+    with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-2") as leader:
+        units = gql(leader, UNIT_LEADERS, c=seeded)["data"]["community"]["grid"]["buildings"][0]["units"]
+        assert units == [{"number": "2", "leaders": []}]
+        scoped = gql(leader, "query($id: ID!) { resident(id: $id) { careReceived { kind } } }", id=a3)
+        assert scoped["data"]["resident"]["careReceived"] == []
+        assert gql(leader, "query($c: String!) { community(name: $c) { stats { residents } } }",
+                   c=seeded)["data"]["community"]["stats"] is None  # counts on chosen days would tell too much
+        vacated = gql(leader, VACATE, c=seeded)["data"]["vacatePost"]
+    assert vacated == {"__typename": "VacancyPayload", "post": {"post": "B"}, "vacatedBy": None}
+
+
+def test_leaders_change_only_those_living_where_they_answer(app, authorized_client, driver, database, seeded):
+    a1, a2 = ids.resident_id(seeded, "A1"), ids.resident_id(seeded, "A2")
+    remove = """mutation($id: ID!) { removeResident(id: $id, reason: MOVED_OUT, on: "2026-01-02") {
+      __typename ... on Conflict { reason } } }"""
+    # A unit leader of 1-2 who lives in unit 1-1 sees their own record but may not change it
+    with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-2", resident=a1) as leader:
+        before = snapshot(driver, database, seeded)
+        assert gql(leader, RESIDENT, id=a1)["data"]["resident"] == {"name": "王秀英"}
+        own = gql(leader, UPDATE, id=a1)["data"]["updateResident"]
+        assert own["__typename"] == "Conflict"
+        issued = gql(leader, "mutation($id: ID!) { issueQrCode(residentId: $id) { __typename } }",
+                     id=ids.resident_id(seeded, "A3"))
+        assert issued["errors"][0]["extensions"]["code"] == "FORBIDDEN"  # a new code kills the printed card
+        assert snapshot(driver, database, seeded) == before
+    # the leader of unit 1-1 may not remove A2, who leads grid 1: that post lies outside their scope
+    with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-1") as leader:
+        before = snapshot(driver, database, seeded)
+        refused = gql(leader, remove, id=a2)["data"]["removeResident"]
+        assert refused["__typename"] == "Conflict" and "outside the caller's scope" in refused["reason"]
+        assert snapshot(driver, database, seeded) == before
+        assert gql(leader, remove, id=a1)["data"]["removeResident"] == {"__typename": "RemovalPayload"}
+        assert gql(leader, RESIDENT, id=a1)["data"]["resident"] is None  # gone from the unit: out of reach
