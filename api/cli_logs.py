@@ -131,7 +131,7 @@ def show_cmd(community: str | None, resident: str | None, limit: int, fmt: str) 
     from graph.sensitive import access_log
 
     with _store() as (driver, database):
-        name = _known_community(driver, database, resolve_community(driver, database, community))
+        name = _known_community(driver, database, community) if community else resolve_community(driver, database, None)
         wanted = None if resident is None else resident if "/" in resident else resident_id(name, resident)
         entries = access_log(driver, database, name, resident=wanted, limit=limit)
     prefix = resident_id(name, "")

@@ -20,7 +20,7 @@ from graph.errors import NotFound
 from graph.export import community_graph
 from schema.results import user_error
 from schema.context import AsOf, Context
-from schema.people import Resident
+from schema.people import Resident, resident_of
 
 Arg = strawberry.argument
 ElderAge = Annotated[int, Arg(description="Age from which a resident is an elder (default 60).")]
@@ -29,8 +29,7 @@ Capacity = Annotated[int, Arg(description="People a leader or volunteer can care
 
 
 async def _resident(info: Info[Context, None], community: str, local_id: str) -> Resident | None:
-    found = await info.context.loaders.resident().load(ids.resident_id(community, local_id))
-    return Resident.from_record(found) if found else None
+    return await resident_of(info, ids.resident_id(community, local_id))
 
 
 @strawberry.type(description="An elder nobody actively cares for, most urgent first.")

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from graph.models import natural_key, place_from_props, resident_from_props, to_date
 from graph.read_groups import Related
 from schema.context import Context
-from schema.people import Resident
+from schema.people import Resident, resident_of
 from schema.places import Building, Grid, Household
 
 
@@ -85,8 +85,7 @@ class ServiceRoleAssignment:
 
     @strawberry.field(description="The resident filling the role.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
-        found = await info.context.loaders.resident().load(self.resident_id)
-        return Resident.from_record(found) if found else None
+        return await resident_of(info, self.resident_id)
 
     @strawberry.field(description="The grid served.")
     async def grid(self, info: Info[Context, None]) -> Grid | None:

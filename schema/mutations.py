@@ -13,7 +13,7 @@ from graph import mutations as m
 from schema.context import Context
 from schema.groups import VolunteerTeam
 from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, RemovalReason, UpdateResidentInput
-from schema.people import CareKind, CareRelationship, LeaderPost, Resident
+from schema.people import CareKind, CareRelationship, LeaderPost, Resident, resident_of
 from schema.consent import ConsentMutation
 from schema.qr import QrMutation
 from schema.results import Conflict, Invalid, NotFound, answer, user_error
@@ -44,12 +44,6 @@ class CarePayload:
     care: CareRelationship = strawberry.field(description="The relationship as stored now.")
 
 
-async def _in_reach(info: Info[Context, None], resident_id: str | None) -> Resident | None:
-    """A resident of a payload, through the caller's scoped loader (null when out of reach)."""
-    found = await info.context.loaders.resident().load(resident_id) if resident_id else None
-    return Resident.from_record(found) if found else None
-
-
 @strawberry.type(description="A post given to a resident.")
 class AssignmentPayload:
     post: LeaderPost = strawberry.field(description="The post as held now.")
@@ -58,7 +52,7 @@ class AssignmentPayload:
     @strawberry.field(description="Who held the post before, if anyone (null too when they are out of the "
                                   "caller's reach).")
     async def replaced(self, info: Info[Context, None]) -> Resident | None:
-        return await _in_reach(info, self.replaced_id)
+        return await resident_of(info, self.replaced_id)
 
 
 @strawberry.type(description="A post left vacant.")
@@ -68,7 +62,7 @@ class VacancyPayload:
 
     @strawberry.field(description="Who held it (null when they are out of the caller's reach).")
     async def vacated_by(self, info: Info[Context, None]) -> Resident | None:
-        return await _in_reach(info, self.vacated_by_id)
+        return await resident_of(info, self.vacated_by_id)
 
 
 @strawberry.type(description="A resident's team membership after the change.")
@@ -79,8 +73,7 @@ class MembershipPayload:
 
     @strawberry.field(description="The member.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
-        found = await info.context.loaders.resident().load(self.resident_id)
-        return Resident.from_record(found) if found else None
+        return await resident_of(info, self.resident_id)
 
 
 def _result(payload: type, name: str):
@@ -216,10 +209,10 @@ class Mutation(QrMutation, ConsentMutation):
     async def remove_resident(self, info: Info[Context, None], id: ID,
                               reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
                               on: On) -> RemovalResult:
-        visibility = info.context.visibility
-        if not visibility.whole and await visibility.sees(str(id), info.context.principal.community):
-            for post in await info.context.loaders.posts_of_resident().load(str(id)):
-                if not await visibility.answers_for(post.scope_id, info.context.principal.community or ""):
+        if not info.context.visibility.whole:  # a leader may not vacate posts outside their scope by it
+            reach = await info.context.visibility.reach()
+            for post in await info.context.loaders.posts_of_resident().load(str(id)):  # none when out of reach
+                if post.scope_id not in reach.answers_for:
                     why = f"they hold a post of {post.scope_id!r}, outside the caller's scope: staff remove them"
                     return Conflict(message=f"resident {str(id)!r} cannot be removed: {why}", reason=why)
         return await _do(info, _removal, m.remove_resident, str(id), reason=reason.value, on=on, residents=(id,))

@@ -49,6 +49,12 @@ class ResidentStatus(Enum):
     DECEASED = strawberry.enum_value("deceased", description="Died; their history stays.")
 
 
+async def resident_of(info: Info[Context, None], resident_id: str | None) -> Resident | None:
+    """A resident by stable id through the request's scoped loader: null when missing or out of reach."""
+    found = await info.context.loaders.resident().load(resident_id) if resident_id else None
+    return Resident.from_record(found) if found else None
+
+
 async def _residents(info: Info[Context, None], ids: list[str]) -> list[Resident]:
     found = await info.context.loaders.resident().load_many(ids)
     return [Resident.from_record(r) for r in found if r is not None]
@@ -179,8 +185,7 @@ class LeaderPost:
 
     @strawberry.field(description="The resident holding the post.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
-        found = await info.context.loaders.resident().load(self.holder_id)
-        return Resident.from_record(found) if found else None
+        return await resident_of(info, self.holder_id)
 
     @strawberry.field(description="The grid, building or unit led.")
     async def scope(self, info: Info[Context, None]) -> Annotated[Grid | Building | Unit, strawberry.union("Scope", description="What a leader post leads: a grid, a building or a unit.")] | None:
@@ -210,10 +215,8 @@ class CareRelationship:
 
     @strawberry.field(description="The person who gives care.")
     async def caregiver(self, info: Info[Context, None]) -> Resident | None:
-        found = await info.context.loaders.resident().load(self.caregiver_id)
-        return Resident.from_record(found) if found else None
+        return await resident_of(info, self.caregiver_id)
 
     @strawberry.field(description="The person cared for.")
     async def recipient(self, info: Info[Context, None]) -> Resident | None:
-        found = await info.context.loaders.resident().load(self.recipient_id)
-        return Resident.from_record(found) if found else None
+        return await resident_of(info, self.recipient_id)

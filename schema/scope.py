@@ -42,13 +42,6 @@ class Visibility:
             self._reach = asyncio.ensure_future(self._run(_reach_of, self.principal, date.today()))
         return await self._reach
 
-    async def sees(self, node_id: str, community: str | None) -> bool:
-        """Whether a resident or place (by stable id) of ``community`` is within reach."""
-        if not self.principal.reads(community):
-            return False
-        reach = await self.reach()
-        return reach is None or reach.sees(node_id)
-
     async def keeper(self) -> Callable[[Any], bool] | None:
         """A test of loaded records (residents, places, `Related` nodes) for being within reach;
         None for an admin, who sees everything."""
