@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from analysis.coverage import find_uncovered
-from analysis.model import as_of_date
-from analysis.selfcare import pair_cost
+from analysis.domain import as_of_date
+from analysis.self_pairs import pair_cost
 from analysis.tiered import solve_tiered
 from analysis.view import CommunityView
 from analysis.workload import capacity_of

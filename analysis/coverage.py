@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from analysis.codes import ROLE_OF_KIND
-from analysis.model import as_of_date, place_key
+from analysis.domain import SCOPE_KINDS, as_of_date, place_key, role_of_kind
 from analysis.places import (
     DEFAULT_SPAN_LIMITS, find_elder_only_households, find_leader_spans, find_missing_roles,
     find_place_coverage,
@@ -184,7 +183,7 @@ def find_vacant(view):
             if not posts.get("A") and not posts.get("B"):
                 vacant.append({k: entry[k] for k in fields})
             elif not posts.get("B"):
-                backup.append({"role": ROLE_OF_KIND[kind], **entry})
+                backup.append({"role": role_of_kind(kind).value, **entry})
         vacant.sort(key=lambda e: tuple(place_key(e[k]) for k in fields))
         result[f"{kind}s_without_leader"] = vacant
     result["scopes_without_backup"] = backup
@@ -204,7 +203,7 @@ def _totals(view, as_of, elder_age, r):
         "leaders": len({p.person for p in view.posts}),
         "overloaded_leaders": len(r.overloaded_leaders),
         **{f"{k}s": len(view.nodes[k]) for k in ("grid", "building", "unit")},
-        **{f"{k}s_without_leader": len(getattr(r, f"{k}s_without_leader")) for k in ROLE_OF_KIND},
+        **{f"{k}s_without_leader": len(getattr(r, f"{k}s_without_leader")) for k in SCOPE_KINDS},
         "scopes_without_backup": len(r.scopes_without_backup),
         "grids_missing_roles": len(r.grids_missing_roles),
         "elder_only_households": len(r.elder_only_households),

@@ -23,8 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from analysis.codes import ROLE_OF_KIND
-from analysis.model import as_of_date
+from analysis.domain import SCOPE_KINDS, as_of_date, role_of_kind
 from analysis.view import CommunityView
 from analysis.workload import capacity_of
 
@@ -108,7 +107,7 @@ def suggest_leaders(G, *, as_of=None, limit=5, weights=None, care_capacity=10):
 
 def _needs(view):
     vacant, unbacked = [], []
-    for kind in ROLE_OF_KIND:
+    for kind in SCOPE_KINDS:
         for scope in view.sorted_nodes(kind):
             posts = view.holders.get(scope, {})
             if not posts.get("A") and not posts.get("B"):
@@ -147,7 +146,7 @@ def _suggest(view, scope, need, residents, facts, w, limit):
     scored = [_score(facts[r], w) for r in residents
               if r in facts and r not in holders and facts[r][2] >= MIN_AGE]
     scored.sort(key=lambda c: (-c["score"], c["resident_id"]))
-    return {"role": ROLE_OF_KIND[view.kind(scope)], "grid": grid, "building": building,
+    return {"role": role_of_kind(view.kind(scope)).value, "grid": grid, "building": building,
             "unit": unit, "need": need, "candidates": scored[:limit]}
 
 

@@ -13,76 +13,19 @@ examples) with the same node keys and attributes as the export:
 >>> sorted(k for k, kind in G.nodes(data="kind") if kind != "resident")
 ['示例社区', '示例社区/b/5', '示例社区/b/5/u/2', '示例社区/b/5/u/2/h/301', '示例社区/g/1']
 
-Places are normalised labels (``"5"`` for 5号楼). Sorting uses `place_key`:
-numeric labels in number order (``"10"`` after ``"9"``), then other labels.
+Places are normalised labels (``"5"`` for 5号楼); `analysis.domain.place_key` orders them.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import date
-
 import networkx as nx
 
-from analysis.codes import KIND_OF_ROLE
+from analysis.domain import as_of_date, kind_of_role
 
 __all__ = [
-    "age_on", "as_of_date", "is_active", "place_key", "community_graph",
+    "community_graph",
     "add_resident", "add_post", "add_care", "add_member", "add_service",
 ]
-
-
-def as_of_date(as_of=None):
-    """Return `as_of` as a date: today if None, parsed if an ISO string.
-
-    >>> as_of_date("2024-06-01")
-    datetime.date(2024, 6, 1)
-    """
-    if as_of is None:
-        return date.today()
-    return date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
-
-
-def age_on(birth_date, as_of):
-    """Return the age in whole years on `as_of` of someone born on `birth_date`.
-
-    One turns a year older on the birthday; a person born on 29 February
-    turns a year older on 1 March in years without that day.
-
-    >>> age_on(date(1964, 6, 1), date(2024, 6, 1))
-    60
-    >>> age_on(date(1964, 2, 29), date(2025, 2, 28)), age_on(date(1964, 2, 29), date(2025, 3, 1))
-    (60, 61)
-    """
-    before = (as_of.month, as_of.day) < (birth_date.month, birth_date.day)
-    return as_of.year - birth_date.year - before
-
-
-def is_active(since, until, as_of):
-    """Return True if a relationship from `since` to `until` holds on `as_of`.
-
-    It is active unless `until` is before `as_of`; one whose `since` is after
-    `as_of` has not begun and is not active yet. None means open-ended.
-
-    >>> d = date(2024, 6, 1)
-    >>> is_active(None, d, d), is_active(None, date(2024, 5, 31), d), is_active(date(2024, 6, 2), None, d)
-    (True, False, False)
-    """
-    return (since is None or since <= as_of) and (until is None or until >= as_of)
-
-
-def place_key(label):
-    """Sort key of a place label: None first, then numbers in order, then text.
-
-    >>> sorted(["10", "9", "东", "2a", None], key=place_key)
-    [None, '9', '10', '2a', '东']
-    """
-    if label is None:
-        return (0, 0, ())
-    if label.isdigit():
-        return (1, int(label), ())
-    parts = re.split(r"(\d+)", label)
-    return (2, 0, tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts))
 
 
 def community_graph(community):
@@ -172,7 +115,7 @@ def add_post(G, resident_id, role, post="A", *, grid=None, building=None, unit=N
     >>> [(u, v, d["post"]) for u, v, d in G.edges(data=True) if d["rel"] == "LEADS"]
     [('c/r/R1', 'c/b/5/u/2', 'B')]
     """
-    kind = KIND_OF_ROLE[role]
+    kind = kind_of_role(role)
     if kind == "grid":
         scope = _grid(G, grid)
     elif kind == "building":

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from analysis.codes import LEADER_ROLES, SERVICE_ROLES
-from analysis.model import as_of_date
+from analysis.domain import LEADER_ROLES, SERVICE_ROLES, Role, as_of_date
 from analysis.view import CommunityView
 
 __all__ = [
@@ -24,7 +23,7 @@ __all__ = [
     "elder_only_households", "leader_spans",
 ]
 
-DEFAULT_SPAN_LIMITS = {"grid_leader": (300, 500)}
+DEFAULT_SPAN_LIMITS = {Role.GRID_LEADER: (300, 500)}
 _LABELS = {"grid": ("grid",), "building": ("grid", "building"), "unit": ("grid", "building", "unit")}
 
 

@@ -8,7 +8,7 @@ elders, then the oldest). `limit` cuts each list, saying how many are left.
 
 from __future__ import annotations
 
-from analysis.codes import LEADER_ROLE_NAMES_ZH, SERVICE_ROLE_NAMES_ZH
+from analysis.domain import Role, ServiceRole
 
 __all__ = ["format_audit", "place_text", "post_text", "scope_text"]
 
@@ -30,9 +30,9 @@ def scope_text(role, grid=None, building=None, unit=None):
     >>> scope_text("unit_leader", "1", "5", "2")
     '单元长 5号楼 2单元'
     """
-    if role == "unit_leader":
+    if role == Role.UNIT_LEADER:
         grid = None
-    return f"{LEADER_ROLE_NAMES_ZH.get(role, role)} {place_text(grid, building, unit)}"
+    return f"{_role_zh(role)} {place_text(grid, building, unit)}"
 
 
 def post_text(post):
@@ -42,7 +42,7 @@ def post_text(post):
     ('单元长 5号楼 2单元 B岗', '网格长 第3网格 A岗')
     """
     role, scope, ab = post.rsplit(":", 2)
-    return f"{LEADER_ROLE_NAMES_ZH.get(role, role)} {label_place(role, scope)} {ab}岗"
+    return f"{_role_zh(role)} {label_place(role, scope)} {ab}岗"
 
 
 def label_place(role, label):
@@ -51,11 +51,19 @@ def label_place(role, label):
     >>> label_place("unit_leader", "5-2")
     '5号楼 2单元'
     """
-    if role == "grid_leader":
+    if role == Role.GRID_LEADER:
         return place_text(grid=label)
-    if role == "unit_leader" and "-" in label:
+    if role == Role.UNIT_LEADER and "-" in label:
         return place_text(None, *label.rsplit("-", 1))
     return place_text(building=label)
+
+
+def _role_zh(role):
+    return Role(role).zh if role in Role.__members__.values() else role
+
+
+def _service_zh(role):
+    return ServiceRole(role).zh if role in ServiceRole.__members__.values() else role
 
 
 def as_dict(result):
@@ -123,7 +131,7 @@ def _audit_sections(d):
         ("无B岗备份的岗位 (posts without B backup)",
          [scope_text(s["role"], s["grid"], s["building"], s["unit"]) for s in d["scopes_without_backup"]]),
         ("服务员角色不全的网格 (grids missing service roles)", [
-            f"{place_text(g['grid'])} 缺 " + "、".join(SERVICE_ROLE_NAMES_ZH.get(r, r) for r in g["missing"])
+            f"{place_text(g['grid'])} 缺 " + "、".join(_service_zh(r) for r in g["missing"])
             for g in d.get("grids_missing_roles", [])]),
         ("仅老人居住且无年轻人照料的住户 (elder-only households)", [
             place_text(h["grid"], h["building"], h["unit"], h["room"]) + "：" +
@@ -134,7 +142,7 @@ def _audit_sections(d):
             f"未包保 {g['uncovered']}（独居 {g['solitary_uncovered']}）"
             for g in d.get("coverage", {}).get("grids", [])]),
         ("管辖户数超出范围的负责人 (leader spans out of limits)", [
-            f"{s['resident_id']} {s['name']} {LEADER_ROLE_NAMES_ZH[s['role']]}"
+            f"{s['resident_id']} {s['name']} {_role_zh(s['role'])}"
             f"（{'、'.join(label_place(s['role'], x) for x in s['scopes'])}）："
             f"{s['households']} 户，应为 {s['min'] or ''}–{s['max'] or ''} 户"
             for s in d.get("leader_spans", []) if s["status"] in ("below", "above")]),

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from analysis.model import as_of_date
+from analysis.domain import as_of_date
 from analysis.view import CommunityView
 from analysis.workload import post_sort_key
 

@@ -22,7 +22,7 @@ than the direct one, so no optimal flow uses it.
 Nobody cares for themselves. An uncovered elder who is also a candidate (a
 *dual*) first sits in the aggregated classes like anyone else; that is a
 relaxation, and its optimum is an upper bound. Self-pairs in its solution are
-swapped away without changing the objective (`analysis.selfcare`); then the
+swapped away without changing the objective (`analysis.self_pairs`); then the
 solution is feasible and optimal. A dual whose self-pair cannot be swapped
 away is *isolated* and the network solved again: it gets a singleton class
 ``("Ed", key)`` and a singleton candidate node ``("Cd", key)``;
@@ -46,7 +46,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from analysis.selfcare import repair_self_pairs
+from analysis.self_pairs import repair_self_pairs
 
 __all__ = ["solve_tiered"]
 

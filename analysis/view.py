@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from analysis.codes import ROLE_OF_KIND
-from analysis.model import age_on, is_active, place_key
+from analysis.domain import SCOPE_KINDS, age_on, is_active, place_key, role_of_kind
 
 __all__ = ["CommunityView", "Post"]
 
@@ -29,7 +28,7 @@ class Post:
 
     @property
     def role(self):
-        return ROLE_OF_KIND[self.kind]
+        return role_of_kind(self.kind).value
 
 
 class CommunityView:
@@ -66,7 +65,7 @@ class CommunityView:
             self.home[u] = v
         elif rel == "LEADS" and u in residents:
             kind = self.kind(v)
-            if kind in ROLE_OF_KIND:
+            if kind in SCOPE_KINDS:
                 self.posts.append(Post(u, v, kind, d.get("post", "A")))
                 self.holders[v][d.get("post", "A")].add(u)
         elif rel == "CARES_FOR" and u in residents and v in residents and u != v:

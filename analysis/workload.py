@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.codes import LEADER_ROLES
-from analysis.model import as_of_date, place_key
+from analysis.domain import LEADER_ROLES, as_of_date, place_key
 from analysis.view import CommunityView
 
 __all__ = ["OverloadedLeader", "capacity_of", "care_loads", "leader_posts", "overloaded_leaders"]

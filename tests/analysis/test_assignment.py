@@ -11,7 +11,7 @@ import pytest
 from analysis.assignment import Person, solve_generic, suggest_assignments
 from analysis.coverage import uncovered_elders
 from analysis.model import add_care, add_member, add_post
-from analysis.selfcare import pair_cost, repair_self_pairs
+from analysis.self_pairs import pair_cost, repair_self_pairs
 from analysis.tiered import solve_tiered
 from analysis.view import CommunityView
 from analysis.workload import capacity_of

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from analysis.model import add_care, add_post, age_on, as_of_date, is_active, place_key
+from analysis.domain import age_on, as_of_date, is_active, place_key
+from analysis.model import add_care, add_post
 
 
 @pytest.mark.parametrize("born, on, age", [

@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from analysis.model import age_on
+from analysis.domain import age_on
 from loaders.ledger import read_ledger
 from tests.cli.test_import import write_csv_ledger
 from tests.graph.test_export import import_sheets

@@ -1,0 +1,228 @@
+"""The domain's vocabulary and rules, defined once for every layer.
+
+The codes of roles, leader posts, care kinds, grid service roles, statuses and
+place kinds live here, with their Chinese names, and so do the rules every
+layer applies the same way: a person's age on a day, whether a relationship is
+active on a day, the day someone must be born by to be of an age, and the
+order in which people expect places (``9`` before ``10``). This module is at
+the bottom of the layer contract (``api → schema | loaders → graph →
+analysis``), so every package imports it and none repeats it.
+
+The codes are `enum.StrEnum` members: each is also the plain string stored in
+Neo4j, written in the ledger and served in JSON.
+
+>>> Role.GRID_LEADER == "grid_leader", CareKind("family").zh
+(True, '家属')
+>>> sorted(["10", "9", "2a", "东"], key=place_key)
+['9', '10', '2a', '东']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from enum import StrEnum
+
+__all__ = [
+    "CARE_KINDS", "LEADER_ROLES", "REMOVAL_REASONS", "SCOPE_KINDS", "SERVICE_ROLES",
+    "CareKind", "PlaceKind", "Post", "ResidentStatus", "Role", "ServiceRole",
+    "age_on", "as_of_date", "born_by", "clock", "is_active", "kind_of_role", "place_key", "role_of_kind", "today",
+]
+
+
+class Role(StrEnum):
+    """Who a caller of the service is (the role of an API token), and the three leaders (三长)."""
+
+    ADMIN = "admin"
+    STAFF = "staff"
+    GRID_LEADER = "grid_leader"
+    BUILDING_LEADER = "building_leader"
+    UNIT_LEADER = "unit_leader"
+    VOLUNTEER = "volunteer"
+
+    @property
+    def zh(self) -> str:
+        return _ROLE_ZH[self]
+
+    @property
+    def is_leader(self) -> bool:
+        return self in LEADER_ROLES
+
+
+class PlaceKind(StrEnum):
+    """The places of a community below it, outermost first."""
+
+    GRID = "grid"
+    BUILDING = "building"
+    UNIT = "unit"
+    HOUSEHOLD = "household"
+
+    @property
+    def zh(self) -> str:
+        return _PLACE_ZH[self]
+
+
+class Post(StrEnum):
+    """AB posts (AB岗): the primary holder and the backup of a leader post."""
+
+    A = "A"
+    B = "B"
+
+
+class CareKind(StrEnum):
+    """Kinds of care relationship (``CARES_FOR {kind}``)."""
+
+    RESPONSIBILITY = "responsibility"
+    FAMILY = "family"
+    VOLUNTEER = "volunteer"
+    NEIGHBOUR = "neighbour"
+
+    @property
+    def zh(self) -> str:
+        return _CARE_ZH[self]
+
+
+class ServiceRole(StrEnum):
+    """The eight grid service roles (网格服务员) every grid fills."""
+
+    SECURITY_PATROLLER = "security_patroller"
+    ENVIRONMENT_KEEPER = "environment_keeper"
+    DISPUTE_MEDIATOR = "dispute_mediator"
+    NEIGHBOUR_WATCHER = "neighbour_watcher"
+    LIFE_ADVISER = "life_adviser"
+    POLITICAL_PUBLICIST = "political_publicist"
+    SCIENCE_COMMUNICATOR = "science_communicator"
+    CULTURE_SPORTS_ORGANISER = "culture_sports_organiser"
+
+    @property
+    def zh(self) -> str:
+        return _SERVICE_ZH[self]
+
+
+class ResidentStatus(StrEnum):
+    """Whether a resident still lives in the community; their history stays either way."""
+
+    ACTIVE = "active"
+    MOVED_OUT = "moved_out"
+    DECEASED = "deceased"
+
+
+LEADER_ROLES: tuple[Role, ...] = (Role.GRID_LEADER, Role.BUILDING_LEADER, Role.UNIT_LEADER)
+SCOPE_KINDS: tuple[PlaceKind, ...] = (PlaceKind.GRID, PlaceKind.BUILDING, PlaceKind.UNIT)
+CARE_KINDS: tuple[CareKind, ...] = tuple(CareKind)
+SERVICE_ROLES: tuple[ServiceRole, ...] = tuple(ServiceRole)
+REMOVAL_REASONS: tuple[ResidentStatus, ...] = (ResidentStatus.MOVED_OUT, ResidentStatus.DECEASED)
+
+_ROLE_ZH = {Role.ADMIN: "管理员", Role.STAFF: "社区工作人员", Role.GRID_LEADER: "网格长",
+            Role.BUILDING_LEADER: "楼栋长", Role.UNIT_LEADER: "单元长", Role.VOLUNTEER: "志愿者"}
+_PLACE_ZH = {PlaceKind.GRID: "网格", PlaceKind.BUILDING: "楼栋", PlaceKind.UNIT: "单元", PlaceKind.HOUSEHOLD: "户"}
+_CARE_ZH = {CareKind.RESPONSIBILITY: "包保", CareKind.FAMILY: "家属", CareKind.VOLUNTEER: "志愿者",
+            CareKind.NEIGHBOUR: "邻居"}
+_SERVICE_ZH = {
+    ServiceRole.SECURITY_PATROLLER: "治安巡逻员", ServiceRole.ENVIRONMENT_KEEPER: "环境美洁员",
+    ServiceRole.DISPUTE_MEDIATOR: "矛盾调处员", ServiceRole.NEIGHBOUR_WATCHER: "邻里守望员",
+    ServiceRole.LIFE_ADVISER: "生活指导员", ServiceRole.POLITICAL_PUBLICIST: "政治教育宣传员",
+    ServiceRole.SCIENCE_COMMUNICATOR: "科学知识传播员", ServiceRole.CULTURE_SPORTS_ORGANISER: "文体活动组织员",
+}
+_ROLE_OF_KIND = dict(zip(SCOPE_KINDS, LEADER_ROLES, strict=True))
+_KIND_OF_ROLE = {role: kind for kind, role in _ROLE_OF_KIND.items()}
+
+
+def role_of_kind(kind: str) -> Role:
+    """The leader role of a grid, building or unit.
+
+    >>> role_of_kind("unit")
+    <Role.UNIT_LEADER: 'unit_leader'>
+    """
+    return _ROLE_OF_KIND[PlaceKind(kind)]
+
+
+def kind_of_role(role: str) -> PlaceKind:
+    """The kind of place a leader role leads.
+
+    >>> kind_of_role("building_leader")
+    <PlaceKind.BUILDING: 'building'>
+    """
+    return _KIND_OF_ROLE[Role(role)]
+
+
+#: Where gridcare reads today's date: every "today" of the service comes from here,
+#: so a test (or a reproducible report) pins it in one place.
+clock: Callable[[], date] = date.today
+
+
+def today() -> date:
+    """The day the service works on when the caller names none (`clock`)."""
+    return clock()
+
+
+def as_of_date(as_of: date | str | None = None) -> date:
+    """``as_of`` as a date: `today` if None, parsed if an ISO string.
+
+    >>> as_of_date("2024-06-01")
+    datetime.date(2024, 6, 1)
+    """
+    if as_of is None:
+        return today()
+    return date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """The age in completed years on ``day`` of someone born on ``birth_date``.
+
+    One turns a year older on the birthday; someone born on 29 February turns
+    a year older on 1 March in years without that day.
+
+    >>> age_on(date(1964, 6, 1), date(2024, 6, 1))
+    60
+    >>> age_on(date(1964, 2, 29), date(2025, 2, 28)), age_on(date(1964, 2, 29), date(2025, 3, 1))
+    (60, 61)
+    """
+    before = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before
+
+
+def born_by(day: date, age: int) -> date:
+    """The latest birth date of someone aged ``age`` or more on ``day`` (`age_on` agrees).
+
+    >>> born_by(date(2024, 6, 1), 60), born_by(date(2025, 2, 28), 60)
+    (datetime.date(1964, 6, 1), datetime.date(1965, 2, 28))
+    """
+    try:
+        return day.replace(year=day.year - age)
+    except ValueError:  # 29 February in a year without it: born on 1 March is not yet of age
+        return day.replace(year=day.year - age, day=28)
+
+
+def is_active(since: date | None, until: date | None, day: date) -> bool:
+    """Whether a relationship from ``since`` to ``until`` (None: open) holds on ``day``.
+
+    It is active unless ``until`` is before ``day``; one whose ``since`` is after
+    ``day`` has not begun and is not active yet.
+
+    >>> d = date(2024, 6, 1)
+    >>> is_active(None, d, d), is_active(None, date(2024, 5, 31), d), is_active(date(2024, 6, 2), None, d)
+    (True, False, False)
+    """
+    return (since is None or since <= day) and (until is None or until >= day)
+
+
+_DIGITS = re.compile(r"(\d+)")
+PlaceSortKey = tuple[int, int, tuple[tuple[int, int, str], ...]]
+
+
+def place_key(label: str | None) -> PlaceSortKey:
+    """The order people expect of place labels: none first, numbers as numbers, then text.
+
+    Text is compared with its runs of digits as numbers, so ``A9`` comes before ``A10``.
+
+    >>> sorted(["10", "9", "东", "2a", "A10", "A9", "①", None], key=place_key)
+    [None, '9', '10', '2a', 'A9', 'A10', '①', '东']
+    """
+    if label is None:
+        return (0, 0, ())
+    if label.isdecimal():
+        return (1, int(label), ())
+    parts = _DIGITS.split(label)
+    return (2, 0, tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in parts))
