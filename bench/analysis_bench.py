@@ -196,7 +196,7 @@ def run_city(driver, database, args) -> None:
 def _city_names(count: int) -> list[str]:
     import random
 
-    from loaders.demo_places import community_names
+    from loaders.demo.places import community_names
 
     return community_names(count, random.Random(7))  # as generate_ledger(seed=7) names them
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.domain import Role
 from loaders.columns import Plan, find_header, map_headers, parse_row
 from loaders.errors import LoaderError
 from loaders.model import (
@@ -205,7 +206,7 @@ def _building_grid(state: _State, row: _Row, v: dict, who: str) -> str | None:
 def _leader(state: _State, row: _Row, v: dict) -> LeaderPost | None:
     c, role, grid, building, unit = v["community"], v["role"], v["grid"], v["building"], v["unit"]
     _known(state, row, v)
-    if role == "grid_leader":
+    if role == Role.GRID_LEADER:
         building = unit = None
         if grid is None:
             row.error("grid", None, "a grid leader needs a grid")
@@ -213,13 +214,13 @@ def _leader(state: _State, row: _Row, v: dict) -> LeaderPost | None:
             row.error("grid", grid, "no such grid")
     else:
         grid = _building_grid(state, row, v, role.replace("_", " "))
-        if role == "building_leader":
+        if role == Role.BUILDING_LEADER:
             unit = None
         elif unit is None:
             row.error("unit", None, "a unit leader needs a unit")
         elif (c, building) in state.buildings and (c, building, unit) not in state.units:
             row.error("unit", unit, f"no such unit in building {building}")
-    scope = grid if role == "grid_leader" else (building, unit)
+    scope = grid if role == Role.GRID_LEADER else (building, unit)
     if row.ok and (first := row.first(state, ("leaders", c, role, scope, v["post"]))):
         row.error("post", v["post"], f"this post already has a leader (row {first})")
     return LeaderPost(c, v["resident_id"], role, grid, building, unit, v["post"]) if row.ok else None

@@ -5,7 +5,7 @@ writer (`loaders.writer`) turns them into graph writes. Nothing here does I/O.
 
 Place labels are normalised strings: grid ``"3"`` for ``第3网格``, building
 ``"5"`` for ``5号楼``, unit ``"2"`` for ``2单元``. Roles and kinds use the
-English codes below, whatever language the ledger was written in.
+English codes of `analysis.domain`, whatever language the ledger was written in.
 """
 
 from __future__ import annotations
@@ -13,34 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-LEADER_ROLES = ("grid_leader", "building_leader", "unit_leader")
-POSTS = ("A", "B")
-CARE_KINDS = ("responsibility", "family", "volunteer", "neighbour")
-SERVICE_ROLES = (
-    "security_patroller",  # 治安巡逻员
-    "environment_keeper",  # 环境美洁员
-    "dispute_mediator",  # 矛盾调处员
-    "neighbour_watcher",  # 邻里守望员
-    "life_adviser",  # 生活指导员
-    "political_publicist",  # 政治教育宣传员
-    "science_communicator",  # 科学知识传播员
-    "culture_sports_organiser",  # 文体活动组织员
-)
-SERVICE_ROLE_NAMES_ZH = dict(
-    zip(
-        SERVICE_ROLES,
-        (
-            "治安巡逻员",
-            "环境美洁员",
-            "矛盾调处员",
-            "邻里守望员",
-            "生活指导员",
-            "政治教育宣传员",
-            "科学知识传播员",
-            "文体活动组织员",
-        ),
-    )
-)
 SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
 
 
@@ -75,7 +47,7 @@ class Resident:
 class LeaderPost:
     community: str
     resident_id: str
-    role: str  # one of LEADER_ROLES
+    role: str  # one of analysis.domain.LEADER_ROLES
     grid: str | None  # the grid led (grid_leader); else the building's grid if known
     building: str | None  # building_leader and unit_leader
     unit: str | None  # unit_leader
@@ -104,7 +76,7 @@ class ServiceRole:
     community: str
     resident_id: str
     grid: str
-    role: str  # one of SERVICE_ROLES
+    role: str  # one of analysis.domain.SERVICE_ROLES
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from enum import StrEnum
 from functools import lru_cache
 
-from loaders.model import CARE_KINDS, LEADER_ROLES, SERVICE_ROLE_NAMES_ZH, SERVICE_ROLES
+from analysis.domain import CARE_KINDS, LEADER_ROLES, SERVICE_ROLES, CareKind, Post, Role, ServiceRole
 
 Cell = str | date
 
@@ -192,25 +193,21 @@ def parse_unit(value: Cell) -> str:
 
 # --- coded values --------------------------------------------------------
 
-_LEADER_ROLES = {_key(code): code for code in LEADER_ROLES} | {
-    "网格长": "grid_leader", "楼栋长": "building_leader", "楼长": "building_leader",
-    "单元长": "unit_leader",
-}
-_CARE_KINDS = {_key(code): code for code in CARE_KINDS} | {
-    "包保": "responsibility", "家属": "family", "志愿者": "volunteer", "邻居": "neighbour",
-}
-_SERVICE_ROLE_ALIASES = (
-    ("security_patroller", "public security patroller"),
-    ("political_publicist", "political education publicist"),
-    ("science_communicator", "science knowledge communicator"),
-    ("culture_sports_organiser", "culture and sports organiser"),
+def _codes(codes: tuple[Role | CareKind | ServiceRole, ...], **aliases: StrEnum) -> dict[str, str]:
+    """Each code by its folded English spelling, its Chinese name, and the aliases given."""
+    return ({_key(code): code.value for code in codes} | {code.zh: code.value for code in codes}
+            | {_key(alias): code.value for alias, code in aliases.items()})
+
+
+_LEADER_ROLES = _codes(LEADER_ROLES, 楼长=Role.BUILDING_LEADER)
+_CARE_KINDS = _codes(CARE_KINDS)
+_SERVICE_ROLES = _codes(
+    SERVICE_ROLES, public_security_patroller=ServiceRole.SECURITY_PATROLLER,
+    political_education_publicist=ServiceRole.POLITICAL_PUBLICIST,
+    science_knowledge_communicator=ServiceRole.SCIENCE_COMMUNICATOR,
+    culture_and_sports_organiser=ServiceRole.CULTURE_SPORTS_ORGANISER,
 )
-_SERVICE_ROLES = (
-    {_key(code): code for code in SERVICE_ROLES}
-    | {zh: code for code, zh in SERVICE_ROLE_NAMES_ZH.items()}
-    | {_key(alias): code for code, alias in _SERVICE_ROLE_ALIASES}
-)
-_POSTS = {"a": "A", "b": "B", "a岗": "A", "b岗": "B"}
+_POSTS = {_key(p): p.value for p in Post} | {_key(p) + "岗": p.value for p in Post}
 
 
 def parse_leader_role(value: Cell) -> str:
@@ -252,5 +249,5 @@ PARSERS = {
 }
 """Parser of each column kind (``None``: plain text); repeated values are cached."""
 
-DEFAULTS = {"bool": False, "post": "A", "care_kind": "responsibility"}
+DEFAULTS = {"bool": False, "post": Post.A.value, "care_kind": CareKind.RESPONSIBILITY.value}
 """Value of an empty optional cell, by column kind (``None`` if not listed)."""

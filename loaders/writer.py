@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import neo4j
 
+from analysis.domain import Role
 from graph import cypher_import as Q
 from graph import ids
 from graph.write import Step, WriteSummary, write_steps
@@ -142,10 +143,10 @@ def _contact(r: Resident) -> dict:
 
 def _leads(c: str, leaders: list, role: str) -> list[dict]:
     scope = {
-        "grid_leader": lambda p: ids.grid_id(c, p.grid),
-        "building_leader": lambda p: ids.building_id(c, p.building),
-        "unit_leader": lambda p: ids.unit_id(c, p.building, p.unit),
-    }[role]
+        Role.GRID_LEADER: lambda p: ids.grid_id(c, p.grid),
+        Role.BUILDING_LEADER: lambda p: ids.building_id(c, p.building),
+        Role.UNIT_LEADER: lambda p: ids.unit_id(c, p.building, p.unit),
+    }[Role(role)]
     return [{"resident": ids.resident_id(c, p.resident_id), "scope": scope(p), "post": p.post, "role": role}
             for p in leaders if p.role == role]
 

@@ -13,9 +13,10 @@ from datetime import date
 
 import pytest
 
+from analysis.domain import SERVICE_ROLES
 from loaders.demo import DEMO_COMMUNITY, generate_ledger
-from loaders.demo_places import community_names
-from loaders.model import SERVICE_ROLE_NAMES_ZH, SHEETS
+from loaders.demo.places import community_names
+from loaders.model import SHEETS
 
 TODAY = date(2026, 11, 27)
 RED_VEST = {"法律援助队", "矛盾调解队", "学业辅导队", "健康服务队", "家电维修队", "助老服务队",
@@ -216,7 +217,7 @@ def test_service_roles(v):
     for r in v.rows["service_roles"]:
         filled[num(r["网格"])].add(r["角色"])
         assert v.home[r["居民编号"]][0] == num(r["网格"])
-    assert set().union(*filled.values()) == set(SERVICE_ROLE_NAMES_ZH.values())
+    assert set().union(*filled.values()) == {r.zh for r in SERVICE_ROLES}
     missing = [8 - len(roles) for roles in filled.values()]
     assert len(filled) == 10 and sorted(missing)[-3:] in ([0, 0, 1], [0, 1, 1])
 

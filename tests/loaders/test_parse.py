@@ -6,7 +6,7 @@ import pytest
 
 from loaders import parse
 from loaders.ledger import national_id_is_valid
-from loaders.model import SERVICE_ROLE_NAMES_ZH, SERVICE_ROLES
+from analysis.domain import SERVICE_ROLES
 from loaders.parse import ParseError
 from loaders.sources import cell_value
 
@@ -155,7 +155,7 @@ ENGLISH_ROLES = {
 @pytest.mark.parametrize("code", SERVICE_ROLES)
 def test_service_roles(code):
     assert parse.parse_service_role(code) == code
-    assert parse.parse_service_role(SERVICE_ROLE_NAMES_ZH[code]) == code
+    assert parse.parse_service_role(code.zh) == code
     for name in ENGLISH_ROLES[code]:
         assert parse.parse_service_role(name) == code
 

@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from loaders import demo_names as nm
-from loaders.demo_places import Building
+from loaders.demo import names as nm
+from loaders.demo.places import Building
 
 ELDER_AGE = 60
 ELDER_SHARE = 0.625

@@ -16,20 +16,19 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from loaders import demo_names as nm
-from loaders.demo_care import care_rows
-from loaders.demo_people import HUSBAND_HEALTH, Population, populate
-from loaders.demo_places import (DEMO_COMMUNITY, building_cell, community_names, date_cell,
+from loaders.demo import names as nm
+from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole
+from loaders.demo.care import care_rows
+from loaders.demo.people import HUSBAND_HEALTH, Population, populate
+from loaders.demo.places import (DEMO_COMMUNITY, building_cell, community_names, date_cell,
                                  grid_cell, layout, unit_cell, yes_no)
-from loaders.demo_roles import leader_posts, party_groups, service_roles, volunteer_teams
+from loaders.demo.roles import leader_posts, party_groups, service_roles, volunteer_teams
 from loaders.ledger_files import write_ledger
-from loaders.model import SERVICE_ROLE_NAMES_ZH, SHEETS
+from loaders.model import SHEETS
 
 __all__ = ["DEMO_COMMUNITY", "LEADER_NAME", "generate_ledger", "write_ledger"]
 
 LEADER_NAME = "刘凤霞"  # building 5's leader in Changshan Garden (People's Daily)
-KIND_ZH = {"responsibility": "包保", "family": "家属", "volunteer": "志愿者", "neighbour": "邻居"}
-ROLE_ZH = {"grid_leader": "网格长", "building_leader": "楼栋长", "unit_leader": "单元长"}
 
 Sheets = dict[str, list[dict[str, str]]]
 
@@ -64,14 +63,14 @@ def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: S
     sheets["residents"] += [{**cell, **_resident(rng, p)} for p in pop.people]
     sheets["leaders"] += [{**cell, **_leader(rng, post)} for post in sorted(posts, key=_post_order)]
     sheets["care"] += [
-        {**cell, "照护人编号": giver.rid, "被照护人编号": recipient.rid, "类型": KIND_ZH[kind],
+        {**cell, "照护人编号": giver.rid, "被照护人编号": recipient.rid, "类型": CareKind(kind).zh,
          "开始日期": date_cell(rng, since), "结束日期": date_cell(rng, until)}
         for giver, recipient, kind, since, until in sorted(care, key=lambda c: (c[0].rid, c[1].rid, c[2]))
     ]
     sheets["volunteers"] += [{**cell, "居民编号": p.rid, "队伍": team}
                              for team, members in teams.items() for p in members]
     sheets["service_roles"] += [{**cell, "居民编号": p.rid, "网格": grid_cell(rng, g),
-                                 "角色": SERVICE_ROLE_NAMES_ZH[role]} for p, g, role in roles]
+                                 "角色": ServiceRole(role).zh} for p, g, role in roles]
     sheets["party_groups"] += [{**cell, "居民编号": p.rid, "党小组": group,
                                 "楼栋": building_cell(rng, b)} for p, group, b in groups]
 
@@ -118,11 +117,11 @@ def _resident(rng: random.Random, p) -> dict[str, str]:
 
 def _leader(rng: random.Random, post) -> dict[str, str]:
     return {
-        "居民编号": post.person.rid, "职务": ROLE_ZH[post.role], "网格": grid_cell(rng, post.grid),
+        "居民编号": post.person.rid, "职务": Role(post.role).zh, "网格": grid_cell(rng, post.grid),
         "楼栋": building_cell(rng, post.building) if post.building else "",
         "单元": unit_cell(rng, post.unit) if post.unit else "", "岗位": post.post,
     }
 
 
 def _post_order(post) -> tuple:
-    return (list(ROLE_ZH).index(post.role), post.grid, post.building or 0, post.unit or 0, post.post)
+    return (LEADER_ROLES.index(Role(post.role)), post.grid, post.building or 0, post.unit or 0, post.post)

@@ -12,8 +12,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from loaders.demo_people import Person, Population
-from loaders.model import SERVICE_ROLES
+from analysis.domain import SERVICE_ROLES, Role
+from loaders.demo.people import Person, Population
 
 PARTY_HOUSEHOLDS = 161
 PARTY_GROUPS = 24
@@ -92,17 +92,17 @@ def leader_posts(rng: random.Random, pop: Population) -> list[Post]:
     """All leader posts, A and B; one building other than 5 is left without a leader."""
     people = _Pool(rng, pop)
     unled = rng.choice([b.number for b in pop.buildings if b.number != 5])
-    posts = [Post(pop.liu, "building_leader", pop.liu.home.grid, 5)]
+    posts = [Post(pop.liu, Role.BUILDING_LEADER, pop.liu.home.grid, 5)]
     people.used.add(pop.liu.rid)
     for b in pop.buildings:
         if b.number not in (5, unled):
-            posts.append(Post(people.pick(45, 72, building=b.number), "building_leader", b.grid, b.number))
+            posts.append(Post(people.pick(45, 72, building=b.number), Role.BUILDING_LEADER, b.grid, b.number))
     for g in sorted({b.grid for b in pop.buildings}):
-        posts.append(Post(people.pick(35, 62, grid=g), "grid_leader", g))
+        posts.append(Post(people.pick(35, 62, grid=g), Role.GRID_LEADER, g))
     for b in pop.buildings:
         for u in range(1, b.units + 1):
             posts.append(Post(people.pick(40, 74, building=b.number, unit=u, party=False),
-                              "unit_leader", b.grid, b.number, u))
+                              Role.UNIT_LEADER, b.grid, b.number, u))
     return posts + _backups(rng, people, posts)
 
 
@@ -110,12 +110,12 @@ def _backups(rng: random.Random, people: "_Pool", posts: list[Post]) -> list[Pos
     by_role = defaultdict(list)
     for p in posts:
         by_role[p.role].append(p)
-    chosen = (rng.sample(by_role["grid_leader"], rng.randint(2, 4))
-              + rng.sample(by_role["building_leader"], rng.randint(2, 3))
-              + rng.sample(by_role["unit_leader"], rng.randint(5, 9)))
+    chosen = (rng.sample(by_role[Role.GRID_LEADER], rng.randint(2, 4))
+              + rng.sample(by_role[Role.BUILDING_LEADER], rng.randint(2, 3))
+              + rng.sample(by_role[Role.UNIT_LEADER], rng.randint(5, 9)))
     backups = []
     for a in chosen:
-        where = {"grid": a.grid} if a.role == "grid_leader" else {"building": a.building}
+        where = {"grid": a.grid} if a.role == Role.GRID_LEADER else {"building": a.building}
         if a.unit:
             where["unit"] = a.unit
         person = people.pick(30, 70, party=False, **where)

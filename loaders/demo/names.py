@@ -71,10 +71,6 @@ def birth_date(rng: random.Random, age: int, today: date) -> date:
     return date.fromordinal(rng.randint(earliest.toordinal(), latest.toordinal()))
 
 
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
-
-
 def mobile(rng: random.Random) -> str:
     return rng.choice(_MOBILE) + f"{rng.randrange(10**8):08d}"
 

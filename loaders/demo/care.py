@@ -13,10 +13,11 @@ import random
 from collections import defaultdict
 from datetime import date
 
-from loaders.demo_names import mobile
-from loaders.demo_people import Person, Population
-from loaders.demo_places import days_before
-from loaders.demo_roles import Post
+from analysis.domain import CareKind, Role
+from loaders.demo.names import mobile
+from loaders.demo.people import Person, Population
+from loaders.demo.places import days_before
+from loaders.demo.roles import Post
 
 LEADER_CAP = 10
 HELPER_TEAMS = ("助老服务队", "健康服务队")
@@ -48,7 +49,7 @@ class CareBook:
 
 def care_rows(rng: random.Random, pop: Population, posts: list[Post],
               teams: dict[str, list[Person]], today: date) -> list[CareRow]:
-    over = rng.sample([p for p in posts if p.role == "unit_leader" and p.post == "A"],
+    over = rng.sample([p for p in posts if p.role == Role.UNIT_LEADER and p.post == "A"],
                       rng.randint(2, 4))
     caps = {p.person.rid: LEADER_CAP for p in posts}
     caps.update({p.person.rid: rng.randint(12, 15) for p in over})
@@ -62,7 +63,7 @@ def care_rows(rng: random.Random, pop: Population, posts: list[Post],
         _fill(ctx, book, post.person, mine, caps[post.person.rid])
     for post in posts:
         if post not in over and post.person is not pop.liu:
-            scope = {"grid": post.grid} if post.role == "grid_leader" else {
+            scope = {"grid": post.grid} if post.role == Role.GRID_LEADER else {
                 "building": post.building, "unit": post.unit}
             _fill(ctx, book, post.person, ctx.frail(**scope), rng.randint(1, 8))
     return book.rows
@@ -73,7 +74,7 @@ def _building_5(ctx: "_Context", book: CareBook) -> None:
     liu = ctx.pop.liu
     for p in ctx.pop.people:
         if p.alone and p.home.building == 5:
-            book.add(liu, p, "responsibility", ctx.since())
+            book.add(liu, p, CareKind.RESPONSIBILITY, ctx.since())
     book.add(liu, ctx.pop.husband, "family", ctx.since())
 
 
@@ -95,9 +96,9 @@ class _Context:
     def __init__(self, rng, pop: Population, posts: list[Post], teams, today: date) -> None:
         self.rng, self.pop, self.today = rng, pop, today
         self.unit_leader = {(p.building, p.unit): p.person for p in posts
-                            if p.role == "unit_leader" and p.post == "A"}
+                            if p.role == Role.UNIT_LEADER and p.post == "A"}
         self.building_leader = {p.building: p.person for p in posts
-                                if p.role == "building_leader" and p.post == "A"}
+                                if p.role == Role.BUILDING_LEADER and p.post == "A"}
         self.helpers = sorted({p.rid: p for t in HELPER_TEAMS for p in teams[t]}.values(),
                               key=lambda p: p.rid)
         self.by_unit = defaultdict(list)
@@ -153,16 +154,16 @@ def _cover(ctx: _Context, book: CareBook, p: Person) -> None:
     elif r < 0.13:
         order = [(rng.choice(ctx.neighbours(p)), "neighbour")]
     elif r < 0.28:
-        order = [(rng.choice(ctx.helpers), "volunteer")]
+        order = [(rng.choice(ctx.helpers), CareKind.VOLUNTEER)]
     elif r < 0.45:
-        order = [(building, "responsibility"), (unit, "responsibility")]
+        order = [(building, CareKind.RESPONSIBILITY), (unit, CareKind.RESPONSIBILITY)]
     else:
-        order = [(unit, "responsibility"), (building, "responsibility")]
-    order += [(h, "volunteer") for h in rng.sample(ctx.helpers, len(ctx.helpers))]
+        order = [(unit, CareKind.RESPONSIBILITY), (building, CareKind.RESPONSIBILITY)]
+    order += [(h, CareKind.VOLUNTEER) for h in rng.sample(ctx.helpers, len(ctx.helpers))]
     if not any(book.add(giver, p, kind, ctx.since()) for giver, kind in order):
         raise RuntimeError(f"nobody can care for {p.rid}")
     if rng.random() < 0.15:
-        book.add(rng.choice(ctx.helpers), p, "volunteer", ctx.since())
+        book.add(rng.choice(ctx.helpers), p, CareKind.VOLUNTEER, ctx.since())
 
 
 def _fill(ctx: _Context, book: CareBook, leader: Person, candidates: list[Person], target: int) -> None:
@@ -173,4 +174,4 @@ def _fill(ctx: _Context, book: CareBook, leader: Person, candidates: list[Person
             return
         if p.rid not in seen and p.home is not leader.home:
             seen.add(p.rid)
-            book.add(leader, p, "responsibility", ctx.since())
+            book.add(leader, p, CareKind.RESPONSIBILITY, ctx.since())
