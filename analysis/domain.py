@@ -25,7 +25,7 @@ from datetime import date
 from enum import StrEnum
 
 __all__ = [
-    "CARE_KINDS", "LEADER_ROLES", "REMOVAL_REASONS", "SCOPE_KINDS", "SERVICE_ROLES",
+    "ELDER_AGE", "CARE_KINDS", "LEADER_ROLES", "REMOVAL_REASONS", "SCOPE_KINDS", "SERVICE_ROLES",
     "CareKind", "PlaceKind", "Post", "ResidentStatus", "Role", "ServiceRole",
     "age_on", "as_of_date", "born_by", "clock", "is_active", "kind_of_role", "place_key", "role_of_kind", "today",
 ]
@@ -107,6 +107,9 @@ class ResidentStatus(StrEnum):
     MOVED_OUT = "moved_out"
     DECEASED = "deceased"
 
+
+#: The age from which a resident counts as an elder, unless an analysis is told otherwise.
+ELDER_AGE = 60
 
 LEADER_ROLES: tuple[Role, ...] = (Role.GRID_LEADER, Role.BUILDING_LEADER, Role.UNIT_LEADER)
 SCOPE_KINDS: tuple[PlaceKind, ...] = (PlaceKind.GRID, PlaceKind.BUILDING, PlaceKind.UNIT)

@@ -7,22 +7,23 @@ import logging
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from datetime import datetime, timedelta, timezone
 
-import neo4j
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIWebSocketRoute
 from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import MULTIPART_SUBSCRIPTION_PROTOCOL
 
+from analysis.domain import Role
 from api import auth, guard, metrics, qr
 from api.secrets import write_secret
 from api.settings import Settings
 from api.store import open_store
 from api.tokens import TokenRequest, check_settings, issue, token_key
-from graph.migrations import LATEST, current_version
+from graph.store import Store
+from graph.store.migrations import LATEST, current_version
 from graph.tokens import revoke_token
 from schema import build_schema
 from schema.context import Context
@@ -33,9 +34,8 @@ DB_THREADS = 32
 READY_TIMEOUT = 1.5  # seconds; /readyz answers within 2 s even when Neo4j hangs
 
 
-def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver | None = None,
-               database: str | None = None) -> FastAPI:
-    """Build the app. Pass ``driver`` to share one (tests); else the lifespan opens it.
+def create_app(settings: Settings, *, demo: bool = False, store: Store | None = None) -> FastAPI:
+    """Build the app. Pass ``store`` to share one (tests); else the lifespan opens it.
 
     Refuses (`graph.errors.Invalid`) to build a production app without an
     explicit token key or with authentication off.
@@ -43,7 +43,7 @@ def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver |
     check_settings(settings)
     secret = token_key(settings)  # HMAC key of API tokens and QR codes, read once
     key = secret if settings.auth == "required" else None
-    lifespan = _lifespan(settings, demo=demo, key=key, driver=driver, database=database)
+    lifespan = _lifespan(settings, demo=demo, key=key, store=store)
     app = FastAPI(title="gridcare", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     router = _graphql_router(settings, secret)
@@ -58,29 +58,27 @@ def create_app(settings: Settings, *, demo: bool = False, driver: neo4j.Driver |
     return app
 
 
-def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, driver: neo4j.Driver | None,
-              database: str | None):
+def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, store: Store | None):
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        owned = driver is None
+        owned = store is None
         # blocking driver calls run in this pool (asyncio.to_thread); the default of cores + 4
         # threads queues requests behind each other long before Neo4j is busy
         asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="gridcare-db"))
-        app.state.driver, app.state.database = (
-            await asyncio.to_thread(open_store, settings, log.info) if owned else (driver, database or "neo4j")
+            ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="gridcare-db")
         )
+        app.state.store = await asyncio.to_thread(open_store, settings, log.info) if owned else store
         if demo:
-            await asyncio.to_thread(_load_demo_if_empty, app.state.driver, app.state.database, settings)
+            await asyncio.to_thread(_load_demo_if_empty, app.state.store, settings)
         demo_token = await asyncio.to_thread(_demo_token, app.state, key) if demo and key else None
         try:
             yield
         finally:
             if demo_token:
-                await asyncio.to_thread(revoke_token, app.state.driver, app.state.database, demo_token)
+                await asyncio.to_thread(revoke_token, app.state.store, demo_token)
                 demo_token_file(settings).unlink(missing_ok=True)
             if owned:
-                app.state.driver.close()
+                app.state.store.close()
 
     return lifespan
 
@@ -90,15 +88,21 @@ def _graphql_router(settings: Settings, secret: bytes) -> GraphQLRouter:
 
     async def context(request: Request) -> Context:
         state = request.app.state
-        return Context(driver=state.driver, database=state.database, principal=request.state.principal,
-                       request_id=request.state.request_id, secret_key=secret)
+        return Context(
+            store=state.store, principal=request.state.principal, request_id=request.state.request_id, secret_key=secret
+        )
 
     feed = ScanFeed(poll=settings.qr_notify_poll, window=settings.qr_notify_window)
     # Subscriptions stream over multipart HTTP only (a POST, `Accept: multipart/mixed;subscriptionSpec=1.0`),
     # so the auth middleware, the HTTP guard and the request id cover them as every other operation.
-    router = GraphQLRouter(build_schema(production=not development, qr_feed=feed), context_getter=context,
-                           graphql_ide="graphiql" if development else None, allow_queries_via_get=False,
-                           multipart_uploads_enabled=False, subscription_protocols=(MULTIPART_SUBSCRIPTION_PROTOCOL,))
+    router = GraphQLRouter(
+        build_schema(production=not development, qr_feed=feed),
+        context_getter=context,
+        graphql_ide="graphiql" if development else None,
+        allow_queries_via_get=False,
+        multipart_uploads_enabled=False,
+        subscription_protocols=(MULTIPART_SUBSCRIPTION_PROTOCOL,),
+    )
     # no websockets: the auth middleware guards HTTP only
     router.routes = [r for r in router.routes if not isinstance(r, APIWebSocketRoute)]
     return router
@@ -113,25 +117,29 @@ async def readyz(request: Request) -> JSONResponse:
     """Neo4j answers and the schema is migrated; 503 otherwise, within 2 s."""
     state = request.app.state
     try:
-        version = await asyncio.wait_for(
-            asyncio.to_thread(current_version, state.driver, state.database), READY_TIMEOUT)
+        version = await asyncio.wait_for(asyncio.to_thread(current_version, state.store), READY_TIMEOUT)
     except Exception as e:  # any failure to answer means not ready
         reason = "Neo4j did not answer in time" if isinstance(e, TimeoutError) else "Neo4j is unavailable"
         return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     if version < LATEST:
-        return JSONResponse({"status": "unavailable", "reason": f"schema at version {version}, "
-                             f"needs {LATEST}: run any gridcare command to migrate"}, status_code=503)
+        return JSONResponse(
+            {
+                "status": "unavailable",
+                "reason": f"schema at version {version}, needs {LATEST}: run any gridcare command to migrate",
+            },
+            status_code=503,
+        )
     return JSONResponse({"status": "ready", "schema_version": version})
 
 
-def _load_demo_if_empty(driver: neo4j.Driver, database: str, settings: Settings) -> None:
+def _load_demo_if_empty(store: Store, settings: Settings) -> None:
     from api.importing import load_demo
-    from graph.stats import list_communities
+    from graph.reads.stats import list_communities
 
-    if list_communities(driver, database):
+    if list_communities(store):
         return
     log.info("Empty database: importing the generated Changshan Garden community…")
-    summary = load_demo(driver, database, settings)
+    summary = load_demo(store, settings)
     log.info("Demo imported: %s", ", ".join(summary.communities))
 
 
@@ -140,19 +148,23 @@ def _demo_token(state, key: bytes) -> str | None:
     if state.settings.mode != "development":
         log.info("Production mode: no demo token; issue one with `gridcare token issue`.")
         return None
-    expires = datetime.now(timezone.utc) + timedelta(hours=12)
-    token, record = issue(state.driver, state.database, key, TokenRequest(
-        role="admin", label="gridcare serve --demo", expires_at=expires))
+    expires = datetime.now(UTC) + timedelta(hours=12)
+    token, record = issue(
+        state.store, key, TokenRequest(role=Role.ADMIN, label="gridcare serve --demo", expires_at=expires)
+    )
     path = demo_token_file(state.settings)
     path.unlink(missing_ok=True)
     write_secret(path, token)
-    print(f"\nDevelopment admin token (id {record.id}, valid 12 h, revoked when the server stops; also in {path}):\n"
-          f"    {token}\nIn GraphiQL, open Headers and paste:\n"
-          f'    {{"Authorization": "Bearer {token}"}}\n', file=sys.stderr, flush=True)
+    print(  # noqa: T201 (the operator reads it on the terminal; never logged)
+        f"\nDevelopment admin token (id {record.id}, valid 12 h, revoked when the server stops; also in {path}):\n"
+        f"    {token}\nIn GraphiQL, open Headers and paste:\n"
+        f'    {{"Authorization": "Bearer {token}"}}\n',
+        file=sys.stderr,
+        flush=True,
+    )
     return record.id
 
 
 def demo_token_file(settings: Settings) -> Path:
     """Where `serve --demo` leaves its token for scripts (mode 0600, removed at shutdown)."""
     return settings.home / "demo-token"
-

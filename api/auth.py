@@ -7,7 +7,7 @@ from a proxy on the same host). In development mode GraphiQL's page itself
 
 Every answer carries ``X-Request-ID``; a refusal is 401 JSON ``{"error",
 "request_id"}`` with ``WWW-Authenticate: Bearer``. The caller's `Principal` is
-left in ``request.state.principal`` for the GraphQL context, where `schema.scope`
+left in ``request.state.principal`` for the GraphQL context, where `schema.policy`
 cuts what a leader or volunteer sees down to their reach.
 """
 
@@ -21,13 +21,13 @@ from fastapi.responses import JSONResponse
 
 from api.settings import Settings
 from api.tokens import Unauthorized, authenticate
-from schema.context import Principal
+from schema.policy import Principal
 
 PUBLIC = frozenset({"/livez", "/readyz"})
 PUBLIC_PREFIXES = ("/qr/",)
 LOOPBACK = frozenset({"127.0.0.1", "::1"})
-ANONYMOUS = Principal(name="anonymous", role="anonymous")
-DEVELOPMENT = Principal()  # GRIDCARE_AUTH=off: every caller is the development admin
+ANONYMOUS = Principal()  # reaches nothing
+DEVELOPMENT = Principal.development()  # GRIDCARE_AUTH=off: every caller is the development admin
 
 
 def install(app: FastAPI, settings: Settings, key: bytes | None) -> None:
@@ -61,8 +61,12 @@ def is_public(request: Request, settings: Settings) -> bool:
 
 def _graphiql_page(request: Request) -> bool:
     """The browser's GET of GraphiQL's page (strawberry serves it for these requests only)."""
-    return (request.url.path == "/graphql" and request.method == "GET"
-            and "query" not in request.query_params and "text/html" in request.headers.get("accept", ""))
+    return (
+        request.url.path == "/graphql"
+        and request.method == "GET"
+        and "query" not in request.query_params
+        and "text/html" in request.headers.get("accept", "")
+    )
 
 
 async def _principal(request: Request, key: bytes) -> Principal:
@@ -72,7 +76,7 @@ async def _principal(request: Request, key: bytes) -> Principal:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("the Authorization header must be `Bearer <token>`")
     state = request.app.state
-    return await asyncio.to_thread(authenticate, state.driver, state.database, key, token.strip())
+    return await asyncio.to_thread(authenticate, state.store, key, token.strip())
 
 
 def refusal(status: int, error: str, request_id: str, headers: dict | None = None) -> JSONResponse:

@@ -36,8 +36,26 @@ TEXT_W = CARD_W - TEXT_X - INSET
 HINT = ("如见我迷路，", "请扫码联系家人")
 CUT_LINE = Color(0.45, 0.45, 0.45)
 FONT = "STSong-Light"  # an Adobe CID font: Chinese text without embedding a font file
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-                     "夏侯", "令狐", "端木", "独孤", "南宫", "西门")
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "令狐",
+    "端木",
+    "独孤",
+    "南宫",
+    "西门",
+)
 
 
 def given_name(name: str) -> str:
@@ -116,7 +134,6 @@ def _qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
             run = c
             while run < count and code.isDark(r, run):
                 run += 1
-            path.rect(x + (QR_QUIET + c) * module, y + size - (QR_QUIET + r + 1) * module, (run - c) * module,
-                      module)
+            path.rect(x + (QR_QUIET + c) * module, y + size - (QR_QUIET + r + 1) * module, (run - c) * module, module)
             c = run
     canvas.drawPath(path, stroke=0, fill=1)

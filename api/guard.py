@@ -37,8 +37,11 @@ def install(app: FastAPI) -> None:
 async def graphql_problem(request: Request) -> tuple[int, str] | None:
     """Why this request to /graphql is refused, or None."""
     if request.method == "GET":
-        return (405, 'queries over GET are not accepted: POST a JSON body {"query": …} to /graphql'
-                ) if "query" in request.query_params else None
+        return (
+            (405, 'queries over GET are not accepted: POST a JSON body {"query": …} to /graphql')
+            if "query" in request.query_params
+            else None
+        )
     if request.method != "POST":
         return None  # strawberry answers 405
     if "application/json" not in request.headers.get("content-type", ""):
@@ -56,8 +59,9 @@ async def graphql_problem(request: Request) -> tuple[int, str] | None:
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
     request_id = getattr(request.state, "request_id", "-")
     trace = "".join(traceback.format_tb(exc.__traceback__))
-    log.error("request %s: unhandled %s on %s %s\n%s", request_id, type(exc).__name__, request.method,
-              request.url.path, trace)
+    log.error(
+        "request %s: unhandled %s on %s %s\n%s", request_id, type(exc).__name__, request.method, request.url.path, trace
+    )
     response = refusal(500, f"internal error (request id {request_id})", request_id)
     response.headers["X-Request-ID"] = request_id
     return response

@@ -6,12 +6,12 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import neo4j
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from api.secrets import national_id_hasher
 from api.settings import Settings
 from api.store import open_store
+from graph.store import Store
 from loaders.errors import LoaderError
 from loaders.ledger import read_ledger
 from loaders.model import Ledger
@@ -31,34 +31,36 @@ def read_checked(path: Path, community: str | None) -> Ledger:
     return ledger
 
 
-def import_ledger_file(ledger: Ledger, settings: Settings, *, say: Callable[[str], None],
-                       progress: bool) -> ImportSummary:
-    driver, database = open_store(settings, say=say)
-    with driver:
-        return write_ledger(driver, database, ledger, settings, progress=progress)
+def import_ledger_file(
+    ledger: Ledger, settings: Settings, *, say: Callable[[str], None], progress: bool
+) -> ImportSummary:
+    store = open_store(settings, say=say)
+    try:
+        return write_ledger(store, ledger, settings, progress=progress)
+    finally:
+        store.close()
 
 
-def write_ledger(driver: neo4j.Driver, database: str, ledger: Ledger, settings: Settings, *,
-                 progress: bool) -> ImportSummary:
+def write_ledger(store: Store, ledger: Ledger, settings: Settings, *, progress: bool) -> ImportSummary:
     """Write a validated ledger, with a progress bar on big ones."""
     plan = plan_import(ledger, hash_national_id=national_id_hasher(settings))
     total = total_rows(plan)
     if not progress or total < PROGRESS_FROM_ROWS:
-        return write_plan(driver, database, plan)
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"),
-               TimeRemainingColumn())
+        return write_plan(store, plan)
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TextColumn("rows"), TimeRemainingColumn())
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("import", total=total)
-        return write_plan(driver, database, plan, on_rows=lambda n: bar.advance(task, n))
+        return write_plan(store, plan, on_rows=lambda n: bar.advance(task, n))
 
 
-def load_demo(driver: neo4j.Driver, database: str, settings: Settings) -> ImportSummary:
+def load_demo(store: Store, settings: Settings) -> ImportSummary:
     """Generate the Changshan Garden ledger, read it back as files and import it."""
-    from loaders.demo import generate_ledger, write_ledger as write_files
+    from loaders.demo import generate_ledger
+    from loaders.demo import write_ledger as write_files
 
     with tempfile.TemporaryDirectory(prefix="gridcare-demo-") as tmp:
         folder = write_files(generate_ledger(), Path(tmp) / "ledger")
         ledger = read_ledger(folder)
     if ledger.errors:
         raise LoaderError("the generated demo ledger does not validate: " + str(ledger.errors[0]))
-    return write_ledger(driver, database, ledger, settings, progress=False)
+    return write_ledger(store, ledger, settings, progress=False)

@@ -8,7 +8,8 @@ from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
 REQUEST_LATENCY = Histogram(
-    "gridcare_http_request_duration_seconds", "HTTP request latency by method, route and status",
+    "gridcare_http_request_duration_seconds",
+    "HTTP request latency by method, route and status",
     ["method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )

@@ -63,7 +63,7 @@ def install(app: FastAPI, settings: Settings, key: bytes) -> None:
             return _page("请稍后再试", "<p>扫描过于频繁，请稍后再试。</p>", 429, {"Retry-After": str(wait)})
         client_hash = hmac.new(key, client.encode(), hashlib.sha256).hexdigest()[:16]
         state = request.app.state
-        found = await asyncio.to_thread(scan, state.driver, state.database, token_hash, client_hash)
+        found = await asyncio.to_thread(scan, state.store, token_hash, client_hash)
         if found is None:
             return _page("未找到", "<p>这个二维码无效或已停用。</p>", 404)
         if getattr(state, "qr_feed", None) is not None:
@@ -77,12 +77,17 @@ def _body(found: Found, hotline: str | None) -> str:
     calls = []
     if found.contact_phone:
         who = escape(found.contact_name or "家属")
-        calls.append(f'<a class="call" href="tel:{escape(found.contact_phone)}">联系{who}：{escape(found.contact_phone)}</a>')
+        calls.append(
+            f'<a class="call" href="tel:{escape(found.contact_phone)}">联系{who}：{escape(found.contact_phone)}</a>'
+        )
     if hotline:
         calls.append(f'<a class="call" href="tel:{escape(hotline)}">社区热线：{escape(hotline)}</a>')
-    parts = [f"<h1>{escape(found.name)}</h1>",
-             "<p>您好！这位老人可能走失了，请陪伴他/她，并联系：</p>", *calls,
-             f"<p>所属社区：{escape(found.community)}</p>"]
+    parts = [
+        f"<h1>{escape(found.name)}</h1>",
+        "<p>您好！这位老人可能走失了，请陪伴他/她，并联系：</p>",
+        *calls,
+        f"<p>所属社区：{escape(found.community)}</p>",
+    ]
     if found.medical:
         parts.append(f'<p class="alert">健康提示：{escape(found.medical)}</p>')
     if found.address:
@@ -96,7 +101,8 @@ def _page(title: str, body: str, status: int, extra: dict | None = None) -> HTML
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer"><title>{escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:1.2em;font-size:1.15em;line-height:1.5}}
-.call{{display:block;margin:.6em 0;padding:.8em;background:#c62828;color:#fff;border-radius:.4em;text-decoration:none;text-align:center}}
+.call{{display:block;margin:.6em 0;padding:.8em;background:#c62828;color:#fff;border-radius:.4em;
+text-decoration:none;text-align:center}}
 .alert{{background:#fff3e0;padding:.6em;border-left:4px solid #ef6c00}}</style></head>
 <body>{body}</body></html>"""
     return HTMLResponse(html, status_code=status, headers={**HEADERS, **(extra or {})})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
@@ -22,10 +23,8 @@ def write_secret(path: Path, value: str) -> None:
 
 def secret_file(path: Path) -> str:
     """Read a secret file, creating it with a random value (mode 0600) if absent."""
-    try:
+    with contextlib.suppress(FileExistsError):
         write_secret(path, secrets.token_urlsafe(32))
-    except FileExistsError:
-        pass
     return path.read_text().strip()
 
 

@@ -23,8 +23,7 @@ class Settings(BaseSettings):
 
     neo4j_uri: str | None = Field(None, validation_alias=_alias("NEO4J_URI", "GRIDCARE_NEO4J_URI"))
     neo4j_user: str = Field("neo4j", validation_alias=_alias("NEO4J_USER", "GRIDCARE_NEO4J_USER"))
-    neo4j_password: SecretStr | None = Field(
-        None, validation_alias=_alias("NEO4J_PASSWORD", "GRIDCARE_NEO4J_PASSWORD"))
+    neo4j_password: SecretStr | None = Field(None, validation_alias=_alias("NEO4J_PASSWORD", "GRIDCARE_NEO4J_PASSWORD"))
     neo4j_database: str = Field("neo4j", validation_alias=_alias("NEO4J_DATABASE", "GRIDCARE_NEO4J_DATABASE"))
 
     neo4j_port: int | None = Field(None, description="Bolt port of the managed Neo4j (default: a free one)")
@@ -33,23 +32,32 @@ class Settings(BaseSettings):
     java_home: str | None = None
 
     id_hash_key: SecretStr | None = Field(
-        None, description="key of the national-id hash; default: a generated key under home/secrets")
+        None, description="key of the national-id hash; default: a generated key under home/secrets"
+    )
     token_key: SecretStr | None = Field(
-        None, description="key of the API-token hash; default (development only): generated under home/secrets")
+        None, description="key of the API-token hash; default (development only): generated under home/secrets"
+    )
     auth: Literal["required", "off"] = Field(
-        "required", description="bearer tokens on every non-public request; `off` only in development mode")
+        "required", description="bearer tokens on every non-public request; `off` only in development mode"
+    )
     hotline: str | None = Field(None, description="the community hotline shown on QR finder pages and cards")
     public_url: str = Field("http://127.0.0.1:8000", description="public address of the service, for QR cards")
     qr_rate_per_client: int = Field(30, description="QR page views per client address per minute")
     qr_rate_per_code: int = Field(60, description="QR page views per code per minute")
     qr_notify_poll: float = Field(
-        1.0, gt=0, le=60, description="seconds between two reads of new QR scans for `qrScanned` subscribers")
+        1.0, gt=0, le=60, description="seconds between two reads of new QR scans for `qrScanned` subscribers"
+    )
     qr_notify_window: float = Field(
-        600.0, ge=0, description="seconds within which repeated scans of one elder give one `qrScanned` event "
-                                 "per subscriber (0: every scan)")
+        600.0,
+        ge=0,
+        description="seconds within which repeated scans of one elder give one `qrScanned` event "
+        "per subscriber (0: every scan)",
+    )
     log_retention_days: int = Field(
-        400, description="default cut-off (days) of `gridcare access-log prune` and `qr-scans prune`; "
-                         "183 (six months) at least")
+        400,
+        description="default cut-off (days) of `gridcare access-log prune` and `qr-scans prune`; "
+        "183 (six months) at least",
+    )
 
     @property
     def managed(self) -> bool:

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import neo4j
-
 from api.settings import Settings
-from graph.driver import Connection, open_driver
-from graph.local import LocalNeo4j, LocalOptions
-from graph.migrations import migrate
+from graph.store import Connection, Store, connect
+from graph.store.managed import LocalNeo4j, LocalOptions
+from graph.store.migrations import migrate
 
 
 def local_server(settings: Settings, say: Callable[[str], None] = print) -> LocalNeo4j:
     options = LocalOptions(
-        home=settings.home.resolve(), cache=settings.cache.expanduser(), port=settings.neo4j_port,
-        heap=settings.neo4j_heap, pagecache=settings.neo4j_pagecache, java_home=settings.java_home,
+        home=settings.home.resolve(),
+        cache=settings.cache.expanduser(),
+        port=settings.neo4j_port,
+        heap=settings.neo4j_heap,
+        pagecache=settings.neo4j_pagecache,
+        java_home=settings.java_home,
     )
     return LocalNeo4j(options, say=say)
 
@@ -27,17 +29,17 @@ def connection(settings: Settings, say: Callable[[str], None] = print) -> Connec
         return Connection(settings.neo4j_uri, settings.neo4j_user, password, settings.neo4j_database)
     server = local_server(settings, say)
     status = server.start()
-    return Connection(status.uri, "neo4j", server.password(), settings.neo4j_database)
+    return Connection(status.uri or "", "neo4j", server.password(), settings.neo4j_database)
 
 
-def open_store(settings: Settings, say: Callable[[str], None] = print) -> tuple[neo4j.Driver, str]:
-    """Open the process's driver and bring the schema up to date."""
+def open_store(settings: Settings, say: Callable[[str], None] = print) -> Store:
+    """Open the process's store and bring the schema up to date."""
     conn = connection(settings, say)
     # a managed server may still be opening its databases; someone else's should answer at once
-    driver = open_driver(conn, wait=5.0 if settings.neo4j_uri else 60.0)
+    store = connect(conn, wait=5.0 if settings.neo4j_uri else 60.0)
     try:
-        migrate(driver, conn.database)
+        migrate(store)
     except Exception:
-        driver.close()
+        store.close()
         raise
-    return driver, conn.database
+    return store

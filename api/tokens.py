@@ -14,22 +14,19 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
-import neo4j
-
+from analysis.domain import Role, kind_of_role
 from api.secrets import secret_file
 from api.settings import Settings
 from graph import ids
 from graph.errors import Invalid
+from graph.store import Store
 from graph.tokens import TokenRecord, create_token, find_token
-from schema.context import Principal
+from schema.policy import Principal
 
 PREFIX = "gc_"
 MIN_KEY_LENGTH = 32
-# role → the kind of scope it needs (None: the whole community, or every community for admin)
-ROLES = {"admin": None, "staff": None, "grid_leader": "grid", "building_leader": "building",
-         "unit_leader": "unit", "volunteer": None}
 _SCOPE = re.compile(r"^(grid|building):([0-9A-Za-z]+)$|^(unit):([0-9A-Za-z]+-[0-9A-Za-z]+)$")
 _RELATIVE = re.compile(r"^(\d+)([dh])$")
 
@@ -55,8 +52,10 @@ def token_key(settings: Settings) -> bytes:
     if settings.token_key is not None:
         return settings.token_key.get_secret_value().encode()
     if settings.mode == "production":
-        raise Invalid("GRIDCARE_TOKEN_KEY", "must be set explicitly in production mode "
-                      f"(at least {MIN_KEY_LENGTH} random characters)")
+        raise Invalid(
+            "GRIDCARE_TOKEN_KEY",
+            f"must be set explicitly in production mode (at least {MIN_KEY_LENGTH} random characters)",
+        )
     return secret_file(settings.home / "secrets" / "token-key").encode()
 
 
@@ -84,7 +83,7 @@ def parse_expiry(text: str, now: datetime) -> datetime | None:
         expires = now + (timedelta(days=count) if unit == "d" else timedelta(hours=count))
     else:
         try:
-            expires = datetime.combine(date.fromisoformat(text), time(), tzinfo=timezone.utc)
+            expires = datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
         except ValueError:
             raise Invalid("expires", f"{text!r} is not 30d, 12h, YYYY-MM-DD or never") from None
     if expires <= now:
@@ -94,21 +93,21 @@ def parse_expiry(text: str, now: datetime) -> datetime | None:
 
 def check_request(req: TokenRequest) -> None:
     """Every role gets exactly the community, scope and resident it needs."""
-    if req.role not in ROLES:
-        raise Invalid("role", f"{req.role!r} is not one of {', '.join(ROLES)}")
-    if req.role == "admin":
+    if req.role not in Role.__members__.values():
+        raise Invalid("role", f"{req.role!r} is not one of {', '.join(Role)}")
+    if req.role == Role.ADMIN:
         if req.community or req.scope or req.resident:
             raise Invalid("role", "admin covers every community: give no --community, --scope or --resident")
         return
     if not req.community:
         raise Invalid("community", f"role {req.role} needs --community")
     _check_scope(req)
-    if req.role == "volunteer" and not req.resident:
+    if req.role == Role.VOLUNTEER and not req.resident:
         raise Invalid("resident", "role volunteer needs --resident (the volunteer's resident id)")
 
 
 def _check_scope(req: TokenRequest) -> None:
-    kind = ROLES[req.role]
+    kind = kind_of_role(req.role) if Role(req.role).is_leader else None
     if kind is None:
         if req.scope:
             raise Invalid("scope", f"role {req.role} takes no --scope")
@@ -119,23 +118,29 @@ def _check_scope(req: TokenRequest) -> None:
         raise Invalid("scope", f"role {req.role} needs --scope {kind}:… (e.g. {example}), got {req.scope!r}")
 
 
-def issue(driver: neo4j.Driver, database: str, key: bytes, req: TokenRequest) -> tuple[str, TokenRecord]:
+def issue(store: Store, key: bytes, req: TokenRequest) -> tuple[str, TokenRecord]:
     """Check, store and return a new token (shown this once) with its record."""
     check_request(req)
     token = PREFIX + secrets.token_urlsafe(32)
     resident = req.resident
     if resident and not resident.startswith(f"{req.community}/r/"):
         resident = ids.resident_id(req.community, resident)
-    record = TokenRecord(id=secrets.token_hex(8), role=req.role, community=req.community, scope=req.scope,
-                         resident_id=resident, label=req.label, expires_at=req.expires_at)
-    return token, create_token(driver, database, record, hash_token(key, token))
+    record = TokenRecord(
+        id=secrets.token_hex(8),
+        role=req.role,
+        community=req.community,
+        scope=req.scope,
+        resident_id=resident,
+        label=req.label,
+        expires_at=req.expires_at,
+    )
+    return token, create_token(store, record, hash_token(key, token))
 
 
-def authenticate(driver: neo4j.Driver, database: str, key: bytes, token: str,
-                 now: datetime | None = None) -> Principal:
+def authenticate(store: Store, key: bytes, token: str, now: datetime | None = None) -> Principal:
     """The caller a token stands for; `Unauthorized` if it is unknown, expired or revoked."""
-    record = find_token(driver, database, hash_token(key, token)) if token.startswith(PREFIX) else None
-    now = now or datetime.now(timezone.utc)
+    record = find_token(store, hash_token(key, token)) if token.startswith(PREFIX) else None
+    now = now or datetime.now(UTC)
     if record is None:
         raise Unauthorized("invalid token")
     if record.revoked_at is not None:
@@ -147,6 +152,12 @@ def authenticate(driver: neo4j.Driver, database: str, key: bytes, token: str,
 
 def principal_of(record: TokenRecord) -> Principal:
     kind, _, value = (record.scope or "").partition(":")
-    return Principal(name=record.label or f"token {record.id}", role=record.role, community=record.community,
-                     token_id=record.id, scope_kind=kind or None, scope_value=value or None,
-                     resident_id=record.resident_id)
+    return Principal(
+        name=record.label or f"token {record.id}",
+        role=Role(record.role),
+        community=record.community,
+        token_id=record.id,
+        scope_kind=kind or None,
+        scope_value=value or None,
+        resident_id=record.resident_id,
+    )

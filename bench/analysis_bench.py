@@ -42,7 +42,7 @@ from api.importing import write_ledger as import_ledger  # noqa: E402
 from api.settings import get_settings  # noqa: E402
 from api.store import open_store  # noqa: E402
 from graph.export import community_graph  # noqa: E402
-from graph.stats import list_communities  # noqa: E402
+from graph.reads.stats import list_communities  # noqa: E402
 from loaders.demo import generate_ledger, write_ledger  # noqa: E402
 from loaders.ledger import read_ledger  # noqa: E402
 
@@ -59,13 +59,13 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - started
 
 
-def existing(driver, database) -> set[str]:
-    return {c["name"] for c in list_communities(driver, database)}
+def existing(store) -> set[str]:
+    return {c["name"] for c in list_communities(store)}
 
 
-def import_generated(driver, database, communities: int, rename) -> None:
+def import_generated(store, communities: int, rename) -> None:
     """Generate ``communities`` communities, rename them, import those not in the store."""
-    have = existing(driver, database)
+    have = existing(store)
     sheets = generate_ledger(communities=communities)
     for rows in sheets.values():
         for row in rows:
@@ -77,7 +77,7 @@ def import_generated(driver, database, communities: int, rename) -> None:
         ledger = read_ledger(write_ledger(sheets, Path(tmp) / "ledger"))
     assert not ledger.errors, ledger.errors[:3]
     print(f"importing {len(ledger.communities)} communities, {len(ledger.residents)} residents …", flush=True)
-    import_ledger(driver, database, ledger, get_settings(), progress=True)
+    import_ledger(store, ledger, get_settings(), progress=True)
 
 
 def outputs(a, s) -> tuple[float, float]:
@@ -87,31 +87,38 @@ def outputs(a, s) -> tuple[float, float]:
     return ta, ts
 
 
-def demo_rounds(driver, database, rounds: int) -> dict[str, float]:
+def demo_rounds(store, rounds: int) -> dict[str, float]:
     times: dict[str, list[float]] = {}
     for _ in range(rounds):
-        G, t_export = timed(community_graph, driver, database, DEMO)
+        G, t_export = timed(community_graph, store, DEMO)
         a, t_audit = timed(audit, G)
         s, t_suggest = timed(suggest_assignments, G, method="tiered")
         t_out_a, t_out_s = outputs(a, s)
-        for k, v in dict(export=t_export, audit=t_audit, suggest=t_suggest, audit_output=t_out_a,
-                         suggest_output=t_out_s).items():
+        for k, v in dict(
+            export=t_export, audit=t_audit, suggest=t_suggest, audit_output=t_out_a, suggest_output=t_out_s
+        ).items():
             times.setdefault(k, []).append(v)
-    print(f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; "
-          f"{a.totals['uncovered_elders']} uncovered elders, {s.totals['covered']} suggested")
+    print(
+        f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges; "
+        f"{a.totals['uncovered_elders']} uncovered elders, {s.totals['covered']} suggested"
+    )
     return {k: statistics.median(v) for k, v in times.items()}
 
 
 def cli_seconds(command: str, rounds: int) -> float:
     """Median wall time of the real CLI (a new process: imports, store, export, analysis, JSON)."""
     args = [sys.executable, "-m", "api", command, "--community", DEMO, "--format", "json"]
-    return statistics.median(timed(subprocess.run, args, check=True, capture_output=True)[1]
-                             for _ in range(rounds))
+    return statistics.median(timed(subprocess.run, args, check=True, capture_output=True)[1] for _ in range(rounds))
 
 
 def grid_subset(G, grids: set[str]):
-    keep = [n for n, d in G.nodes(data=True) if d["kind"] in ("community", "team")
-            or (d["kind"] == "grid" and d["number"] in grids) or d.get("grid") in grids]
+    keep = [
+        n
+        for n, d in G.nodes(data=True)
+        if d["kind"] in ("community", "team")
+        or (d["kind"] == "grid" and d["number"] in grids)
+        or d.get("grid") in grids
+    ]
     return G.subgraph(keep).copy()
 
 
@@ -130,11 +137,15 @@ def compare_generic(G, budget: float) -> None:
         elders = len(tiered.assignments) + len(tiered.unassigned)
         candidates = len(_candidates(H))
         same = tiered.totals == generic.totals
-        print(f"  {k:5d}  {elders:6d}  {candidates:10d}  {elders * candidates:8d}  {t_tiered:8.3f}  "
-              f"{t_generic:9.2f}  {t_generic / t_tiered:14.0f}  {same}")
+        print(
+            f"  {k:5d}  {elders:6d}  {candidates:10d}  {elders * candidates:8d}  {t_tiered:8.3f}  "
+            f"{t_generic:9.2f}  {t_generic / t_tiered:14.0f}  {same}"
+        )
         if spent > budget and k < len(grids):
-            print(f"  stopped after {k} of {len(grids)} grids: the generic has used {spent:.0f} s; the full "
-                  "instance (all grids) is measured with tiered only")
+            print(
+                f"  stopped after {k} of {len(grids)} grids: the generic has used {spent:.0f} s; the full "
+                "instance (all grids) is measured with tiered only"
+            )
             break
 
 
@@ -146,35 +157,39 @@ def _candidates(H):
     return find_candidates(CommunityView(H), as_of_date(None), 10)
 
 
-def run_demo(driver, database, args) -> None:
-    if DEMO not in existing(driver, database):
-        import_generated(driver, database, 1, lambda _: DEMO)
-    med = demo_rounds(driver, database, args.rounds)
+def run_demo(store, args) -> None:
+    if DEMO not in existing(store):
+        import_generated(store, 1, lambda _: DEMO)
+    med = demo_rounds(store, args.rounds)
     print(f"\ndemo {DEMO}, median of {args.rounds} rounds (in process):")
     for k, v in med.items():
         print(f"  {k:15s} {v:7.3f} s")
-    for name, parts in (("audit", ("export", "audit", "audit_output")),
-                        ("suggest", ("export", "suggest", "suggest_output"))):
+    for name, parts in (
+        ("audit", ("export", "audit", "audit_output")),
+        ("suggest", ("export", "suggest", "suggest_output")),
+    ):
         total = sum(med[p] for p in parts)
         shares = ", ".join(f"{p} {med[p] / total:.0%}" for p in parts)
         print(f"  {name} end to end {total:.2f} s (target < 5 s): {shares}")
     for command in ("audit", "suggest"):
         print(f"  gridcare {command} --format json, new process: {cli_seconds(command, args.rounds):.2f} s")
-    compare_generic(community_graph(driver, database, DEMO), args.generic_budget)
+    compare_generic(community_graph(store, DEMO), args.generic_budget)
 
 
-def run_city(driver, database, args) -> None:
+def run_city(store, args) -> None:
     names = [PREFIX + n for n in _city_names(args.communities)]
-    missing = [n for n in names if n not in existing(driver, database)]
+    missing = [n for n in names if n not in existing(store)]
     if missing:
         started = time.perf_counter()
         subprocess.run([sys.executable, __file__, "--import-city", str(args.communities)], check=True)
-        print(f"imported {len(missing)} communities in {time.perf_counter() - started:.0f} s "
-              f"(peak memory of the import process {_peak_gb(resource.RUSAGE_CHILDREN):.1f} GB)")
+        print(
+            f"imported {len(missing)} communities in {time.perf_counter() - started:.0f} s "
+            f"(peak memory of the import process {_peak_gb(resource.RUSAGE_CHILDREN):.1f} GB)"
+        )
     parts = {"export": 0.0, "analysis": 0.0, "output": 0.0}
     residents = 0
     for name in names:
-        G, t_export = timed(community_graph, driver, database, name)
+        G, t_export = timed(community_graph, store, name)
         a, t_audit = timed(audit, G)
         _, t_out = timed(lambda a=a: (format_audit(a), json.dumps(a.to_dict(), ensure_ascii=False, indent=2)))
         for k, v in zip(parts, (t_export, t_audit, t_out)):
@@ -182,13 +197,15 @@ def run_city(driver, database, args) -> None:
         residents += a.totals["residents"]
         del G, a
     total = sum(parts.values())
-    print(f"\ncity: {len(names)} communities, {residents} residents audited in {total:.1f} s "
-          f"(target < 120 s); {total / len(names):.2f} s per community")
+    print(
+        f"\ncity: {len(names)} communities, {residents} residents audited in {total:.1f} s "
+        f"(target < 120 s); {total / len(names):.2f} s per community"
+    )
     print("  shares: " + ", ".join(f"{k} {v / total:.0%} ({v:.1f} s)" for k, v in parts.items()))
     print(f"  peak memory of this process {_peak_gb():.2f} GB (target < 8 GB)")
-    _print_neo4j_memory(driver, database)
+    _print_neo4j_memory(store)
     if args.drop:
-        with driver.session(database=database) as session:  # CALL … IN TRANSACTIONS needs auto-commit
+        with store.driver.session(database=store.database) as session:  # CALL … IN TRANSACTIONS: auto-commit
             session.run(DROP, names=names).consume()
         print(f"dropped the {len(names)} city communities")
 
@@ -202,11 +219,11 @@ def _city_names(count: int) -> list[str]:
 
 
 def _peak_gb(who=resource.RUSAGE_SELF) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024 ** 2  # kB on Linux
+    return resource.getrusage(who).ru_maxrss / 1024**2  # kB on Linux
 
 
-def _print_neo4j_memory(driver, database) -> None:
-    records, _, _ = driver.execute_query(SHOW_MEMORY, names=list(MEMORY), database_=database)
+def _print_neo4j_memory(store) -> None:
+    records = store.read("show_memory", SHOW_MEMORY, names=list(MEMORY))
     print("  Neo4j: " + ", ".join(f"{r['name']} = {r['value']}" for r in records))
 
 
@@ -219,14 +236,14 @@ def main() -> None:
     parser.add_argument("--drop", action="store_true", help="delete the city communities afterwards")
     parser.add_argument("--import-city", type=int, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
-    driver, database = open_store(get_settings(), say=print)
-    with driver:
+    store = open_store(get_settings(), say=print)
+    with store.driver:
         if args.import_city:
-            import_generated(driver, database, args.import_city, lambda n: PREFIX + n)
+            import_generated(store, args.import_city, lambda n: PREFIX + n)
         elif args.city:
-            run_city(driver, database, args)
+            run_city(store, args)
         else:
-            run_demo(driver, database, args)
+            run_demo(store, args)
 
 
 if __name__ == "__main__":

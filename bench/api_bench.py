@@ -22,22 +22,23 @@ import asyncio
 import re
 import socket
 import statistics
-import sys
 import subprocess
+import sys
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from api.importing import load_demo  # noqa: E402
 from api.settings import get_settings  # noqa: E402
-from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from graph.tokens import revoke_token  # noqa: E402
 from api.store import open_store  # noqa: E402
+from api.tokens import TokenRequest, issue, token_key  # noqa: E402
 from graph.models import age_on, to_date  # noqa: E402
-from graph.stats import list_communities  # noqa: E402
+from graph.reads.stats import list_communities  # noqa: E402
+from graph.tokens import revoke_token  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
 from tests.api.test_graphql_read import ELDERS, TREE  # noqa: E402  (the queries the tests check)
 
@@ -55,8 +56,8 @@ RETURN c.name AS name, COLLECT { MATCH (c)-[:HAS_GRID]->(g) RETURN g {
 RESIDENT = "query($id: ID!) { resident(id: $id) { id name age livesAlone building { number } caregivers { name } } }"
 
 
-def hand_written(driver, database, community):
-    records, _, _ = driver.execute_query(HAND_WRITTEN_TREE, c=community, database_=database)
+def hand_written(store, community):
+    records = store.read("hand_written_tree", HAND_WRITTEN_TREE, c=community)
     today = date.today()
     for g in records[0]["grids"]:
         for b in g["buildings"]:
@@ -72,8 +73,11 @@ def serve() -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "api", "serve", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -129,30 +133,45 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--role", choices=("admin", "staff"), default="admin",
-                        help="the token's role (staff: of the demo community)")
+    parser.add_argument(
+        "--role", choices=("admin", "staff"), default="admin", help="the token's role (staff: of the demo community)"
+    )
     args = parser.parse_args()
     settings = get_settings()
-    driver, database = open_store(settings, say=print)
-    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(driver, database)):
-        load_demo(driver, database, settings)
+    store = open_store(settings, say=print)
+    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
+        load_demo(store, settings)
     server, base = serve()
-    expires = datetime.now(timezone.utc) + timedelta(hours=1)
-    token, record = issue(driver, database, token_key(settings),
-                          TokenRequest(role=args.role, community=DEMO_COMMUNITY if args.role == "staff" else None,
-                                       label="api benchmark", expires_at=expires))
+    expires = datetime.now(UTC) + timedelta(hours=1)
+    token, record = issue(
+        store,
+        token_key(settings),
+        TokenRequest(
+            role=args.role,
+            community=DEMO_COMMUNITY if args.role == "staff" else None,
+            label="api benchmark",
+            expires_at=expires,
+        ),
+    )
     headers = {"Authorization": f"Bearer {token}"}
     tree_body = {"query": TREE, "variables": {"name": DEMO_COMMUNITY}}
     with httpx.Client(timeout=120, headers=headers) as http:
         http.post(f"{base}/graphql", json=tree_body).raise_for_status()  # warm up both paths
-        hand_written(driver, database, DEMO_COMMUNITY)
+        hand_written(store, DEMO_COMMUNITY)
         before = cypher_total(base)
         graphql_times = timed(lambda: http.post(f"{base}/graphql", json=tree_body).raise_for_status(), args.rounds)
         trips = (cypher_total(base) - before) / args.rounds
-        cypher_times = timed(lambda: hand_written(driver, database, DEMO_COMMUNITY), args.rounds)
-        ids = [e["node"]["id"] for e in http.post(f"{base}/graphql", json={
-            "query": "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }",
-            "variables": {"c": DEMO_COMMUNITY}}).json()["data"]["residents"]["edges"]]
+        cypher_times = timed(lambda: hand_written(store, DEMO_COMMUNITY), args.rounds)
+        ids = [
+            e["node"]["id"]
+            for e in http.post(
+                f"{base}/graphql",
+                json={
+                    "query": "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }",
+                    "variables": {"c": DEMO_COMMUNITY},
+                },
+            ).json()["data"]["residents"]["edges"]
+        ]
     g, c = statistics.median(graphql_times), statistics.median(cypher_times)
     print(f"Tree over HTTP ({args.role} token): median {g:.3f} s, {trips:.0f} Cypher round trips per request")
     print(f"hand-written Cypher through the driver: median {c:.3f} s")
@@ -161,12 +180,14 @@ def main() -> None:
     one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
     for name, body in (("Elders", elders), ("resident(id)", one)):
         latencies, throughput = asyncio.run(load(base, headers, body, args.requests, args.clients))
-        print(f"{name:13s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
-              f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s")
+        print(
+            f"{name:13s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
+            f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s"
+        )
     server.terminate()
     server.wait(timeout=30)
-    revoke_token(driver, database, record.id)
-    driver.close()
+    revoke_token(store, record.id)
+    store.close()
 
 
 if __name__ == "__main__":

@@ -46,8 +46,11 @@ BASELINE = [  # plain statements over the same rows, in the importer's step orde
     "CREATE (r)-[:HAS_HEALTH_RECORD]->(:HealthRecord {id: row.id, notes: row.notes, community: $community})",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
     "CREATE (r)-[:EMERGENCY_CONTACT]->(:Contact {id: row.id, name: row.name, community: $community})",
-    *[f"UNWIND $rows AS row MATCH (r:Resident {{id: row.resident}}), (s:{label} {{id: row.scope}}) "
-      "CREATE (r)-[:LEADS {post: row.post, role: row.role}]->(s)" for label in ("Grid", "Building", "Unit")],
+    *[
+        f"UNWIND $rows AS row MATCH (r:Resident {{id: row.resident}}), (s:{label} {{id: row.scope}}) "
+        "CREATE (r)-[:LEADS {post: row.post, role: row.role}]->(s)"
+        for label in ("Grid", "Building", "Unit")
+    ],
     "UNWIND $rows AS row MATCH (a:Resident {id: row.caregiver}), (b:Resident {id: row.recipient}) "
     "CREATE (a)-[:CARES_FOR {kind: row.kind, since: row.since, until: row.until}]->(b)",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
@@ -60,34 +63,37 @@ BASELINE = [  # plain statements over the same rows, in the importer's step orde
 DELETE = "MATCH (n {community: $community}) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 
 
-def clear(driver, database, community) -> None:
-    with driver.session(database=database) as session:  # CALL … IN TRANSACTIONS needs auto-commit
+def clear(store, community) -> None:
+    with store.driver.session(database=store.database) as session:  # CALL … IN TRANSACTIONS: auto-commit
         session.run(DELETE, community=community).consume()
 
 
 def renamed(ledger: Ledger, community: str) -> Ledger:
     """The same ledger under another community name (so both writers start empty)."""
-    parts = {f.name: [dataclasses.replace(x, community=community) for x in getattr(ledger, f.name)]
-             for f in dataclasses.fields(Ledger) if f.name in
-             ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")}
+    parts = {
+        f.name: [dataclasses.replace(x, community=community) for x in getattr(ledger, f.name)]
+        for f in dataclasses.fields(Ledger)
+        if f.name in ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+    }
     return Ledger(**parts)
 
 
-def run_baseline(driver, database, plan, batch=2000) -> float:
+def run_baseline(store, plan, batch=2000) -> float:
     started = time.perf_counter()
     for community, steps in plan.items():
         for statement, (_, rows) in zip(BASELINE, steps, strict=True):
             for i in range(0, len(rows), batch):
-                driver.execute_query(statement, rows=rows[i:i + batch], community=community,
-                                     database_=database)
+                store.driver.execute_query(
+                    statement, rows=rows[i : i + batch], community=community, database_=store.database
+                )
     return time.perf_counter() - started
 
 
-def run_importer(driver, database, folder, community, hasher) -> float:
+def run_importer(store, folder, community, hasher) -> float:
     started = time.perf_counter()
     ledger = read_ledger(folder, community)
     assert not ledger.errors, ledger.errors[:3]
-    write_plan(driver, database, plan_import(ledger, hash_national_id=hasher))
+    write_plan(store, plan_import(ledger, hash_national_id=hasher))
     return time.perf_counter() - started
 
 
@@ -98,8 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = get_settings()
     hasher = national_id_hasher(settings)
-    driver, database = open_store(settings, say=print)
-    with driver, tempfile.TemporaryDirectory() as tmp:
+    store = open_store(settings, say=print)
+    with store.driver, tempfile.TemporaryDirectory() as tmp:
         folder = write_ledger(generate_ledger(seed=args.seed), Path(tmp) / "ledger")
         ours, base = "bench-importer", "bench-baseline"
         ledger = read_ledger(folder, ours)
@@ -108,12 +114,12 @@ def main() -> None:
         times = {"importer": [], "baseline": []}
         for n in range(args.rounds):
             for c in (ours, base):
-                clear(driver, database, c)
-            times["baseline"].append(run_baseline(driver, database, base_plan))
-            times["importer"].append(run_importer(driver, database, folder, ours, hasher))
+                clear(store, c)
+            times["baseline"].append(run_baseline(store, base_plan))
+            times["importer"].append(run_importer(store, folder, ours, hasher))
             print(f"round {n + 1}: importer {times['importer'][-1]:.2f} s, baseline {times['baseline'][-1]:.2f} s")
         for c in (ours, base):
-            clear(driver, database, c)
+            clear(store, c)
     med = {k: statistics.median(v) for k, v in times.items()}
     print(f"\n{rows} rows (residents {len(ledger.residents)}), median of {args.rounds} rounds:")
     for k in ("importer", "baseline"):

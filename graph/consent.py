@@ -18,14 +18,18 @@ from dataclasses import dataclass
 
 import neo4j
 
-from graph import db
 from graph.errors import Invalid
 from graph.models import ResidentRecord
-from graph.mutations_common import load_resident, record, run_write
+from graph.mutations.common import load_resident, record
+from graph.store import Store, counted
 
 # the API's name of each flag -> the Resident property holding it
-PROPS = {"health": "healthConsent", "qrShowContact": "qrShowContact", "qrShowMedical": "qrShowMedical",
-         "qrShowAddress": "qrShowAddress"}
+PROPS = {
+    "health": "healthConsent",
+    "qrShowContact": "qrShowContact",
+    "qrShowMedical": "qrShowMedical",
+    "qrShowAddress": "qrShowAddress",
+}
 
 CONSENTS = """
 UNWIND $ids AS id
@@ -58,14 +62,18 @@ class Consent:
     @classmethod
     def from_props(cls, p: Mapping) -> Consent:
         """From a Resident node's properties (or a map projection of the four)."""
+
         def flag(name: str, default: bool) -> bool:
             value = p.get(name)
             return default if value is None else bool(value)
 
         health = p.get("healthConsent")
-        return cls(health=None if health is None else bool(health),
-                   qr_show_contact=flag("qrShowContact", True), qr_show_medical=flag("qrShowMedical", False),
-                   qr_show_address=flag("qrShowAddress", False))
+        return cls(
+            health=None if health is None else bool(health),
+            qr_show_contact=flag("qrShowContact", True),
+            qr_show_medical=flag("qrShowMedical", False),
+            qr_show_address=flag("qrShowAddress", False),
+        )
 
 
 @dataclass(frozen=True)
@@ -77,9 +85,9 @@ class ConsentChange:
     health_notes_deleted: bool
 
 
-def consents_of(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, Consent]:
+def consents_of(store: Store, ids: list[str]) -> dict[str, Consent]:
     """The consents of many residents (stable ids) in one round trip; unknown ids are left out."""
-    rows = db.read_rows(driver, database, "consents_of", CONSENTS, ids=ids)
+    rows = store.read_rows("consents_of", CONSENTS, ids=ids)
     return {rid: Consent.from_props(props) for rid, props in rows}
 
 
@@ -95,8 +103,7 @@ def _checked(changes: Mapping[str, bool | None]) -> dict[str, bool | None]:
     return props
 
 
-def set_consent(driver: neo4j.Driver, database: str, resident_id: str,
-                changes: Mapping[str, bool | None]) -> ConsentChange:
+def set_consent(store: Store, resident_id: str, changes: Mapping[str, bool | None]) -> ConsentChange:
     """Change a resident's consents (keys of `PROPS`; a flag left out is kept), in one transaction.
 
     ``health`` may be None (back to "not recorded"); False deletes the resident's
@@ -108,11 +115,10 @@ def set_consent(driver: neo4j.Driver, database: str, resident_id: str,
 
     def work(tx: neo4j.ManagedTransaction) -> ConsentChange:
         load_resident(tx, resident_id)  # NotFound, and the resident's write lock
-        row = db.counted(tx, "set_consent", SET_CONSENT, id=resident_id, props=props).single()
+        row = counted(tx, "set_consent", SET_CONSENT, id=resident_id, props=props).single()
         deleted = 0
         if props.get("healthConsent") is False:
-            deleted = db.counted(tx, "delete_health_record", DELETE_HEALTH_RECORD, id=resident_id).single()[
-                "deleted"]
+            deleted = counted(tx, "delete_health_record", DELETE_HEALTH_RECORD, id=resident_id).single()["deleted"]
         return ConsentChange(record(row), Consent.from_props(row["props"]), deleted > 0)
 
-    return run_write(driver, database, work)
+    return store.transaction(work)

@@ -46,7 +46,3 @@ class Conflict(GraphError):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-class SchemaNotMigrated(GraphError):
-    """The database has not been migrated to the schema this code expects."""

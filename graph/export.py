@@ -17,9 +17,9 @@ from contextlib import contextmanager
 import neo4j
 import networkx as nx
 
-from graph import db
 from graph.errors import NotFound
 from graph.models import to_date
+from graph.store import Store
 
 __all__ = ["community_graph", "PLACES", "RESIDENTS", "RELATIONSHIPS"]
 
@@ -56,22 +56,22 @@ RETURN collect([type, source, target, rel.role, rel.post, rel.kind, rel.since, r
 """
 
 
-def community_graph(driver: neo4j.Driver, database: str, community: str) -> nx.MultiDiGraph:
+def community_graph(store: Store, community: str) -> nx.MultiDiGraph:
     """Read one community into a typed `networkx.MultiDiGraph` (three round trips).
 
     Each statement returns one record holding lists: the driver decodes those
     much faster than as many records. Raises `NotFound` for an unknown community.
     """
-    records = db.read(driver, database, "export_places", PLACES, community=community)
+    records = store.read("export_places", PLACES, community=community)
     if not records:
         raise NotFound(f"no community named {community!r}")
     G = nx.MultiDiGraph(community=community)
     G.add_node(community, kind="community", name=records[0]["name"])
     with _collector_paused():
         homes = _add_places(G, community, records[0])
-        [residents] = db.read(driver, database, "export_residents", RESIDENTS, community=community)
+        [residents] = store.read("export_residents", RESIDENTS, community=community)
         _add_residents(G, residents["residents"], homes)
-        [links] = db.read(driver, database, "export_relationships", RELATIONSHIPS, community=community)
+        [links] = store.read("export_relationships", RELATIONSHIPS, community=community)
         G.add_edges_from(_edge(*row) for row in links["relationships"])
     return G
 
@@ -95,16 +95,16 @@ def _collector_paused():
 
 def _add_places(G: nx.MultiDiGraph, community: str, places: neo4j.Record) -> dict:
     """Add grids, buildings, units, households and teams; return household -> labels."""
-    grids = {g: n for g, n in places["grids"]}
+    grids = dict(places["grids"])
     buildings = {b: (n, grids.get(g)) for b, n, g in places["buildings"]}
     units = {u: (n, *buildings[b]) for u, n, b in places["units"]}
     homes = {h: (room, *units[u]) for h, room, u in places["households"]}
     G.add_nodes_from((g, {"kind": "grid", "number": n}) for g, n in grids.items())
     G.add_nodes_from((b, {"kind": "building", "number": n, "grid": g}) for b, (n, g) in buildings.items())
-    G.add_nodes_from((u, {"kind": "unit", "number": n, "building": b, "grid": g})
-                     for u, (n, b, g) in units.items())
-    G.add_nodes_from((h, {"kind": "household", "room": r, "unit": u, "building": b, "grid": g})
-                     for h, (r, u, b, g) in homes.items())
+    G.add_nodes_from((u, {"kind": "unit", "number": n, "building": b, "grid": g}) for u, (n, b, g) in units.items())
+    G.add_nodes_from(
+        (h, {"kind": "household", "room": r, "unit": u, "building": b, "grid": g}) for h, (r, u, b, g) in homes.items()
+    )
     G.add_nodes_from((t, {"kind": "team", "name": name}) for t, name in places["teams"])
     G.add_edges_from((community, g, "HAS_GRID", {"rel": "HAS_GRID"}) for g in grids)
     G.add_edges_from((g, b, "HAS_BUILDING", {"rel": "HAS_BUILDING"}) for b, _, g in places["buildings"])
@@ -121,11 +121,24 @@ def _add_residents(G: nx.MultiDiGraph, rows: list[list], homes: dict) -> None:
     nodes, lives = [], []
     for key, rid, name, born, alone, party, capacity, home in rows:
         grid, building, unit, room = homes.get(home, _NOWHERE)
-        nodes.append((key, {
-            "kind": "resident", "resident_id": rid, "name": name, "birth_date": to_date(born),
-            "lives_alone": bool(alone), "party_member": bool(party), "grid": grid,
-            "building": building, "unit": unit, "room": room, "care_capacity": capacity,
-        }))
+        nodes.append(
+            (
+                key,
+                {
+                    "kind": "resident",
+                    "resident_id": rid,
+                    "name": name,
+                    "birth_date": to_date(born),
+                    "lives_alone": bool(alone),
+                    "party_member": bool(party),
+                    "grid": grid,
+                    "building": building,
+                    "unit": unit,
+                    "room": room,
+                    "care_capacity": capacity,
+                },
+            )
+        )
         if home in homes:
             lives.append((key, home, "LIVES_IN", {"rel": "LIVES_IN"}))
     G.add_nodes_from(nodes)
@@ -137,8 +150,7 @@ def _edge(rel, u, v, role, post, kind, since, until) -> tuple:
     if rel == "LEADS":
         return u, v, rel, {"rel": rel, "role": role, "post": post}
     if rel == "CARES_FOR":
-        return u, v, f"CARES_FOR:{kind}", {"rel": rel, "kind": kind, "since": to_date(since),
-                                           "until": to_date(until)}
+        return u, v, f"CARES_FOR:{kind}", {"rel": rel, "kind": kind, "since": to_date(since), "until": to_date(until)}
     if rel == "SERVES":
         return u, v, f"SERVES:{role}", {"rel": rel, "role": role}
     return u, v, rel, {"rel": rel}

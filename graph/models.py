@@ -12,7 +12,17 @@ from typing import Any
 
 import neo4j.time
 
-RESIDENT_STATUSES = ("active", "moved_out", "deceased")
+from analysis.domain import SCOPE_KINDS, PlaceKind, ResidentStatus, is_active
+
+#: The Neo4j label of each kind of place. Labels cannot be parameters, so statements that
+#: differ by place are built from this closed set, never from input.
+PLACE_LABELS: dict[PlaceKind, str] = {
+    PlaceKind.GRID: "Grid",
+    PlaceKind.BUILDING: "Building",
+    PlaceKind.UNIT: "Unit",
+    PlaceKind.HOUSEHOLD: "Household",
+}
+SCOPE_LABELS: dict[PlaceKind, str] = {kind: PLACE_LABELS[kind] for kind in SCOPE_KINDS}
 
 
 def to_date(value: Any) -> date | None:
@@ -34,7 +44,7 @@ class ResidentRecord:
     phone: str | None = None
     lives_alone: bool = False
     party_member: bool = False
-    status: str = "active"
+    status: str = ResidentStatus.ACTIVE
     left_on: date | None = None
     care_capacity: int | None = None
     household_id: str | None = None
@@ -43,11 +53,19 @@ class ResidentRecord:
 def resident_from_props(p: dict, household_id: str | None = None) -> ResidentRecord:
     """Build a ResidentRecord from a Resident node's properties (``properties(r)``)."""
     return ResidentRecord(
-        id=p["id"], community=p["community"], resident_id=p["residentId"], name=p["name"],
-        birth_date=to_date(p["birthDate"]), gender=p.get("gender"), phone=p.get("phone"),
-        lives_alone=bool(p.get("livesAlone")), party_member=bool(p.get("partyMember")),
-        status=p.get("status", "active"), left_on=to_date(p.get("leftOn")),
-        care_capacity=p.get("careCapacity"), household_id=household_id,
+        id=p["id"],
+        community=p["community"],
+        resident_id=p["residentId"],
+        name=p["name"],
+        birth_date=to_date(p["birthDate"]),
+        gender=p.get("gender"),
+        phone=p.get("phone"),
+        lives_alone=bool(p.get("livesAlone")),
+        party_member=bool(p.get("partyMember")),
+        status=p.get("status", ResidentStatus.ACTIVE),
+        left_on=to_date(p.get("leftOn")),
+        care_capacity=p.get("careCapacity"),
+        household_id=household_id,
     )
 
 
@@ -74,8 +92,13 @@ class PostRecord:
 
 
 def post_from_row(row: dict) -> PostRecord:
-    return PostRecord(holder_id=row["holder"], scope_id=row["scope"], role=row["role"], post=row["post"],
-                      since=to_date(row.get("since")))
+    return PostRecord(
+        holder_id=row["holder"],
+        scope_id=row["scope"],
+        role=row["role"],
+        post=row["post"],
+        since=to_date(row.get("since")),
+    )
 
 
 @dataclass(frozen=True)
@@ -89,25 +112,20 @@ class CareRecord:
     until: date | None = None
 
     def active_on(self, day: date) -> bool:
-        """Active unless it ended before ``day`` (or has not begun by then)."""
-        return (self.until is None or self.until >= day) and (self.since is None or self.since <= day)
+        """Active unless it ended before ``day`` (or has not begun by then): `analysis.domain.is_active`."""
+        return is_active(self.since, self.until, day)
 
 
 def care_from_row(row: dict) -> CareRecord:
-    return CareRecord(caregiver_id=row["caregiver"], recipient_id=row["recipient"], kind=row["kind"],
-                      since=to_date(row.get("since")), until=to_date(row.get("until")))
-
-
-def age_on(birth: date, day: date) -> int:
-    """Completed years on ``day``; someone born on 29 February ages on 1 March."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+    return CareRecord(
+        caregiver_id=row["caregiver"],
+        recipient_id=row["recipient"],
+        kind=row["kind"],
+        since=to_date(row.get("since")),
+        until=to_date(row.get("until")),
+    )
 
 
 def place_from_props(kind: str, p: dict, parent_id: str | None = None) -> PlaceRecord:
     number = p.get("room") if kind == "household" else p.get("number")
     return PlaceRecord(id=p["id"], kind=kind, community=p["community"], number=str(number), parent_id=parent_id)
-
-
-def natural_key(label: str) -> tuple:
-    """Sort place labels as people do: 2 before 10, numbers before words."""
-    return (0, int(label), "") if label.isdigit() else (1, 0, label)

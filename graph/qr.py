@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import neo4j
 
-from graph import db
 from graph.consent import Consent
 from graph.errors import Invalid, NotFound
+from graph.store import Store, counted
 
 ISSUE = """
 MATCH (r:Resident {id: $resident})
@@ -49,8 +49,9 @@ OPTIONAL MATCH (r)-[:HAS_HEALTH_RECORD]->(h:HealthRecord)
 OPTIONAL MATCH (r)-[:EMERGENCY_CONTACT]->(k:Contact)
 OPTIONAL MATCH (r)-[:LIVES_IN]->(home:Household)<-[:HAS_HOUSEHOLD]-(u:Unit)<-[:HAS_UNIT]-(b:Building)
 CREATE (:QrScan {id: $scan, at: datetime(), community: r.community, resident: r.id, client: $client})
-RETURN r.id AS resident, r.name AS name, r.community AS community, r {.healthConsent, .qrShowContact, .qrShowMedical, .qrShowAddress}
-       AS consent, h.notes AS medical, k.name AS contactName, k.phone AS contactPhone,
+RETURN r.id AS resident, r.name AS name, r.community AS community,
+       r {.healthConsent, .qrShowContact, .qrShowMedical, .qrShowAddress} AS consent, h.notes AS medical,
+       k.name AS contactName, k.phone AS contactPhone,
        b.number AS building, u.number AS unit, home.room AS room
 """
 # what the finder's page served of the sensitive fields goes into the access log, as any other read
@@ -78,65 +79,83 @@ class Found:
     address: str | None
 
 
-def issue_qr(driver: neo4j.Driver, database: str, resident_id: str, token_hash: str) -> str:
+def issue_qr(store: Store, resident_id: str, token_hash: str) -> str:
     """Give the resident a new code (replacing any old one); returns the code's id."""
-    rows = db.write(driver, database, "issue_qr", ISSUE, resident=resident_id, id=secrets.token_hex(8),
-                    hash=token_hash)
+    rows = store.write("issue_qr", ISSUE, resident=resident_id, id=secrets.token_hex(8), hash=token_hash)
     if not rows:
-        known = db.read(driver, database, "resident_exists", "MATCH (r:Resident {id: $id}) RETURN r.status AS s",
-                        id=resident_id)
+        known = store.read("resident_exists", "MATCH (r:Resident {id: $id}) RETURN r.status AS s", id=resident_id)
         if known:
             raise Invalid("residentId", f"resident {resident_id!r} has moved out or died")
         raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
     return rows[0]["id"]
 
 
-def issue_qr_many(driver: neo4j.Driver, database: str, codes: list[tuple[str, str]]) -> int:
+def issue_qr_many(store: Store, codes: list[tuple[str, str]]) -> int:
     """Give many residents new codes ((resident id, token hash) pairs) in ONE transaction: all
     old codes of them die together, or none does. Returns how many were issued."""
-    rows = db.write(driver, database, "issue_qr_many", ISSUE_MANY,
-                    codes=[{"resident": rid, "hash": h, "id": secrets.token_hex(8)} for rid, h in codes])
+    rows = store.write(
+        "issue_qr_many",
+        ISSUE_MANY,
+        codes=[{"resident": rid, "hash": h, "id": secrets.token_hex(8)} for rid, h in codes],
+    )
     return rows[0]["issued"]
 
 
-def revoke_qr(driver: neo4j.Driver, database: str, resident_id: str) -> str:
-    rows = db.write(driver, database, "revoke_qr", REVOKE, resident=resident_id)
+def revoke_qr(store: Store, resident_id: str) -> str:
+    rows = store.write("revoke_qr", REVOKE, resident=resident_id)
     if not rows:
         raise NotFound(f"resident {resident_id!r} has no QR code", kind="qr", id=resident_id)
     return rows[0]["id"]
 
 
-def scan(driver: neo4j.Driver, database: str, token_hash: str, client: str) -> Found | None:
+def scan(store: Store, token_hash: str, client: str) -> Found | None:
     """Look a scanned code up and record the scan; None for an unknown or revoked code.
 
     Only what the resident's current consents allow is filled in; the sensitive
     fields served (contact, medical alert) are logged in the access log as read by
     the finder's page, in the same transaction as the scan.
     """
+
     def work(tx: neo4j.ManagedTransaction) -> Found | None:
         scan_id = secrets.token_hex(8)
-        r = db.counted(tx, "qr_scan", FIND, hash=token_hash, scan=scan_id, client=client).single()
+        r = counted(tx, "qr_scan", FIND, hash=token_hash, scan=scan_id, client=client).single()
         if r is None:
             return None
         consent = Consent.from_props(r["consent"])
         address = f"{r['building']}号楼{r['unit']}单元{r['room']}室" if consent.qr_show_address and r["room"] else None
-        found = Found(name=r["name"], community=r["community"],
-                      contact_name=r["contactName"] if consent.qr_show_contact else None,
-                      contact_phone=r["contactPhone"] if consent.qr_show_contact else None,
-                      medical=r["medical"] if consent.qr_show_medical else None, address=address)
-        fields = [f for f, shown in (("emergencyContact", found.contact_name or found.contact_phone),
-                                     ("healthNotes", found.medical)) if shown]
+        found = Found(
+            name=r["name"],
+            community=r["community"],
+            contact_name=r["contactName"] if consent.qr_show_contact else None,
+            contact_phone=r["contactPhone"] if consent.qr_show_contact else None,
+            medical=r["medical"] if consent.qr_show_medical else None,
+            address=address,
+        )
+        fields = [
+            f
+            for f, shown in (
+                ("emergencyContact", found.contact_name or found.contact_phone),
+                ("healthNotes", found.medical),
+            )
+            if shown
+        ]
         if fields:  # the scan id is the log entry's request id
-            db.counted(tx, "qr_finder_read", LOG_FINDER_READ, resident=r["resident"], id=secrets.token_hex(8),
-                       fields=fields, scan=scan_id).consume()
+            counted(
+                tx,
+                "qr_finder_read",
+                LOG_FINDER_READ,
+                resident=r["resident"],
+                id=secrets.token_hex(8),
+                fields=fields,
+                scan=scan_id,
+            ).consume()
         return found
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    return store.transaction(work)
 
 
-def scans(driver: neo4j.Driver, database: str, community: str, limit: int = 100) -> list[dict]:
-    return db.read_rows(driver, database, "qr_scans", SCANS, community=community, limit=limit)
+def scans(store: Store, community: str, limit: int = 100) -> list[dict]:
+    return store.read_rows("qr_scans", SCANS, community=community, limit=limit)
 
 
 ELDERS_FOR_CARDS = """
@@ -148,11 +167,13 @@ RETURN collect([r.id, r.name]) AS rows
 """
 
 
-def elders_for_cards(driver: neo4j.Driver, database: str, community: str, *, born_by, building: str | None = None,
-                     resident: str | None = None) -> list[tuple[str, str]]:
+def elders_for_cards(
+    store: Store, community: str, *, born_by, building: str | None = None, resident: str | None = None
+) -> list[tuple[str, str]]:
     """(id, name) of the active elders of a community, a building, or one resident (ledger id)."""
-    rows = db.read_rows(driver, database, "elders_for_cards", ELDERS_FOR_CARDS, community=community,
-                        bornBy=born_by, building=building, resident=resident)
+    rows = store.read_rows(
+        "elders_for_cards", ELDERS_FOR_CARDS, community=community, bornBy=born_by, building=building, resident=resident
+    )
     return sorted((rid, name) for rid, name in rows)
 
 
@@ -168,21 +189,22 @@ WATCH_START = """
 OPTIONAL MATCH (c:Community {id: $community})
 RETURN c IS NOT NULL AS known, datetime() AS now
 """
-def scans_since(driver: neo4j.Driver, database: str, communities: list[str], since, limit: int = 1000
-                ) -> tuple[object, list[tuple]]:
+
+
+def scans_since(store: Store, communities: list[str], since, limit: int = 1000) -> tuple[object, list[tuple]]:
     """The database's clock now, and the scans of ``communities`` at or after ``since``, oldest first.
 
     Each scan is ``(id, at, community, resident id, resident name)``, ``at`` as a
     native UTC datetime; at most ``limit`` of them.
     """
-    records = db.read(driver, database, "qr_scans_since", SCANS_SINCE, communities=communities, since=since,
-                      limit=limit)
-    rows = [(sid, at.to_native(), community, resident, name) for sid, at, community, resident, name
-            in records[0]["rows"]]
+    records = store.read("qr_scans_since", SCANS_SINCE, communities=communities, since=since, limit=limit)
+    rows = [
+        (sid, at.to_native(), community, resident, name) for sid, at, community, resident, name in records[0]["rows"]
+    ]
     return records[0]["now"].to_native(), rows
 
 
-def watch_start(driver: neo4j.Driver, database: str, community: str):
+def watch_start(store: Store, community: str):
     """The database's clock now (a native datetime) if the community exists; else None."""
-    records = db.read(driver, database, "qr_watch_start", WATCH_START, community=community)
+    records = store.read("qr_watch_start", WATCH_START, community=community)
     return records[0]["now"].to_native() if records[0]["known"] else None

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-import neo4j
-
-from graph import db
+from graph.store import Store
 
 PRUNE_BATCH = 10_000
 # the kind of record → its label
@@ -26,27 +24,39 @@ def _match(label: str, community: bool) -> str:
     return f"MATCH (x:{label}{' {community: $community}' if community else ''}) WHERE x.at < $before"
 
 
-COUNT_BEFORE = {(kind, c): _match(label, c) + " RETURN count(x) AS n"
-                for kind, label in RECORDS.items() for c in (False, True)}
-PRUNE_BEFORE = {(kind, c): _match(label, c) + " WITH x LIMIT $batch DETACH DELETE x RETURN count(*) AS n"
-                for kind, label in RECORDS.items() for c in (False, True)}
+COUNT_BEFORE = {
+    (kind, c): _match(label, c) + " RETURN count(x) AS n" for kind, label in RECORDS.items() for c in (False, True)
+}
+PRUNE_BEFORE = {
+    (kind, c): _match(label, c) + " WITH x LIMIT $batch DETACH DELETE x RETURN count(*) AS n"
+    for kind, label in RECORDS.items()
+    for c in (False, True)
+}
 
 
-def prune(driver: neo4j.Driver, database: str, kind: str, before: datetime, *, community: str | None = None,
-          dry_run: bool = False, batch: int | None = None, on_batch: Callable[[int], None] | None = None) -> int:
+def prune(
+    store: Store,
+    kind: str,
+    before: datetime,
+    *,
+    community: str | None = None,
+    dry_run: bool = False,
+    batch: int | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> int:
     """Delete the records of ``kind`` (a key of `RECORDS`) older than ``before`` (timezone-aware), of one
     community or of all; returns how many. ``dry_run`` only counts; ``on_batch`` hears each batch's size."""
     if before.tzinfo is None:
         raise ValueError("the cut-off must be timezone-aware")
     key, where = (kind, community is not None), "community" if community is not None else "all"
     if dry_run:
-        return db.read(driver, database, f"count_{kind}_before_{where}", COUNT_BEFORE[key], before=before,
-                       community=community)[0]["n"]
+        return store.read(f"count_{kind}_before_{where}", COUNT_BEFORE[key], before=before, community=community)[0]["n"]
     batch = batch or PRUNE_BATCH
     deleted = 0
     while True:
-        n = db.write(driver, database, f"prune_{kind}_{where}", PRUNE_BEFORE[key], before=before,
-                     community=community, batch=batch)[0]["n"]
+        n = store.write(f"prune_{kind}_{where}", PRUNE_BEFORE[key], before=before, community=community, batch=batch)[0][
+            "n"
+        ]
         deleted += n
         if on_batch and n:
             on_batch(n)

@@ -14,12 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import neo4j
-
-from graph import db, ids
-
-# each place kind a leader's scope may name → its label
-SCOPE_LABELS = {"grid": "Grid", "building": "Building", "unit": "Unit"}
+from graph import ids
+from graph.models import SCOPE_LABELS
+from graph.store import Store
 
 _BELOW = "[:HAS_BUILDING|HAS_UNIT|HAS_HOUSEHOLD*0..3]"
 _HOME_AND_ABOVE = """
@@ -87,21 +84,27 @@ def scope_place_id(community: str, kind: str, value: str) -> str:
     raise ValueError(f"no scope kind {kind!r}")
 
 
-def leader_reach(driver: neo4j.Driver, database: str, community: str, kind: str, value: str,
-                 self_id: str | None = None) -> Reach:
+def leader_reach(store: Store, community: str, kind: str, value: str, self_id: str | None = None) -> Reach:
     """What a leader of the grid/building/unit ``value`` reaches (a place that is gone: only themselves)."""
     place = scope_place_id(community, kind, value)
-    row = db.read(driver, database, f"reach_of_{kind}_leader", LEADER_REACH[kind], community=community,
-                  place=place, self=self_id)[0]
+    row = store.read(f"reach_of_{kind}_leader", LEADER_REACH[kind], community=community, place=place, self=self_id)[0]
     below, living = frozenset(row["below"]), frozenset(row["residents"])
     own = row["own"]
-    return Reach(community=community, residents=living | frozenset(own[:1]),
-                 places=below | frozenset(row["above"]) | frozenset(own[1:]), answers_for=below, changes=living)
+    return Reach(
+        community=community,
+        residents=living | frozenset(own[:1]),
+        places=below | frozenset(row["above"]) | frozenset(own[1:]),
+        answers_for=below,
+        changes=living,
+    )
 
 
-def volunteer_reach(driver: neo4j.Driver, database: str, community: str, self_id: str, today: date) -> Reach:
+def volunteer_reach(store: Store, community: str, self_id: str, today: date) -> Reach:
     """What a volunteer reaches on ``today``: themselves, the people they care for, and their homes."""
-    row = db.read(driver, database, "reach_of_volunteer", VOLUNTEER_REACH, community=community, self=self_id,
-                  today=today)[0]
-    return Reach(community=community, residents=frozenset(row["residents"]),
-                 places=frozenset(p for home in row["homes"] for p in home), answers_for=frozenset())
+    row = store.read("reach_of_volunteer", VOLUNTEER_REACH, community=community, self=self_id, today=today)[0]
+    return Reach(
+        community=community,
+        residents=frozenset(row["residents"]),
+        places=frozenset(p for home in row["homes"] for p in home),
+        answers_for=frozenset(),
+    )

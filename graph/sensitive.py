@@ -14,11 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-import neo4j
-
-from graph import db
-
-SENSITIVE_FIELDS = ("healthNotes", "emergencyContact")
+from graph.store import Store
 
 READ_AND_LOG = """
 UNWIND $entries AS entry
@@ -68,21 +64,37 @@ class AccessEntry:
     request_id: str
 
 
-def read_sensitive(driver: neo4j.Driver, database: str, wanted: dict[str, list[str]],
-                   reader: Reader) -> dict[str, Sensitive]:
+def read_sensitive(store: Store, wanted: dict[str, list[str]], reader: Reader) -> dict[str, Sensitive]:
     """Sensitive fields of the residents in ``wanted`` (resident id → fields asked), logged."""
-    entries = [{"id": secrets.token_hex(8), "resident": rid, "fields": sorted(set(fields))}
-               for rid, fields in wanted.items()]
-    rows = db.write(driver, database, "read_sensitive", READ_AND_LOG, entries=entries, actor=reader.actor,
-                    role=reader.role, token=reader.token_id, request=reader.request_id)
+    entries = [
+        {"id": secrets.token_hex(8), "resident": rid, "fields": sorted(set(fields))} for rid, fields in wanted.items()
+    ]
+    rows = store.write(
+        "read_sensitive",
+        READ_AND_LOG,
+        entries=entries,
+        actor=reader.actor,
+        role=reader.role,
+        token=reader.token_id,
+        request=reader.request_id,
+    )
     return {rid: Sensitive(notes, name, phone) for rid, notes, name, phone in rows[0]["rows"]} if rows else {}
 
 
-def access_log(driver: neo4j.Driver, database: str, community: str, *, resident: str | None = None,
-               limit: int = 100) -> list[AccessEntry]:
+def access_log(store: Store, community: str, *, resident: str | None = None, limit: int = 100) -> list[AccessEntry]:
     """The newest entries of a community's access log (optionally of one resident)."""
-    rows = db.read_rows(driver, database, "access_log", ACCESS_LOG, community=community, resident=resident,
-                        limit=limit)
-    return [AccessEntry(id=a["id"], at=a["at"].to_native(), community=a["community"], resident=a["resident"],
-                        fields=tuple(a["fields"]), actor=a["actor"], actor_role=a["actorRole"],
-                        token_id=a.get("tokenId"), request_id=a["requestId"]) for a in rows]
+    rows = store.read_rows("access_log", ACCESS_LOG, community=community, resident=resident, limit=limit)
+    return [
+        AccessEntry(
+            id=a["id"],
+            at=a["at"].to_native(),
+            community=a["community"],
+            resident=a["resident"],
+            fields=tuple(a["fields"]),
+            actor=a["actor"],
+            actor_role=a["actorRole"],
+            token_id=a.get("tokenId"),
+            request_id=a["requestId"],
+        )
+        for a in rows
+    ]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import neo4j
-
-from graph import db, ids
+from graph import ids
 from graph.errors import Invalid, NotFound
+from graph.models import SCOPE_LABELS
+from graph.store import Store
 
 Q_CREATE = """
 CREATE (t:ApiToken {id: $id, hash: $hash, role: $role, label: $label, createdAt: datetime(),
@@ -37,9 +37,10 @@ MATCH (t:ApiToken {id: $id}) SET t.revokedAt = coalesce(t.revokedAt, datetime())
 RETURN t {.*} AS t
 """
 # Labels cannot be parameters: one statement per kind of scope, from a closed set.
-Q_EXISTS = {kind: f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id"
-            for kind, label in {"grid": "Grid", "building": "Building", "unit": "Unit",
-                                "resident": "Resident"}.items()}
+Q_EXISTS = {
+    kind: f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id"
+    for kind, label in {**SCOPE_LABELS, "resident": "Resident"}.items()
+}
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,17 @@ def token_from_record(t: dict) -> TokenRecord:
     def when(key: str) -> datetime | None:
         return t[key].to_native() if t.get(key) is not None else None
 
-    return TokenRecord(id=t["id"], role=t["role"], community=t.get("community"), scope=t.get("scope"),
-                       resident_id=t.get("residentId"), label=t.get("label"), created_at=when("createdAt"),
-                       expires_at=when("expiresAt"), revoked_at=when("revokedAt"))
+    return TokenRecord(
+        id=t["id"],
+        role=t["role"],
+        community=t.get("community"),
+        scope=t.get("scope"),
+        resident_id=t.get("residentId"),
+        label=t.get("label"),
+        created_at=when("createdAt"),
+        expires_at=when("expiresAt"),
+        revoked_at=when("revokedAt"),
+    )
 
 
 def scope_node_id(community: str, scope: str) -> str:
@@ -75,46 +84,62 @@ def scope_node_id(community: str, scope: str) -> str:
     return {"grid": ids.grid_id, "building": ids.building_id}[kind](community, value)
 
 
-def create_token(driver: neo4j.Driver, database: str, record: TokenRecord, token_hash: str) -> TokenRecord:
+def create_token(store: Store, record: TokenRecord, token_hash: str) -> TokenRecord:
     """Store a new token; the community, scope place and resident must exist."""
     if record.community is None:
-        rows = db.write(driver, database, "create_token", Q_CREATE, id=record.id, hash=token_hash,
-                        role=record.role, label=record.label, expiresAt=record.expires_at)
+        rows = store.write(
+            "create_token",
+            Q_CREATE,
+            id=record.id,
+            hash=token_hash,
+            role=record.role,
+            label=record.label,
+            expiresAt=record.expires_at,
+        )
         return token_from_record(rows[0]["t"])
-    _require_places(driver, database, record)
-    rows = db.write(driver, database, "create_community_token", Q_CREATE_IN_COMMUNITY, id=record.id,
-                    hash=token_hash, community=record.community, role=record.role, scope=record.scope,
-                    residentId=record.resident_id, label=record.label, expiresAt=record.expires_at)
+    _require_places(store, record)
+    rows = store.write(
+        "create_community_token",
+        Q_CREATE_IN_COMMUNITY,
+        id=record.id,
+        hash=token_hash,
+        community=record.community,
+        role=record.role,
+        scope=record.scope,
+        residentId=record.resident_id,
+        label=record.label,
+        expiresAt=record.expires_at,
+    )
     if not rows:
         raise NotFound(f"no community named {record.community!r}", kind="community", id=record.community)
     return token_from_record(rows[0]["t"])
 
 
-def _require_places(driver: neo4j.Driver, database: str, record: TokenRecord) -> None:
+def _require_places(store: Store, record: TokenRecord) -> None:
     wanted = []
     if record.scope:
         wanted.append(("scope", record.scope.partition(":")[0], scope_node_id(record.community, record.scope)))
     if record.resident_id:
         wanted.append(("resident", "resident", record.resident_id))
     for field, kind, node_id in wanted:
-        if not db.read(driver, database, f"token_{kind}_exists", Q_EXISTS[kind], id=node_id):
+        if not store.read(f"token_{kind}_exists", Q_EXISTS[kind], id=node_id):
             raise Invalid(field, f"no {kind} {node_id!r} in community {record.community!r}")
 
 
-def find_token(driver: neo4j.Driver, database: str, token_hash: str) -> TokenRecord | None:
+def find_token(store: Store, token_hash: str) -> TokenRecord | None:
     """The token stored under this hash, revoked or expired ones included."""
-    rows = db.read(driver, database, "token_by_hash", Q_BY_HASH, hash=token_hash)
+    rows = store.read("token_by_hash", Q_BY_HASH, hash=token_hash)
     return token_from_record(rows[0]["t"]) if rows else None
 
 
-def list_tokens(driver: neo4j.Driver, database: str, community: str | None = None) -> list[TokenRecord]:
-    rows = db.read(driver, database, "list_tokens", Q_LIST, community=community)
+def list_tokens(store: Store, community: str | None = None) -> list[TokenRecord]:
+    rows = store.read("list_tokens", Q_LIST, community=community)
     return [token_from_record(r["t"]) for r in rows]
 
 
-def revoke_token(driver: neo4j.Driver, database: str, token_id: str) -> TokenRecord:
+def revoke_token(store: Store, token_id: str) -> TokenRecord:
     """Revoke a token (a second revocation keeps the first date)."""
-    rows = db.write(driver, database, "revoke_token", Q_REVOKE, id=token_id)
+    rows = store.write("revoke_token", Q_REVOKE, id=token_id)
     if not rows:
         raise NotFound(f"no token with id {token_id!r}", kind="token", id=token_id)
     return token_from_record(rows[0]["t"])
@@ -127,6 +152,6 @@ RETURN t IS NOT NULL AS active
 """
 
 
-def token_active(driver: neo4j.Driver, database: str, token_id: str) -> bool:
+def token_active(store: Store, token_id: str) -> bool:
     """Whether an API token (by id) is neither revoked nor expired: long-lived streams re-check it."""
-    return db.read(driver, database, "token_active", TOKEN_ACTIVE, id=token_id)[0]["active"]
+    return store.read("token_active", TOKEN_ACTIVE, id=token_id)[0]["active"]

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from loaders.model import Problem
 from loaders.parse import DEFAULTS, PARSERS, Cell, ParseError, mask_id, text
@@ -98,8 +99,12 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
 _PARSERS = {**PARSERS, "consent": PARSERS["bool"]}
 
 SHEET_NAMES_ZH = {
-    "residents": "居民", "leaders": "职务", "care": "包保",
-    "volunteers": "志愿者", "service_roles": "网格服务员", "party_groups": "党小组",
+    "residents": "居民",
+    "leaders": "职务",
+    "care": "包保",
+    "volunteers": "志愿者",
+    "service_roles": "网格服务员",
+    "party_groups": "党小组",
 }
 
 
@@ -109,9 +114,7 @@ def _fold(label: str) -> str:
     return re.sub(r"[\s\-]+", "_", folded)
 
 
-_SHEETS = {_fold(name): name for name in SHEET_NAMES_ZH} | {
-    _fold(zh): name for name, zh in SHEET_NAMES_ZH.items()
-}
+_SHEETS = {_fold(name): name for name in SHEET_NAMES_ZH} | {_fold(zh): name for name, zh in SHEET_NAMES_ZH.items()}
 _HEADERS = {
     sheet: {_fold(c.name): c for c in cols} | {_fold(c.zh).replace("_", ""): c for c in cols}
     for sheet, cols in SHEET_COLUMNS.items()
@@ -193,8 +196,7 @@ def map_headers(sheet: str, headers: Sequence[str]) -> tuple[Plan, list[Problem]
             continue
         plan.absent[column.name] = default
         if column.required:
-            reason = (f"required column {column.zh} | {column.name} is missing; "
-                      "the sheet's rows are all rejected")
+            reason = f"required column {column.zh} | {column.name} is missing; the sheet's rows are all rejected"
             problems.append(Problem(sheet, None, column.name, None, reason))
     return plan, problems
 

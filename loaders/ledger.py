@@ -18,7 +18,14 @@ from analysis.domain import Role
 from loaders.columns import Plan, find_header, map_headers, parse_row
 from loaders.errors import LoaderError
 from loaders.model import (
-    SHEETS, Care, Ledger, LeaderPost, PartyGroupMembership, Problem, Resident, ServiceRole,
+    SHEETS,
+    Care,
+    LeaderPost,
+    Ledger,
+    PartyGroupMembership,
+    Problem,
+    Resident,
+    ServiceRole,
     VolunteerMembership,
 )
 from loaders.parse import national_id_is_valid, text
@@ -168,8 +175,12 @@ def _resident(state: _State, row: _Row, v: dict) -> Resident | None:
     if known is not None and known[0] != grid:
         row.error("building", building, f"building {building} is in grid {known[0]} at row {known[1]}")
     if v["health_notes"] and v["health_consent"] is False:  # never quote the notes
-        row.error("health_notes", None, "health notes without consent (健康信息同意 | health_consent says 否): "
-                                        "leave them out, or record the consent")
+        row.error(
+            "health_notes",
+            None,
+            "health notes without consent (健康信息同意 | health_consent says 否): "
+            "leave them out, or record the consent",
+        )
     if not row.ok:
         return None
     state.seen[("residents", c, v["resident_id"])] = row.number
@@ -276,8 +287,12 @@ def _party_group(state: _State, row: _Row, v: dict) -> PartyGroupMembership | No
 
 
 _BUILDERS = {
-    "residents": _resident, "leaders": _leader, "care": _care, "volunteers": _volunteer,
-    "service_roles": _service_role, "party_groups": _party_group,
+    "residents": _resident,
+    "leaders": _leader,
+    "care": _care,
+    "volunteers": _volunteer,
+    "service_roles": _service_role,
+    "party_groups": _party_group,
 }
 
 

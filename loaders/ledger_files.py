@@ -113,7 +113,8 @@ def _write_sheet_xml(part, rows: Rows) -> None:
 def _row_xml(r: int, letters: list[str], values: list[str]) -> str:
     cells = "".join(
         f'<c r="{col}{r}" t="inlineStr"><is><t{_space(v)}>{_text(v)}</t></is></c>'
-        for col, v in zip(letters, values) if v
+        for col, v in zip(letters, values)
+        if v
     )
     return f'<row r="{r}">{cells}</row>'
 

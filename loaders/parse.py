@@ -91,10 +91,8 @@ def _date_text(value: str) -> date:
 
 # --- booleans, gender, national id -----------------------------------------
 
-_BOOLS = {k: True for k in ("是", "y", "yes", "true", "1")} | {
-    k: False for k in ("否", "n", "no", "false", "0")
-}
-_GENDERS = {k: "M" for k in ("男", "m", "male")} | {k: "F" for k in ("女", "f", "female")}
+_BOOLS = dict.fromkeys(("是", "y", "yes", "true", "1"), True) | dict.fromkeys(("否", "n", "no", "false", "0"), False)
+_GENDERS = dict.fromkeys(("男", "m", "male"), "M") | dict.fromkeys(("女", "f", "female"), "F")
 
 
 def parse_bool(value: Cell) -> bool:
@@ -193,16 +191,21 @@ def parse_unit(value: Cell) -> str:
 
 # --- coded values --------------------------------------------------------
 
+
 def _codes(codes: tuple[Role | CareKind | ServiceRole, ...], **aliases: StrEnum) -> dict[str, str]:
     """Each code by its folded English spelling, its Chinese name, and the aliases given."""
-    return ({_key(code): code.value for code in codes} | {code.zh: code.value for code in codes}
-            | {_key(alias): code.value for alias, code in aliases.items()})
+    return (
+        {_key(code): code.value for code in codes}
+        | {code.zh: code.value for code in codes}
+        | {_key(alias): code.value for alias, code in aliases.items()}
+    )
 
 
 _LEADER_ROLES = _codes(LEADER_ROLES, 楼长=Role.BUILDING_LEADER)
 _CARE_KINDS = _codes(CARE_KINDS)
 _SERVICE_ROLES = _codes(
-    SERVICE_ROLES, public_security_patroller=ServiceRole.SECURITY_PATROLLER,
+    SERVICE_ROLES,
+    public_security_patroller=ServiceRole.SECURITY_PATROLLER,
     political_education_publicist=ServiceRole.POLITICAL_PUBLICIST,
     science_knowledge_communicator=ServiceRole.SCIENCE_COMMUNICATOR,
     culture_and_sports_organiser=ServiceRole.CULTURE_SPORTS_ORGANISER,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from openpyxl import load_workbook
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import neo4j
-
 from analysis.domain import Role
-from graph import cypher_import as Q
 from graph import ids
-from graph.write import Step, WriteSummary, write_steps
+from graph.imports import cypher as Q
+from graph.imports.write import Step, WriteSummary, write_steps
+from graph.store import Store
 from loaders.model import Ledger, Resident
 
 Hasher = Callable[[str], str]
@@ -45,20 +44,13 @@ def total_rows(plan: Plan) -> int:
 
 
 def write_plan(
-    driver: neo4j.Driver,
-    database: str,
-    plan: Plan,
-    *,
-    on_rows: Callable[[int], None] | None = None,
-    batch_size: int = 2000,
+    store: Store, plan: Plan, *, on_rows: Callable[[int], None] | None = None, batch_size: int = 2000
 ) -> ImportSummary:
     """Write every community of the plan, each in one managed transaction."""
     summary = ImportSummary()
     for community, steps in plan.items():
         params = {"community": community, "committee": ids.committee_id(community)}
-        summary.communities[community] = write_steps(
-            driver, database, params, steps, batch_size=batch_size, on_rows=on_rows
-        )
+        summary.communities[community] = write_steps(store, params, steps, batch_size=batch_size, on_rows=on_rows)
     return summary
 
 
@@ -90,41 +82,73 @@ def _unique(rows: Iterable[dict]) -> list[dict]:
 
 
 def _grids(c: str, residents: list[Resident]) -> list[dict]:
-    return _unique({"id": ids.grid_id(c, r.grid), "number": r.grid,
-                    "branch": ids.branch_id(c, r.grid)} for r in residents)
+    return _unique(
+        {"id": ids.grid_id(c, r.grid), "number": r.grid, "branch": ids.branch_id(c, r.grid)} for r in residents
+    )
 
 
 def _buildings(c: str, residents: list[Resident]) -> list[dict]:
-    return _unique({"id": ids.building_id(c, r.building), "number": r.building,
-                    "grid": ids.grid_id(c, r.grid), "gridNumber": r.grid} for r in residents)
+    return _unique(
+        {
+            "id": ids.building_id(c, r.building),
+            "number": r.building,
+            "grid": ids.grid_id(c, r.grid),
+            "gridNumber": r.grid,
+        }
+        for r in residents
+    )
 
 
 def _units(c: str, residents: list[Resident]) -> list[dict]:
-    return _unique({"id": ids.unit_id(c, r.building, r.unit), "number": r.unit,
-                    "building": ids.building_id(c, r.building), "buildingNumber": r.building}
-                   for r in residents)
+    return _unique(
+        {
+            "id": ids.unit_id(c, r.building, r.unit),
+            "number": r.unit,
+            "building": ids.building_id(c, r.building),
+            "buildingNumber": r.building,
+        }
+        for r in residents
+    )
 
 
 def _households(c: str, residents: list[Resident]) -> list[dict]:
-    return _unique({"id": ids.household_id(c, r.building, r.unit, r.room), "room": r.room,
-                    "unit": ids.unit_id(c, r.building, r.unit)} for r in residents)
+    return _unique(
+        {
+            "id": ids.household_id(c, r.building, r.unit, r.room),
+            "room": r.room,
+            "unit": ids.unit_id(c, r.building, r.unit),
+        }
+        for r in residents
+    )
 
 
 def _resident(r: Resident, hasher: Hasher) -> dict:
     props = {
-        "community": r.community, "residentId": r.resident_id, "name": r.name,
-        "gender": r.gender, "birthDate": r.birth_date, "phone": r.phone,
-        "livesAlone": r.lives_alone, "partyMember": r.party_member,
+        "community": r.community,
+        "residentId": r.resident_id,
+        "name": r.name,
+        "gender": r.gender,
+        "birthDate": r.birth_date,
+        "phone": r.phone,
+        "livesAlone": r.lives_alone,
+        "partyMember": r.party_member,
         "nationalIdHash": hasher(r.national_id) if r.national_id else None,
     }
     if r.care_capacity is not None:  # an empty cell keeps a capacity set before (e.g. by the API)
         props["careCapacity"] = r.care_capacity
-    for prop, value in (("healthConsent", r.health_consent), ("qrShowContact", r.qr_show_contact),
-                        ("qrShowMedical", r.qr_show_medical), ("qrShowAddress", r.qr_show_address)):
+    for prop, value in (
+        ("healthConsent", r.health_consent),
+        ("qrShowContact", r.qr_show_contact),
+        ("qrShowMedical", r.qr_show_medical),
+        ("qrShowAddress", r.qr_show_address),
+    ):
         if value is not None:  # likewise: a consent not stated keeps the one stored
             props[prop] = value
-    return {"id": ids.resident_id(r.community, r.resident_id), "props": props,
-            "household": ids.household_id(r.community, r.building, r.unit, r.room)}
+    return {
+        "id": ids.resident_id(r.community, r.resident_id),
+        "props": props,
+        "household": ids.household_id(r.community, r.building, r.unit, r.room),
+    }
 
 
 def _resident_ref(r: Resident) -> dict:
@@ -147,28 +171,48 @@ def _leads(c: str, leaders: list, role: str) -> list[dict]:
         Role.BUILDING_LEADER: lambda p: ids.building_id(c, p.building),
         Role.UNIT_LEADER: lambda p: ids.unit_id(c, p.building, p.unit),
     }[Role(role)]
-    return [{"resident": ids.resident_id(c, p.resident_id), "scope": scope(p), "post": p.post, "role": role}
-            for p in leaders if p.role == role]
+    return [
+        {"resident": ids.resident_id(c, p.resident_id), "scope": scope(p), "post": p.post, "role": role}
+        for p in leaders
+        if p.role == role
+    ]
 
 
 def _care(x) -> dict:
-    return {"caregiver": ids.resident_id(x.community, x.caregiver_id),
-            "recipient": ids.resident_id(x.community, x.recipient_id),
-            "kind": x.kind, "since": x.since, "until": x.until}
+    return {
+        "caregiver": ids.resident_id(x.community, x.caregiver_id),
+        "recipient": ids.resident_id(x.community, x.recipient_id),
+        "kind": x.kind,
+        "since": x.since,
+        "until": x.until,
+    }
 
 
 def _volunteer(x) -> dict:
-    return {"resident": ids.resident_id(x.community, x.resident_id),
-            "team": ids.team_id(x.community, x.team), "name": x.team}
+    return {
+        "resident": ids.resident_id(x.community, x.resident_id),
+        "team": ids.team_id(x.community, x.team),
+        "name": x.team,
+    }
 
 
 def _service(x) -> dict:
-    return {"resident": ids.resident_id(x.community, x.resident_id),
-            "grid": ids.grid_id(x.community, x.grid), "role": x.role}
+    return {
+        "resident": ids.resident_id(x.community, x.resident_id),
+        "grid": ids.grid_id(x.community, x.grid),
+        "role": x.role,
+    }
 
 
 def _party(c: str, memberships: list, residents: list[Resident]) -> list[dict]:
     grid_of = {r.building: r.grid for r in residents}
-    return [{"resident": ids.resident_id(c, m.resident_id), "building": ids.building_id(c, m.building),
-             "branch": ids.branch_id(c, grid_of[m.building]), "group": ids.party_group_id(c, m.party_group),
-             "name": m.party_group} for m in memberships]
+    return [
+        {
+            "resident": ids.resident_id(c, m.resident_id),
+            "building": ids.building_id(c, m.building),
+            "branch": ids.branch_id(c, grid_of[m.building]),
+            "group": ids.party_group_id(c, m.party_group),
+            "name": m.party_group,
+        }
+        for m in memberships
+    ]

@@ -5,7 +5,6 @@ from contextlib import aclosing
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 
@@ -13,13 +12,11 @@ from schema.limits import extensions, log_unexpected
 from schema.mutations import Mutation
 from schema.notify import ScanFeed
 from schema.query import Query
+from schema.strawberry_private import AnswerWrongTransport
 from schema.subscription import Subscription
 
-STREAMING = "send subscriptions with the header `Accept: multipart/mixed;subscriptionSpec=1.0`: they stream"
-NOT_STREAMING = "only subscriptions stream: send queries and mutations as plain JSON (`Accept: application/json`)"
 
-
-class GridcareSchema(strawberry.Schema):
+class GridcareSchema(AnswerWrongTransport):
     qr_feed: ScanFeed  # the process's QR scan notifications, fed to `Subscription.qr_scanned`
 
     def process_errors(self, errors, execution_context=None) -> None:
@@ -31,16 +28,6 @@ class GridcareSchema(strawberry.Schema):
         """As strawberry's, but a subscription is refused with a clear error: it needs a streaming answer."""
         allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
         return await super().execute(*args, allowed_operation_types=allowed, **kwargs)
-
-    async def _prepare_operation_async(self, context, extensions_runner):
-        """An operation sent over the wrong transport answers a clear error (strawberry's is unexpected)."""
-        try:
-            return await super()._prepare_operation_async(context, extensions_runner)
-        except InvalidOperationTypeError as e:
-            subscription = e.operation_type is OperationType.SUBSCRIPTION
-            error = GraphQLError(STREAMING if subscription else NOT_STREAMING, extensions={"code": "BAD_USER_INPUT"})
-            context.pre_execution_errors = [error]
-            return PreExecutionError(data=None, errors=[error])
 
     async def stream(self, *args, **kwargs):
         """As strawberry's, but a document refused while parsing (a syntax error, too many tokens) is
@@ -66,8 +53,12 @@ def build_schema(*, production: bool = False, qr_feed: ScanFeed | None = None) -
 
     ``qr_feed`` notifies the `qrScanned` subscriptions (default: poll every second, 10-minute window).
     """
-    schema = GridcareSchema(query=Query, mutation=Mutation, subscription=Subscription,
-                            extensions=extensions(production),
-                            config=StrawberryConfig(disable_field_suggestions=production))
+    schema = GridcareSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions(production),
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
     schema.qr_feed = qr_feed or ScanFeed()
     return schema

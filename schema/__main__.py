@@ -2,4 +2,4 @@
 
 from schema import build_schema
 
-print(build_schema().as_str())
+print(build_schema().as_str())  # noqa: T201

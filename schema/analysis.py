@@ -15,17 +15,24 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 import analysis
+from analysis.domain import Role, today
 from graph import ids
 from graph.errors import NotFound
 from graph.export import community_graph
-from schema.results import user_error
+from graph.store import Store
 from schema.context import AsOf, Context
 from schema.people import Resident, resident_of
+from schema.policy import StaffOfCommunity, only
+from schema.results import user_error
 
 Arg = strawberry.argument
 ElderAge = Annotated[int, Arg(description="Age from which a resident is an elder (default 60).")]
-Capacity = Annotated[int, Arg(description="People a leader or volunteer can care for, unless their own "
-                                          "capacity says otherwise (default 10).")]
+Capacity = Annotated[
+    int,
+    Arg(
+        description="People a leader or volunteer can care for, unless their own capacity says otherwise (default 10)."
+    ),
+]
 
 
 async def _resident(info: Info[Context, None], community: str, local_id: str) -> Resident | None:
@@ -79,8 +86,10 @@ class CoverageAudit:
     buildings_without_leader: list[PostGap] = strawberry.field(description="Buildings with no building leader.")
     units_without_leader: list[PostGap] = strawberry.field(description="Units with no unit leader.")
     scopes_without_backup: list[PostGap] = strawberry.field(description="Places with a post A and no post B.")
-    details: JSON = strawberry.field(description="Coverage per grid, building and unit, grids missing service "
-                                                 "roles, elder-only households, leader spans.")
+    details: JSON = strawberry.field(
+        description="Coverage per grid, building and unit, grids missing service "
+        "roles, elder-only households, leader spans."
+    )
 
 
 @strawberry.type(description="One suggested responsibility (包保): who should take on whom.")
@@ -110,66 +119,100 @@ class AssignmentSuggestions:
 
 
 def _gaps(rows: list[dict], role: str | None = None) -> list[PostGap]:
-    return [PostGap(role=r.get("role", role), grid=r.get("grid"), building=r.get("building"), unit=r.get("unit"))
-            for r in rows]
+    return [
+        PostGap(role=r.get("role", role), grid=r.get("grid"), building=r.get("building"), unit=r.get("unit"))
+        for r in rows
+    ]
 
 
-def _audit(driver, database, community, as_of, elder_age, care_capacity) -> CoverageAudit:
-    d = analysis.audit(community_graph(driver, database, community), as_of=as_of, elder_age=elder_age,
-                       care_capacity=care_capacity).to_dict()
-    typed = ("totals", "uncovered_elders", "overloaded_leaders", "grids_without_leader",
-             "buildings_without_leader", "units_without_leader", "scopes_without_backup")
+def _audit(store: Store, community: str, as_of: date, elder_age: int, care_capacity: int) -> CoverageAudit:
+    d = analysis.audit(
+        community_graph(store, community), as_of=as_of, elder_age=elder_age, care_capacity=care_capacity
+    ).to_dict()
+    typed = (
+        "totals",
+        "uncovered_elders",
+        "overloaded_leaders",
+        "grids_without_leader",
+        "buildings_without_leader",
+        "units_without_leader",
+        "scopes_without_backup",
+    )
     return CoverageAudit(
-        community=community, as_of=date.fromisoformat(d["as_of"]), elder_age=elder_age,
-        care_capacity=care_capacity, totals=d["totals"],
+        community=community,
+        as_of=date.fromisoformat(d["as_of"]),
+        elder_age=elder_age,
+        care_capacity=care_capacity,
+        totals=d["totals"],
         uncovered_elders=[UncoveredElder(**e, community=community) for e in d["uncovered_elders"]],
         overloaded_leaders=[OverloadedLeader(**o) for o in d["overloaded_leaders"]],
-        grids_without_leader=_gaps(d["grids_without_leader"], "grid_leader"),
-        buildings_without_leader=_gaps(d["buildings_without_leader"], "building_leader"),
-        units_without_leader=_gaps(d["units_without_leader"], "unit_leader"),
+        grids_without_leader=_gaps(d["grids_without_leader"], Role.GRID_LEADER),
+        buildings_without_leader=_gaps(d["buildings_without_leader"], Role.BUILDING_LEADER),
+        units_without_leader=_gaps(d["units_without_leader"], Role.UNIT_LEADER),
         scopes_without_backup=_gaps(d["scopes_without_backup"]),
-        details={k: v for k, v in d.items() if k not in typed and k not in ("community", "as_of", "elder_age",
-                                                                            "care_capacity")},
+        details={
+            k: v
+            for k, v in d.items()
+            if k not in typed and k not in ("community", "as_of", "elder_age", "care_capacity")
+        },
     )
 
 
-def _suggest(driver, database, community, as_of, elder_age, care_capacity) -> AssignmentSuggestions:
-    d = analysis.suggest_assignments(community_graph(driver, database, community), as_of=as_of,
-                                     elder_age=elder_age, care_capacity=care_capacity).to_dict()
+def _suggest(store: Store, community: str, as_of: date, elder_age: int, care_capacity: int) -> AssignmentSuggestions:
+    d = analysis.suggest_assignments(
+        community_graph(store, community), as_of=as_of, elder_age=elder_age, care_capacity=care_capacity
+    ).to_dict()
     return AssignmentSuggestions(
-        community=community, as_of=date.fromisoformat(d["as_of"]), unassigned=d["unassigned"], totals=d["totals"],
-        assignments=[SuggestedAssignment(**a, community=community) for a in d["assignments"]])
+        community=community,
+        as_of=date.fromisoformat(d["as_of"]),
+        unassigned=d["unassigned"],
+        totals=d["totals"],
+        assignments=[SuggestedAssignment(**a, community=community) for a in d["assignments"]],
+    )
 
 
 @strawberry.type
 class AnalysisQuery:
-    @strawberry.field(description="Audit who is cared for, who carries too much, and which posts are vacant. "
-                                  "Staff of the community and admins only (it names everyone).")
-    async def coverage_audit(self, info: Info[Context, None],
-                             community: Annotated[str, Arg(description="The community's name.")],
-                             as_of: AsOf = None, elder_age: ElderAge = 60, care_capacity: Capacity = 10,
-                             ) -> CoverageAudit:
+    @strawberry.field(
+        extensions=only(StaffOfCommunity()),
+        description="Audit who is cared for, who carries too much, and which posts are vacant. "
+        "Staff of the community and admins only (it names everyone).",
+    )
+    async def coverage_audit(
+        self,
+        info: Info[Context, None],
+        community: Annotated[str, Arg(description="The community's name.")],
+        as_of: AsOf = None,
+        elder_age: ElderAge = 60,
+        care_capacity: Capacity = 10,
+    ) -> CoverageAudit:
         return await _analyse(info, _audit, community, as_of, elder_age, care_capacity)
 
-    @strawberry.field(description="Suggest, optimally, who should take responsibility (包保) for each uncovered elder. "
-                                  "Staff of the community and admins only.")
-    async def assignment_suggestions(self, info: Info[Context, None],
-                                     community: Annotated[str, Arg(description="The community's name.")],
-                                     as_of: AsOf = None, elder_age: ElderAge = 60, care_capacity: Capacity = 10,
-                                     ) -> AssignmentSuggestions:
+    @strawberry.field(
+        extensions=only(StaffOfCommunity()),
+        description="Suggest, optimally, who should take responsibility (包保) for each uncovered elder. "
+        "Staff of the community and admins only.",
+    )
+    async def assignment_suggestions(
+        self,
+        info: Info[Context, None],
+        community: Annotated[str, Arg(description="The community's name.")],
+        as_of: AsOf = None,
+        elder_age: ElderAge = 60,
+        care_capacity: Capacity = 10,
+    ) -> AssignmentSuggestions:
         return await _analyse(info, _suggest, community, as_of, elder_age, care_capacity)
 
 
-async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int,
-                   care_capacity: int):
+async def _analyse(
+    info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int, care_capacity: int
+):
     """Check the options, export the community and run ``fn`` off the event loop."""
     if not 0 <= elder_age <= 150:
         raise user_error(f"elderAge must be between 0 and 150, got {elder_age}")
     if not 0 <= care_capacity <= 1000:
         raise user_error(f"careCapacity must be between 0 and 1000, got {care_capacity}")
-    if not info.context.principal.reads_whole(community):  # audits see everyone: staff and admins only
-        raise user_error(f"no community named {community!r}", "NOT_FOUND")
     try:
-        return await info.context.run(fn, community, as_of or date.today(), elder_age, care_capacity)
+        return await info.context.run(fn, community, as_of or today(), elder_age, care_capacity)
     except NotFound as e:
         raise user_error(str(e), "NOT_FOUND") from e

@@ -14,9 +14,10 @@ from strawberry.types import Info
 
 from graph import ids
 from graph.errors import NotFound
-from graph.search import ResidentQuery, search_residents, sort_key
+from graph.reads.search import ResidentQuery, search_residents, sort_key
 from schema.context import Context
 from schema.people import Resident, ResidentStatus
+from schema.policy import reads_community
 from schema.results import user_error
 
 MAX_PAGE = 100
@@ -48,7 +49,8 @@ class ResidentFilter:
     team: str | None = strawberry.field(default=None, description="Member of the volunteer team of this name.")
     name_contains: str | None = strawberry.field(default=None, description="Name contains this text.")
     status: list[ResidentStatus] | None = strawberry.field(
-        default=None, description="Statuses to include; default: only those living here (ACTIVE).")
+        default=None, description="Statuses to include; default: only those living here (ACTIVE)."
+    )
     as_of: date | None = strawberry.field(default=None, description="Day for ages and active care; default today.")
 
 
@@ -95,35 +97,56 @@ def _query(community: str, f: ResidentFilter) -> ResidentQuery:
         raise user_error(f"filter.minAge ({f.min_age}) is greater than filter.maxAge ({f.max_age})")
     c = community
     return ResidentQuery(
-        community=c, statuses=tuple(s.value for s in f.status or [ResidentStatus.ACTIVE]),
+        community=c,
+        statuses=tuple(s.value for s in f.status or [ResidentStatus.ACTIVE]),
         grid=ids.grid_id(c, f.grid) if f.grid else None,
         building=ids.building_id(c, f.building) if f.building else None,
         unit=ids.unit_id(c, f.building, f.unit) if f.unit else None,
-        min_age=f.min_age, max_age=f.max_age, lives_alone=f.lives_alone, party_member=f.party_member,
-        has_caregiver=f.has_caregiver, holds_post=f.holds_post,
-        team=ids.team_id(c, f.team) if f.team else None, name_contains=f.name_contains, as_of=f.as_of)
+        min_age=f.min_age,
+        max_age=f.max_age,
+        lives_alone=f.lives_alone,
+        party_member=f.party_member,
+        has_caregiver=f.has_caregiver,
+        holds_post=f.holds_post,
+        team=ids.team_id(c, f.team) if f.team else None,
+        name_contains=f.name_contains,
+        as_of=f.as_of,
+    )
 
 
-async def residents_connection(info: Info[Context, None], community: str, filter: ResidentFilter | None,
-                               order_by: ResidentOrder | None, first: int, after: str | None) -> ResidentConnection:
+async def residents_connection(
+    info: Info[Context, None],
+    community: str,
+    filter: ResidentFilter | None,
+    order_by: ResidentOrder | None,
+    first: int,
+    after: str | None,
+) -> ResidentConnection:
     if not 0 <= first <= MAX_PAGE:
         raise user_error(f"first must be between 0 and {MAX_PAGE}, got {first}")
-    if not info.context.principal.reads(community):
+    if not reads_community(info.context.principal, community):
         raise user_error(f"no community named {community!r}", "NOT_FOUND")
     order = order_by or ResidentOrder()
     sort = order.by.value
     position = decode_cursor(after, sort) if after else None
-    reach = await info.context.visibility.reach()
+    reach = await info.context.access.reach()
     query = _query(community, filter or ResidentFilter())
     if reach is not None:  # a leader or volunteer: only the residents within their reach
         query = replace(query, within=reach.residents)
     try:
-        page = await info.context.run(search_residents, query,
-                                      first=first, sort=sort, descending=order.descending, after=position)
+        page = await info.context.run(
+            search_residents, query, first=first, sort=sort, descending=order.descending, after=position
+        )
     except NotFound as e:
         raise user_error(str(e), "NOT_FOUND") from e
-    edges = [ResidentEdge(cursor=encode_cursor(sort, sort_key(r, sort), r.id), node=Resident.from_record(r))
-             for r in page.residents]
-    info_ = PageInfo(has_next_page=page.has_next, has_previous_page=after is not None,
-                     start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None)
+    edges = [
+        ResidentEdge(cursor=encode_cursor(sort, sort_key(r, sort), r.id), node=Resident.from_record(r))
+        for r in page.residents
+    ]
+    info_ = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
     return ResidentConnection(total_count=page.total, edges=edges, page_info=info_)

@@ -16,30 +16,39 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from graph import consent as graph_consent
+from schema.changes import run_change
 from schema.context import Context
 from schema.people import Resident
-from schema.results import Conflict, Invalid, NotFound, user_error
+from schema.policy import CONSENTS, only
+from schema.results import Conflict, Invalid, NotFound
 
 Arg = strawberry.argument
-RECORDERS = ("admin", "staff")
 
 
 @strawberry.type(description="What a resident (or their guardian) consented to (PIPL 单独同意).")
 class Consent:
     health: bool | None = strawberry.field(
         description="Consented to their health notes (健康状况) being recorded; null: not recorded. While "
-                    "false no health notes are kept.")
+        "false no health notes are kept."
+    )
     qr_show_contact: bool = strawberry.field(
-        description="The QR finder page may show the family contact's name and phone (default true).")
+        description="The QR finder page may show the family contact's name and phone (default true)."
+    )
     qr_show_medical: bool = strawberry.field(
-        description="The QR finder page may show the health notes as a medical alert (default false).")
+        description="The QR finder page may show the health notes as a medical alert (default false)."
+    )
     qr_show_address: bool = strawberry.field(
-        description="The QR finder page may show building, unit and room (default false).")
+        description="The QR finder page may show building, unit and room (default false)."
+    )
 
     @classmethod
     def from_record(cls, c: graph_consent.Consent) -> Consent:
-        return cls(health=c.health, qr_show_contact=c.qr_show_contact, qr_show_medical=c.qr_show_medical,
-                   qr_show_address=c.qr_show_address)
+        return cls(
+            health=c.health,
+            qr_show_contact=c.qr_show_contact,
+            qr_show_medical=c.qr_show_medical,
+            qr_show_address=c.qr_show_address,
+        )
 
 
 @strawberry.input(description="Consents to record for a resident; leave a flag out to keep it.")
@@ -48,18 +57,26 @@ class SetConsentInput:
     health: bool | None = strawberry.field(
         default=strawberry.UNSET,
         description="Consent to recording health notes; false withdraws it and deletes their notes at once; "
-                    "null: back to not recorded.")
+        "null: back to not recorded.",
+    )
     qr_show_contact: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="The QR finder page may show the family contact.")
+        default=strawberry.UNSET, description="The QR finder page may show the family contact."
+    )
     qr_show_medical: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="The QR finder page may show the health notes as a medical alert.")
+        default=strawberry.UNSET, description="The QR finder page may show the health notes as a medical alert."
+    )
     qr_show_address: bool | None = strawberry.field(
-        default=strawberry.UNSET, description="The QR finder page may show building, unit and room.")
+        default=strawberry.UNSET, description="The QR finder page may show building, unit and room."
+    )
 
     def changes(self) -> dict[str, bool | None]:
         """The flags given, by their API names (`graph.consent.PROPS`)."""
-        given = {"health": self.health, "qrShowContact": self.qr_show_contact,
-                 "qrShowMedical": self.qr_show_medical, "qrShowAddress": self.qr_show_address}
+        given = {
+            "health": self.health,
+            "qrShowContact": self.qr_show_contact,
+            "qrShowMedical": self.qr_show_medical,
+            "qrShowAddress": self.qr_show_address,
+        }
         return {name: value for name, value in given.items() if value is not strawberry.UNSET}
 
 
@@ -67,11 +84,14 @@ class SetConsentInput:
 class ConsentPayload:
     resident: Resident = strawberry.field(description="The resident; `consent` holds what is recorded now.")
     health_notes_deleted: bool = strawberry.field(
-        description="Whether their health notes were deleted because health consent was withdrawn.")
+        description="Whether their health notes were deleted because health consent was withdrawn."
+    )
 
 
-ConsentResult = Annotated[ConsentPayload | NotFound | Invalid | Conflict,
-                          strawberry.union("ConsentResult", description="ConsentPayload, or why nothing was changed.")]
+ConsentResult = Annotated[
+    ConsentPayload | NotFound | Invalid | Conflict,
+    strawberry.union("ConsentResult", description="ConsentPayload, or why nothing was changed."),
+]
 
 
 def _loader(info: Info[Context, None]) -> DataLoader:
@@ -86,20 +106,28 @@ async def consent_of(info: Info[Context, None], resident_id: str) -> Consent:
 
 @strawberry.type
 class ConsentMutation:
-    @strawberry.mutation(description="Record a resident's consents (admins and staff of their community). "
-                                     "Withdrawing health consent deletes their health notes in the same "
-                                     "transaction; QR finder pages follow the new consents at once.")
-    async def set_consent(self, info: Info[Context, None], input: Annotated[
-            SetConsentInput, Arg(description="Whose consents, and the flags to change.")]) -> ConsentResult:
-        from schema.mutations import _do
-
-        if info.context.principal.role not in RECORDERS:
-            raise user_error("consents are recorded by community staff", "FORBIDDEN")
-
+    @strawberry.mutation(
+        extensions=only(CONSENTS),
+        description="Record a resident's consents (admins and staff of their community). "
+        "Withdrawing health consent deletes their health notes in the same "
+        "transaction; QR finder pages follow the new consents at once.",
+    )
+    async def set_consent(
+        self,
+        info: Info[Context, None],
+        input: Annotated[SetConsentInput, Arg(description="Whose consents, and the flags to change.")],
+    ) -> ConsentResult:
         def payload(change: graph_consent.ConsentChange) -> ConsentPayload:
             _loader(info).prime(change.resident.id, change.consent, force=True)
-            return ConsentPayload(resident=Resident.from_record(change.resident),
-                                  health_notes_deleted=change.health_notes_deleted)
+            return ConsentPayload(
+                resident=Resident.from_record(change.resident), health_notes_deleted=change.health_notes_deleted
+            )
 
-        return await _do(info, payload, graph_consent.set_consent, str(input.resident_id), input.changes(),
-                         residents=(input.resident_id,))
+        return await run_change(
+            info,
+            payload,
+            graph_consent.set_consent,
+            str(input.resident_id),
+            input.changes(),
+            residents=(input.resident_id,),
+        )

@@ -8,8 +8,10 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
-from graph.models import natural_key, place_from_props, resident_from_props, to_date
-from graph.read_groups import Related
+from analysis import domain
+from analysis.domain import place_key
+from graph.models import place_from_props, resident_from_props, to_date
+from graph.reads.groups import Related
 from schema.context import Context
 from schema.people import Resident, resident_of
 from schema.places import Building, Grid, Household
@@ -17,14 +19,30 @@ from schema.places import Building, Grid, Household
 
 @strawberry.enum(description="The 8 grid service roles (网格服务员) every grid fills.")
 class ServiceRole(Enum):
-    SECURITY_PATROLLER = strawberry.enum_value("security_patroller", description="Public-security patroller (治安巡逻员).")
-    ENVIRONMENT_KEEPER = strawberry.enum_value("environment_keeper", description="Environment keeper (环境美洁员).")
-    DISPUTE_MEDIATOR = strawberry.enum_value("dispute_mediator", description="Dispute mediator (矛盾调处员).")
-    NEIGHBOUR_WATCHER = strawberry.enum_value("neighbour_watcher", description="Neighbour watcher (邻里守望员).")
-    LIFE_ADVISER = strawberry.enum_value("life_adviser", description="Life adviser (生活指导员).")
-    POLITICAL_PUBLICIST = strawberry.enum_value("political_publicist", description="Political-education publicist (政治教育宣传员).")
-    SCIENCE_COMMUNICATOR = strawberry.enum_value("science_communicator", description="Science-knowledge communicator (科学知识传播员).")
-    CULTURE_SPORTS_ORGANISER = strawberry.enum_value("culture_sports_organiser", description="Culture and sports organiser (文体活动组织员).")
+    SECURITY_PATROLLER = strawberry.enum_value(
+        domain.ServiceRole.SECURITY_PATROLLER.value, description="Public-security patroller (治安巡逻员)."
+    )
+    ENVIRONMENT_KEEPER = strawberry.enum_value(
+        domain.ServiceRole.ENVIRONMENT_KEEPER.value, description="Environment keeper (环境美洁员)."
+    )
+    DISPUTE_MEDIATOR = strawberry.enum_value(
+        domain.ServiceRole.DISPUTE_MEDIATOR.value, description="Dispute mediator (矛盾调处员)."
+    )
+    NEIGHBOUR_WATCHER = strawberry.enum_value(
+        domain.ServiceRole.NEIGHBOUR_WATCHER.value, description="Neighbour watcher (邻里守望员)."
+    )
+    LIFE_ADVISER = strawberry.enum_value(
+        domain.ServiceRole.LIFE_ADVISER.value, description="Life adviser (生活指导员)."
+    )
+    POLITICAL_PUBLICIST = strawberry.enum_value(
+        domain.ServiceRole.POLITICAL_PUBLICIST.value, description="Political-education publicist (政治教育宣传员)."
+    )
+    SCIENCE_COMMUNICATOR = strawberry.enum_value(
+        domain.ServiceRole.SCIENCE_COMMUNICATOR.value, description="Science-knowledge communicator (科学知识传播员)."
+    )
+    CULTURE_SPORTS_ORGANISER = strawberry.enum_value(
+        domain.ServiceRole.CULTURE_SPORTS_ORGANISER.value, description="Culture and sports organiser (文体活动组织员)."
+    )
 
 
 def _members(found: list[Related]) -> list[Resident]:
@@ -45,8 +63,9 @@ class VolunteerTeam:
     async def members(self, info: Info[Context, None]) -> list[Resident]:
         return _members(await info.context.loaders.related("members_of_teams").load(str(self.id)))
 
-    @strawberry.field(description="How many members live in the community (for a leader or volunteer: how many "
-                                  "of those they reach).")
+    @strawberry.field(
+        description="How many members live in the community (for a leader or volunteer: how many of those they reach)."
+    )
     async def member_count(self, info: Info[Context, None]) -> int:
         return len(await info.context.loaders.related("members_of_teams").load(str(self.id)))
 
@@ -75,13 +94,21 @@ class ServiceRoleAssignment:
 
     @classmethod
     def of_grid(cls, grid_id: str, found: Related) -> ServiceRoleAssignment:
-        return cls(role=ServiceRole(found.rel["role"]), since=to_date(found.rel.get("since")),
-                   resident_id=found.node["id"], grid_id=grid_id)
+        return cls(
+            role=ServiceRole(found.rel["role"]),
+            since=to_date(found.rel.get("since")),
+            resident_id=found.node["id"],
+            grid_id=grid_id,
+        )
 
     @classmethod
     def of_resident(cls, resident_id: str, found: Related) -> ServiceRoleAssignment:
-        return cls(role=ServiceRole(found.rel["role"]), since=to_date(found.rel.get("since")),
-                   resident_id=resident_id, grid_id=found.node["id"])
+        return cls(
+            role=ServiceRole(found.rel["role"]),
+            since=to_date(found.rel.get("since")),
+            resident_id=resident_id,
+            grid_id=found.node["id"],
+        )
 
     @strawberry.field(description="The resident filling the role.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
@@ -101,7 +128,7 @@ class PartyCommittee:
     @strawberry.field(description="The grid Party branches (网格党支部), by grid number.")
     async def branches(self, info: Info[Context, None]) -> list[PartyBranch]:
         found = await info.context.loaders.related("branches_of_committees").load(str(self.id))
-        return sorted((PartyBranch.from_node(b.node) for b in found), key=lambda b: natural_key(b.grid_number))
+        return sorted((PartyBranch.from_node(b.node) for b in found), key=lambda b: place_key(b.grid_number))
 
 
 @strawberry.type(description="A grid Party branch (网格党支部), one per grid.")

@@ -7,14 +7,15 @@ from enum import Enum
 
 import strawberry
 
+from analysis.domain import ResidentStatus
 from graph import mutations as m
 from schema.people import CareKind, LeaderRole, Post
 
 
 @strawberry.enum(description="Why a resident leaves the living register; their history stays.")
 class RemovalReason(Enum):
-    MOVED_OUT = strawberry.enum_value("moved_out", description="Moved out of the community.")
-    DECEASED = strawberry.enum_value("deceased", description="Died.")
+    MOVED_OUT = strawberry.enum_value(ResidentStatus.MOVED_OUT.value, description="Moved out of the community.")
+    DECEASED = strawberry.enum_value(ResidentStatus.DECEASED.value, description="Died.")
 
 
 @strawberry.input(description="Where a household is: grid, building, unit and room, as the ledger writes them.")
@@ -41,9 +42,16 @@ class RegisterResidentInput:
     party_member: bool = strawberry.field(default=False, description="Party member (党员).")
 
     def to_graph(self) -> m.NewResident:
-        return m.NewResident(resident_id=self.resident_id, name=self.name, birth_date=self.birth_date,
-                             address=self.address.to_graph(), gender=self.gender, phone=self.phone,
-                             lives_alone=self.lives_alone, party_member=self.party_member)
+        return m.NewResident(
+            resident_id=self.resident_id,
+            name=self.name,
+            birth_date=self.birth_date,
+            address=self.address.to_graph(),
+            gender=self.gender,
+            phone=self.phone,
+            lives_alone=self.lives_alone,
+            party_member=self.party_member,
+        )
 
 
 _CLEARABLE = ("gender", "phone", "care_capacity")
@@ -59,7 +67,8 @@ class UpdateResidentInput:
     lives_alone: bool | None = strawberry.field(default=strawberry.UNSET, description="Lives alone (独居).")
     party_member: bool | None = strawberry.field(default=strawberry.UNSET, description="Party member (党员).")
     care_capacity: int | None = strawberry.field(
-        default=strawberry.UNSET, description="How many people they can care for, or null to clear.")
+        default=strawberry.UNSET, description="How many people they can care for, or null to clear."
+    )
 
     def to_graph(self) -> m.ResidentChanges:
         names = ("name", "birth_date", "gender", "phone", "lives_alone", "party_member", "care_capacity")
@@ -87,5 +96,6 @@ class PostInput:
     post: Post = strawberry.field(default=Post.A, description="A (primary, default) or B (backup).")
 
     def scope(self) -> m.Scope:
-        return m.Scope(community=self.community, role=self.role.value, grid=self.grid,
-                       building=self.building, unit=self.unit)
+        return m.Scope(
+            community=self.community, role=self.role.value, grid=self.grid, building=self.building, unit=self.unit
+        )

@@ -16,20 +16,39 @@ import logging
 import traceback
 from collections.abc import Callable
 
-from graphql import (FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode,
-                     SelectionSetNode, ValidationRule, VariableNode, get_named_type, validate)
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+    validate,
+)
 from graphql.language import IntValueNode
-from strawberry.extensions import (AddValidationRules, DisableIntrospection, MaskErrors, MaxAliasesLimiter,
-                                   MaxTokensLimiter, ParserCache, QueryDepthLimiter, ValidationCache)
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.extensions.base_extension import SchemaExtension
 
 from schema.connection import MAX_PAGE
+from schema.strawberry_private import graphql_schema
 
 log = logging.getLogger("gridcare.graphql")
 
-MAX_DEPTH = 12      # the front-end's Tree is 6 deep as strawberry counts (7 nested fields)
+MAX_DEPTH = 12  # the front-end's Tree is 6 deep as strawberry counts (7 nested fields)
 MAX_ALIASES = 30
-MAX_TOKENS = 2000   # Tree is about 50, Elders 70
+MAX_TOKENS = 2000  # Tree is about 50, Elders 70
 MAX_COST = 5000
 
 
@@ -89,9 +108,13 @@ def cost_rule(variables: dict | None, limit: int = MAX_COST) -> type[ValidationR
                 _Estimate(self.context, variables or {}, limit).selections(root, node.selection_set, 1, frozenset())
             except _TooCostly:
                 name = node.name.value if node.name else "anonymous"
-                self.report_error(GraphQLError(
-                    f"'{name}' is too expensive: its estimated cost exceeds {limit}. Ask for smaller pages "
-                    "(`first`), fewer fields or fewer aliases.", node))
+                self.report_error(
+                    GraphQLError(
+                        f"'{name}' is too expensive: its estimated cost exceeds {limit}. Ask for smaller pages "
+                        "(`first`), fewer fields or fewer aliases.",
+                        node,
+                    )
+                )
 
     return CostLimit
 
@@ -107,7 +130,7 @@ class CostLimiter(SchemaExtension):
     def on_validate(self):
         context = self.execution_context
         if not context.pre_execution_errors and context.graphql_document is not None:
-            errors = validate(context.schema._schema, context.graphql_document, [cost_rule(context.variables)])
+            errors = validate(graphql_schema(context.schema), context.graphql_document, [cost_rule(context.variables)])
             if errors:
                 context.pre_execution_errors = errors
         yield
@@ -126,16 +149,25 @@ class MaskUnexpected(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", "") or "-"
-        return GraphQLError(f"Internal error (request id {request_id}).", nodes=error.nodes, path=error.path,
-                            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+        return GraphQLError(
+            f"Internal error (request id {request_id}).",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+        )
 
 
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
     """Log the trace of each unexpected error under the request id; expected errors are the caller's."""
     for error in filter(is_unexpected, errors):
         trace = "".join(traceback.format_tb(error.original_error.__traceback__))  # no message: it may name people
-        log.error("request %s: unexpected %s at %s\n%s", request_id, type(error.original_error).__name__,
-                  "/".join(map(str, error.path or ())) or "-", trace)
+        log.error(
+            "request %s: unexpected %s at %s\n%s",
+            request_id,
+            type(error.original_error).__name__,
+            "/".join(map(str, error.path or ())) or "-",
+            trace,
+        )
 
 
 def extensions(production: bool) -> list[Callable[[], SchemaExtension]]:
@@ -149,5 +181,11 @@ def extensions(production: bool) -> list[Callable[[], SchemaExtension]]:
     limiters = [QueryDepthLimiter(max_depth=MAX_DEPTH), MaxAliasesLimiter(max_alias_count=MAX_ALIASES)]
     limiters += [DisableIntrospection()] if production else []
     rules = [rule for limiter in limiters for rule in limiter.validation_rules]
-    return [lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS), lambda: ParserCache(maxsize=256),
-            lambda: AddValidationRules(rules), lambda: ValidationCache(maxsize=256), CostLimiter, MaskUnexpected]
+    return [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: ParserCache(maxsize=256),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=256),
+        CostLimiter,
+        MaskUnexpected,
+    ]

@@ -1,10 +1,10 @@
-"""Per-request DataLoaders over the batched reads of `graph.read` and `graph.read_groups`.
+"""Per-request DataLoaders over the batched reads of `graph.reads.network` and `graph.reads.groups`.
 
 A loader is made the first time a request asks for it and lives as long as the
 request, so each (relation, depth) of a query costs one Cypher round trip.
 
 Loaders of residents and places keep only what the caller may see
-(`schema.scope`): for a leader or a volunteer, anything else loads as null or
+(`schema.policy.Access`): for a leader or a volunteer, anything else loads as null or
 is left out of its list, exactly as if it did not exist.
 """
 
@@ -15,37 +15,45 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import consent, read, read_groups, sensitive, stats
+from graph import consent, sensitive
+from graph.reads import groups, network, stats
 
 if TYPE_CHECKING:
-    from schema.scope import Visibility
+    from schema.policy import Access
 
 
 class Loaders:
-    def __init__(self, run: Callable[..., Any], visibility: Visibility | None = None):
-        self._run = run  # Context.run: calls fn(driver, database, *args) off the event loop
-        self._visibility = visibility  # None: everything is visible (scripts, tests of the loaders)
+    def __init__(self, run: Callable[..., Any], access: Access | None = None):
+        self._run = run  # Context.run: calls fn(store, *args) off the event loop
+        self._access = access  # None: everything is visible (scripts, tests of the loaders)
         self._made: dict[tuple, DataLoader] = {}
 
     async def _keep(self) -> Callable[[Any], bool] | None:
-        return await self._visibility.keeper() if self._visibility is not None else None
+        return await self._access.keeper() if self._access is not None else None
 
-    def _loader(self, key: tuple, fetch: Callable[[list[str]], Any], default: Callable[[], Any],
-                convert: Callable[[Any], Any] | None = None, scoped: bool = False,
-                links: str | None = None) -> DataLoader:
+    def _loader(
+        self,
+        key: tuple,
+        fetch: Callable[[list[str]], Any],
+        default: Callable[[], Any],
+        convert: Callable[[Any], Any] | None = None,
+        scoped: bool = False,
+        links: str | None = None,
+    ) -> DataLoader:
         """A loader of ``fetch``; with ``convert``, each loaded list holds converted items.
 
         ``scoped``: the loaded items are residents or places, kept only within the caller's reach;
         ``links``: they are ``care`` relationships or leader ``posts``, kept when their people are.
         """
         if key not in self._made:
+
             async def load(ids: list[str]) -> list:
                 found = await self._run(fetch, list(ids))
                 keep = await self._keep() if scoped else None
                 if keep is not None:
                     found = {i: _within(keep, v) for i, v in found.items()}
-                if links is not None and self._visibility is not None:
-                    kept = self._visibility.keep_care if links == "care" else self._visibility.keep_posts
+                if links is not None and self._access is not None:
+                    kept = self._access.keep_care if links == "care" else self._access.keep_posts
                     found = {i: await kept(v) for i, v in found.items()}
                 if convert is None:
                     return [found.get(i, default()) for i in ids]
@@ -57,40 +65,43 @@ class Loaders:
     def children(self, relation: str, convert: Callable[[Any], Any]) -> DataLoader:
         """GraphQL objects of the places under a parent (``grids``, ``buildings``, ``units``,
         ``households``); resolvers return its futures as they are, with no coroutine of their own."""
-        return self._loader(("children", relation),
-                            lambda d, db, ids: read.children(d, db, relation, ids), list, convert, scoped=True)
+        return self._loader(
+            ("children", relation), lambda s, ids: network.children(s, relation, ids), list, convert, scoped=True
+        )
 
     def place(self, kind: str) -> DataLoader:
-        return self._loader(("place", kind), lambda d, db, ids: read.places_by_id(d, db, kind, ids), lambda: None,
-                            scoped=True)
+        return self._loader(
+            ("place", kind), lambda s, ids: network.places_by_id(s, kind, ids), lambda: None, scoped=True
+        )
 
     def residents_of_household(self, convert: Callable[[Any], Any]) -> DataLoader:
         """GraphQL objects of the active residents of a household."""
-        return self._loader(("residents_of_households",), read.residents_of_households, list, convert,
-                            scoped=True)
+        return self._loader(("residents_of_households",), network.residents_of_households, list, convert, scoped=True)
 
     def resident(self) -> DataLoader:
-        return self._loader(("residents_by_id",), read.residents_by_id, lambda: None, scoped=True)
+        return self._loader(("residents_by_id",), network.residents_by_id, lambda: None, scoped=True)
 
     def location(self) -> DataLoader:
-        return self._loader(("locations",), read.locations, lambda: None)
+        return self._loader(("locations",), network.locations, lambda: None)
 
     def posts_of_scope(self, kind: str) -> DataLoader:
         """Leader posts of grids, buildings or units (held by someone in the caller's reach)."""
-        return self._loader(("posts_of_scopes", kind),
-                            lambda d, db, ids: read.posts_of_scopes(d, db, kind, ids), list, links="posts")
+        return self._loader(
+            ("posts_of_scopes", kind), lambda s, ids: network.posts_of_scopes(s, kind, ids), list, links="posts"
+        )
 
     def posts_of_resident(self) -> DataLoader:
-        return self._loader(("posts_of_residents",), read.posts_of_residents, list, links="posts")
+        return self._loader(("posts_of_residents",), network.posts_of_residents, list, links="posts")
 
     def care(self, side: str) -> DataLoader:
         """Care relationships by ``recipient`` or by ``caregiver`` (both ends in the caller's reach)."""
-        return self._loader(("care", side), lambda d, db, ids: read.care_of(d, db, side, ids), list, links="care")
+        return self._loader(("care", side), lambda s, ids: network.care_of(s, side, ids), list, links="care")
 
     def sensitive(self, reader) -> DataLoader:
         """Sensitive fields by (resident id, field): one logged read per batch (`graph.sensitive`)."""
         key = ("sensitive",)
         if key not in self._made:
+
             async def load(keys: list[tuple[str, str]]) -> list:
                 wanted: dict[str, list[str]] = {}
                 for rid, field in keys:
@@ -107,19 +118,22 @@ class Loaders:
 
     def stats(self, as_of) -> DataLoader:
         """Counts of communities on ``as_of``: every community of a request in one round trip."""
-        return self._loader(("stats", as_of),
-                            lambda d, db, ids: stats.many_community_stats(d, db, ids, today=as_of), lambda: None)
+        return self._loader(
+            ("stats", as_of), lambda s, ids: stats.many_community_stats(s, ids, today=as_of), lambda: None
+        )
 
     def related(self, name: str) -> DataLoader:
-        """One of `graph.read_groups.RELATED`: teams, service roles, the Party network
+        """One of `graph.reads.groups.RELATED`: teams, service roles, the Party network
         (members and households kept within the caller's reach)."""
-        return self._loader(("related", name), lambda d, db, ids: read_groups.related(d, db, name, ids), list,
-                            scoped=name in SCOPED_RELATED)
+        return self._loader(
+            ("related", name), lambda s, ids: groups.related(s, name, ids), list, scoped=name in SCOPED_RELATED
+        )
 
 
-# the relations of `graph.read_groups.RELATED` whose items are residents or places
-SCOPED_RELATED = frozenset({"members_of_teams", "members_of_groups", "households_of_groups", "service_roles_of_grids",
-                            "grid_of_branches"})
+# the relations of `graph.reads.groups.RELATED` whose items are residents or places
+SCOPED_RELATED = frozenset(
+    {"members_of_teams", "members_of_groups", "households_of_groups", "service_roles_of_grids", "grid_of_branches"}
+)
 
 
 def _within(keep: Callable[[Any], bool], value):

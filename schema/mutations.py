@@ -8,15 +8,25 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from analysis.domain import today
 from graph import ids
 from graph import mutations as m
+from schema.changes import run_change
+from schema.consent import ConsentMutation
 from schema.context import Context
 from schema.groups import VolunteerTeam
-from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, RemovalReason, UpdateResidentInput
+from schema.inputs import (
+    AddCareInput,
+    AddressInput,
+    PostInput,
+    RegisterResidentInput,
+    RemovalReason,
+    UpdateResidentInput,
+)
 from schema.people import CareKind, CareRelationship, LeaderPost, Resident, resident_of
-from schema.consent import ConsentMutation
+from schema.policy import check_removal
 from schema.qr import QrMutation
-from schema.results import Conflict, Invalid, NotFound, answer, user_error
+from schema.results import Conflict, Invalid, NotFound
 
 Arg = strawberry.argument
 
@@ -32,10 +42,11 @@ class RemovalPayload:
     vacated_posts: list[LeaderPost] = strawberry.field(description="The leader posts they held, now vacant.")
     ended: strawberry.Private[list]
 
-    @strawberry.field(description="Their care relationships ended on that day (those with people in the "
-                                  "caller's reach).")
+    @strawberry.field(
+        description="Their care relationships ended on that day (those with people in the caller's reach)."
+    )
     async def ended_care(self, info: Info[Context, None]) -> list[CareRelationship]:
-        kept = await info.context.visibility.keep_care(self.ended)
+        kept = await info.context.access.keep_care(self.ended)
         return [CareRelationship.from_record(c) for c in kept]
 
 
@@ -49,8 +60,9 @@ class AssignmentPayload:
     post: LeaderPost = strawberry.field(description="The post as held now.")
     replaced_id: strawberry.Private[str | None]
 
-    @strawberry.field(description="Who held the post before, if anyone (null too when they are out of the "
-                                  "caller's reach).")
+    @strawberry.field(
+        description="Who held the post before, if anyone (null too when they are out of the caller's reach)."
+    )
     async def replaced(self, info: Info[Context, None]) -> Resident | None:
         return await resident_of(info, self.replaced_id)
 
@@ -77,8 +89,10 @@ class MembershipPayload:
 
 
 def _result(payload: type, name: str):
-    return Annotated[payload | NotFound | Invalid | Conflict,
-                     strawberry.union(name, description=f"{payload.__name__}, or why nothing was changed.")]
+    return Annotated[
+        payload | NotFound | Invalid | Conflict,
+        strawberry.union(name, description=f"{payload.__name__}, or why nothing was changed."),
+    ]
 
 
 ResidentResult = _result(ResidentPayload, "ResidentResult")
@@ -94,13 +108,17 @@ def _resident(record) -> ResidentPayload:
 
 
 def _membership(x: m.Membership) -> MembershipPayload:
-    return MembershipPayload(team=VolunteerTeam(id=strawberry.ID(x.team_id), name=x.team), since=x.since,
-                             resident_id=x.resident_id)
+    return MembershipPayload(
+        team=VolunteerTeam(id=strawberry.ID(x.team_id), name=x.team), since=x.since, resident_id=x.resident_id
+    )
 
 
 def _removal(x: m.Removal) -> RemovalPayload:
-    return RemovalPayload(resident=Resident.from_record(x.resident), ended=list(x.ended_care),
-                          vacated_posts=[LeaderPost.from_record(p) for p in x.vacated_posts])
+    return RemovalPayload(
+        resident=Resident.from_record(x.resident),
+        ended=list(x.ended_care),
+        vacated_posts=[LeaderPost.from_record(p) for p in x.vacated_posts],
+    )
 
 
 def _assignment(x: m.Assignment) -> AssignmentPayload:
@@ -133,51 +151,6 @@ def _applied(records) -> AppliedAssignments:
     return AppliedAssignments(created=[CareRelationship.from_record(c) for c in records])
 
 
-async def _out_of_reach(info: Info[Context, None], community: str | None, residents: tuple,
-                        place: tuple[str, str] | None, moving_to: m.Address | None) -> NotFound | Conflict | None:
-    """A community, resident or place the caller may not change is answered as one that does not exist.
-
-    Staff change their whole community; a leader changes the residents they reach
-    and the places they answer for (their grid, building or unit and what is
-    under it): registering or moving someone into a unit, or filling a post,
-    elsewhere is refused. The scope comes from the token (`schema.scope`).
-    """
-    principal = info.context.principal
-    if principal.role == "volunteer":
-        raise user_error("volunteers read the records of the people they care for; changes are made by staff "
-                         "and leaders", "FORBIDDEN")
-    if community is not None and not principal.reads(community):
-        return NotFound(message=f"no community named {community!r}", kind="community", id=community)
-    home = community
-    for rid in residents:
-        found = await info.context.loaders.resident().load(rid)  # null when out of reach, as when missing
-        if found is None or not principal.reads(found.community):
-            return NotFound(message=f"no resident {rid!r}", kind="resident", id=rid)
-        if not await info.context.visibility.may_change(rid):
-            reason = "they live outside the caller's scope"
-            return Conflict(message=f"resident {rid!r} cannot be changed: {reason}", reason=reason)
-        home = home or found.community
-    if moving_to is not None and home is not None:
-        place = m.place_of_address(home, moving_to)
-    if place is not None and home is not None and not await info.context.visibility.answers_for(place[1], home):
-        kind, pid = place
-        return NotFound(message=f"no {kind} {pid!r}", kind=kind, id=pid)
-    return None
-
-
-async def _do(info: Info[Context, None], payload, fn, *args, community: str | None = None,
-              residents: tuple = (), place: tuple[str, str] | None = None, moving_to: m.Address | None = None,
-              **kwargs):
-    """Run one mutation for the caller: out-of-reach targets first, then the transaction.
-
-    ``place``: (kind, id) of the place changed (a post's scope); ``moving_to``: an
-    address someone is registered or moved into, in the community of ``community``
-    or of the first resident.
-    """
-    denied = await _out_of_reach(info, community, tuple(str(r) for r in residents), place, moving_to)
-    return denied or await answer(info.context.run(fn, *args, **kwargs), payload)
-
-
 ID = Annotated[strawberry.ID, Arg(description="The resident's stable id.")]
 On = Annotated[date, Arg(description="The day it happened; not in the future.")]
 Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
@@ -186,88 +159,163 @@ Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
 @strawberry.type(description="Changing the network. Each mutation is one transaction: all of it or nothing.")
 class Mutation(QrMutation, ConsentMutation):
     @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
-    async def register_resident(self, info: Info[Context, None], input: Annotated[
-            RegisterResidentInput, Arg(description="The new resident.")]) -> ResidentResult:
-        return await _do(info, _resident, m.register_resident, input.community, input.to_graph(),
-                         community=input.community, moving_to=input.address.to_graph())
+    async def register_resident(
+        self, info: Info[Context, None], input: Annotated[RegisterResidentInput, Arg(description="The new resident.")]
+    ) -> ResidentResult:
+        return await run_change(
+            info,
+            _resident,
+            m.register_resident,
+            input.community,
+            input.to_graph(),
+            community=input.community,
+            moving_to=input.address.to_graph(),
+        )
 
     @strawberry.mutation(description="Change a resident's details.")
-    async def update_resident(self, info: Info[Context, None], input: Annotated[
-            UpdateResidentInput, Arg(description="The changes.")]) -> ResidentResult:
-        return await _do(info, _resident, m.update_resident, str(input.id), input.to_graph(), residents=(input.id,))
+    async def update_resident(
+        self, info: Info[Context, None], input: Annotated[UpdateResidentInput, Arg(description="The changes.")]
+    ) -> ResidentResult:
+        return await run_change(
+            info, _resident, m.update_resident, str(input.id), input.to_graph(), residents=(input.id,)
+        )
 
     @strawberry.mutation(description="Move a resident to another household of the community.")
-    async def move_resident(self, info: Info[Context, None], id: ID,
-                            to: Annotated[AddressInput, Arg(description="The new address.")],
-                            on: Annotated[date | None, Arg(description="Moving day; default today.")] = None,
-                            ) -> ResidentResult:
-        return await _do(info, _resident, m.move_resident, str(id), to.to_graph(), on=on, residents=(id,),
-                         moving_to=to.to_graph())
+    async def move_resident(
+        self,
+        info: Info[Context, None],
+        id: ID,
+        to: Annotated[AddressInput, Arg(description="The new address.")],
+        on: Annotated[date | None, Arg(description="Moving day; default today.")] = None,
+    ) -> ResidentResult:
+        return await run_change(
+            info, _resident, m.move_resident, str(id), to.to_graph(), on=on, residents=(id,), moving_to=to.to_graph()
+        )
 
-    @strawberry.mutation(description="Take a resident off the living register (moved out or died); "
-                                     "their care ends and their posts fall vacant; their history stays.")
-    async def remove_resident(self, info: Info[Context, None], id: ID,
-                              reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
-                              on: On) -> RemovalResult:
-        if not info.context.visibility.whole:  # a leader may not vacate posts outside their scope by it
-            reach = await info.context.visibility.reach()
-            for post in await info.context.loaders.posts_of_resident().load(str(id)):  # none when out of reach
-                if post.scope_id not in reach.answers_for:
-                    why = f"they hold a post of {post.scope_id!r}, outside the caller's scope: staff remove them"
-                    return Conflict(message=f"resident {str(id)!r} cannot be removed: {why}", reason=why)
-        return await _do(info, _removal, m.remove_resident, str(id), reason=reason.value, on=on, residents=(id,))
+    @strawberry.mutation(
+        description="Take a resident off the living register (moved out or died); "
+        "their care ends and their posts fall vacant; their history stays."
+    )
+    async def remove_resident(
+        self,
+        info: Info[Context, None],
+        id: ID,
+        reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
+        on: On,
+    ) -> RemovalResult:
+        denied = await check_removal(info, str(id))  # a leader may not vacate posts outside their scope by it
+        return denied or await run_change(
+            info, _removal, m.remove_resident, str(id), reason=reason.value, on=on, residents=(id,)
+        )
 
     @strawberry.mutation(description="Add a care relationship (包保 and others).")
-    async def add_care(self, info: Info[Context, None], input: Annotated[
-            AddCareInput, Arg(description="Who cares for whom.")]) -> CareResult:
-        return await _do(info, _care, m.add_care, str(input.caregiver_id), str(input.recipient_id),
-                         kind=input.kind.value, since=input.since, until=input.until,
-                         residents=(input.caregiver_id, input.recipient_id))
+    async def add_care(
+        self, info: Info[Context, None], input: Annotated[AddCareInput, Arg(description="Who cares for whom.")]
+    ) -> CareResult:
+        return await run_change(
+            info,
+            _care,
+            m.add_care,
+            str(input.caregiver_id),
+            str(input.recipient_id),
+            kind=input.kind.value,
+            since=input.since,
+            until=input.until,
+            residents=(input.caregiver_id, input.recipient_id),
+        )
 
     @strawberry.mutation(description="End an active care relationship on a day.")
-    async def end_care(self, info: Info[Context, None],
-                       caregiver_id: Annotated[strawberry.ID, Arg(description="Stable id of the caregiver.")],
-                       recipient_id: Annotated[strawberry.ID, Arg(description="Stable id of the person cared for.")],
-                       kind: Annotated[CareKind, Arg(description="Which relationship of the pair.")],
-                       on: On) -> CareResult:
-        return await _do(info, _care, m.end_care, str(caregiver_id), str(recipient_id), kind=kind.value, on=on,
-                         residents=(caregiver_id, recipient_id))
+    async def end_care(
+        self,
+        info: Info[Context, None],
+        caregiver_id: Annotated[strawberry.ID, Arg(description="Stable id of the caregiver.")],
+        recipient_id: Annotated[strawberry.ID, Arg(description="Stable id of the person cared for.")],
+        kind: Annotated[CareKind, Arg(description="Which relationship of the pair.")],
+        on: On,
+    ) -> CareResult:
+        return await run_change(
+            info,
+            _care,
+            m.end_care,
+            str(caregiver_id),
+            str(recipient_id),
+            kind=kind.value,
+            on=on,
+            residents=(caregiver_id, recipient_id),
+        )
 
     @strawberry.mutation(description="Give a leader post to a resident; the result names who held it before.")
-    async def assign_post(self, info: Info[Context, None], resident_id: ID,
-                          post: Annotated[PostInput, Arg(description="The post.")],
-                          since: Annotated[date | None, Arg(description="Held from; default today.")] = None,
-                          ) -> AssignmentResult:
-        return await _do(info, _assignment, m.assign_post, str(resident_id), post.scope(), post=post.post.value,
-                         since=since, community=post.community, residents=(resident_id,),
-                         place=m.place_of_post(post.scope()))
+    async def assign_post(
+        self,
+        info: Info[Context, None],
+        resident_id: ID,
+        post: Annotated[PostInput, Arg(description="The post.")],
+        since: Annotated[date | None, Arg(description="Held from; default today.")] = None,
+    ) -> AssignmentResult:
+        return await run_change(
+            info,
+            _assignment,
+            m.assign_post,
+            str(resident_id),
+            post.scope(),
+            post=post.post.value,
+            since=since,
+            community=post.community,
+            residents=(resident_id,),
+            place=m.place_of_post(post.scope()),
+        )
 
     @strawberry.mutation(description="Leave a leader post vacant.")
-    async def vacate_post(self, info: Info[Context, None],
-                          post: Annotated[PostInput, Arg(description="The post.")]) -> VacancyResult:
-        return await _do(info, _vacancy, m.vacate_post, post.scope(), post=post.post.value, community=post.community,
-                         place=m.place_of_post(post.scope()))
+    async def vacate_post(
+        self, info: Info[Context, None], post: Annotated[PostInput, Arg(description="The post.")]
+    ) -> VacancyResult:
+        return await run_change(
+            info,
+            _vacancy,
+            m.vacate_post,
+            post.scope(),
+            post=post.post.value,
+            community=post.community,
+            place=m.place_of_post(post.scope()),
+        )
 
     @strawberry.mutation(description="Add a resident to a volunteer team (created if new).")
-    async def join_team(self, info: Info[Context, None], resident_id: ID, team: Team,
-                        since: Annotated[date | None, Arg(description="Member from; default today.")] = None,
-                        ) -> MembershipResult:
-        return await _do(info, _membership, m.join_team, str(resident_id), team, since=since,
-                         residents=(resident_id,))
+    async def join_team(
+        self,
+        info: Info[Context, None],
+        resident_id: ID,
+        team: Team,
+        since: Annotated[date | None, Arg(description="Member from; default today.")] = None,
+    ) -> MembershipResult:
+        return await run_change(
+            info, _membership, m.join_team, str(resident_id), team, since=since, residents=(resident_id,)
+        )
 
-    @strawberry.mutation(description="Apply chosen assignment suggestions: create their responsibility (包保) "
-                                     "relationships, all in one transaction or none.")
+    @strawberry.mutation(
+        description="Apply chosen assignment suggestions: create their responsibility (包保) "
+        "relationships, all in one transaction or none."
+    )
     async def apply_assignment_suggestions(
-        self, info: Info[Context, None], community: Annotated[str, Arg(description="The community's name.")],
+        self,
+        info: Info[Context, None],
+        community: Annotated[str, Arg(description="The community's name.")],
         assignments: Annotated[list[AssignmentChoice], Arg(description="The suggestions chosen.")],
         since: Annotated[date | None, Arg(description="Start of the responsibility; default today.")] = None,
     ) -> AppliedResult:
-        pairs = [(ids.resident_id(community, a.caregiver_id), ids.resident_id(community, a.elder_id))
-                 for a in assignments]
-        return await _do(info, _applied, m.add_care_many, pairs, kind="responsibility",
-                         since=since or date.today(), community=community,
-                         residents=tuple(dict.fromkeys(r for pair in pairs for r in pair)))
+        pairs = [
+            (ids.resident_id(community, a.caregiver_id), ids.resident_id(community, a.elder_id)) for a in assignments
+        ]
+        return await run_change(
+            info,
+            _applied,
+            m.add_care_many,
+            pairs,
+            kind=CareKind.RESPONSIBILITY.value,
+            since=since or today(),
+            community=community,
+            residents=tuple(dict.fromkeys(r for pair in pairs for r in pair)),
+        )
 
     @strawberry.mutation(description="Take a resident off a volunteer team.")
     async def leave_team(self, info: Info[Context, None], resident_id: ID, team: Team) -> MembershipResult:
-        return await _do(info, _membership, m.leave_team, str(resident_id), team, residents=(resident_id,))
+        return await run_change(info, _membership, m.leave_team, str(resident_id), team, residents=(resident_id,))

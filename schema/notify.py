@@ -21,6 +21,7 @@ none and are counted in ``repeats`` of the elder's next event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -29,11 +30,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from graph import qr
+from graph.store import Store
 
 log = logging.getLogger("gridcare.notify")
 
 OVERLAP = timedelta(seconds=30)  # how far back each poll reads again, for scans committed late
-BATCH = 1000                     # scans read per poll at most; a longer burst is read over several polls
+BATCH = 1000  # scans read per poll at most; a longer burst is read over several polls
 
 
 @dataclass(frozen=True)
@@ -92,21 +94,22 @@ class Folder:
 
 
 class _Poller:
-    """Reads new scans for the inboxes of one event loop (one driver and database)."""
+    """Reads new scans for the inboxes of one event loop (one store)."""
 
-    def __init__(self, feed: ScanFeed, loop: asyncio.AbstractEventLoop, driver, database: str):
-        self.feed, self.loop, self.driver, self.database = feed, loop, driver, database
+    def __init__(self, feed: ScanFeed, loop: asyncio.AbstractEventLoop, store: Store):
+        self.feed, self.loop, self.store = feed, loop, store
         self.inboxes: set[Inbox] = set()
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
-        self.since: datetime | None = None      # every scan before this was read and forwarded
-        self.recent: dict[str, Scan] = {}       # scans forwarded: those at or after `since`, and the last OVERLAP
+        self.since: datetime | None = None  # every scan before this was read and forwarded
+        self.recent: dict[str, Scan] = {}  # scans forwarded: those at or after `since`, and the last OVERLAP
 
     def add(self, inbox: Inbox) -> None:
         self.inboxes.add(inbox)
         # a scan read between the subscriber's start and now was forwarded before it joined
-        inbox.offer(sorted((s for s in self.recent.values() if s.community == inbox.community),
-                           key=lambda s: (s.at, s.id)))
+        inbox.offer(
+            sorted((s for s in self.recent.values() if s.community == inbox.community), key=lambda s: (s.at, s.id))
+        )
         if self.task is None:
             self.task = self.loop.create_task(self.run(), name="gridcare-qr-notify")
         else:
@@ -131,23 +134,22 @@ class _Poller:
                 raise
             except Exception as e:  # the store is away: try again at every poll, saying so once
                 if not failing:
-                    log.warning("reading new QR scans failed (%s); retrying every %.1f s",
-                                type(e).__name__, self.feed.poll)
+                    log.warning(
+                        "reading new QR scans failed (%s); retrying every %.1f s", type(e).__name__, self.feed.poll
+                    )
                 failing = True
             else:
                 if failing:
                     log.info("reading new QR scans works again")
                 failing = False
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.feed.poll)
-            except TimeoutError:
-                pass
             self.wake.clear()
 
     async def poll(self) -> None:
         communities = sorted({i.community for i in self.inboxes})
         since = self.since if self.since is not None else min(i.start for i in self.inboxes)
-        now, rows = await asyncio.to_thread(qr.scans_since, self.driver, self.database, communities, since, BATCH)
+        now, rows = await asyncio.to_thread(qr.scans_since, self.store, communities, since, BATCH)
         scans = [Scan(*row) for row in rows]
         new = [s for s in scans if s.id not in self.recent]
         # the next poll reads again from OVERLAP ago (late commits), or from the last scan read when cut short
@@ -179,15 +181,15 @@ class ScanFeed:
         self._pollers: dict[tuple, _Poller] = {}
 
     @asynccontextmanager
-    async def watch(self, driver, database: str, community: str, start: datetime) -> AsyncIterator[Inbox]:
+    async def watch(self, store: Store, community: str, start: datetime) -> AsyncIterator[Inbox]:
         """Subscribe to the scans of ``community`` recorded at or after ``start``, for the ``with`` block."""
         loop = asyncio.get_running_loop()
-        key = (loop, id(driver), database)
+        key = (loop, id(store.driver), store.database)
         inbox = Inbox(community, start)
         with self._lock:
             poller = self._pollers.get(key)
             if poller is None:
-                poller = self._pollers[key] = _Poller(self, loop, driver, database)
+                poller = self._pollers[key] = _Poller(self, loop, store)
         poller.add(inbox)
         try:
             yield inbox
@@ -201,10 +203,8 @@ class ScanFeed:
         with self._lock:
             pollers = list(self._pollers.values())
         for poller in pollers:
-            try:
+            with contextlib.suppress(RuntimeError):  # that loop has closed
                 poller.loop.call_soon_threadsafe(poller.wake.set)
-            except RuntimeError:  # that loop has closed
-                pass
 
     def subscribers(self) -> int:
         """How many subscriptions this process feeds now."""

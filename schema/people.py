@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from graph.models import CareRecord, PostRecord, ResidentRecord, age_on
+from analysis import domain
+from analysis.domain import PlaceKind, Role, age_on, kind_of_role, today
+from graph.models import CareRecord, PostRecord, ResidentRecord
 from schema import sensitive
 from schema.context import AsOf, Context
 from schema.places import Building, Grid, Household, Unit
@@ -23,30 +25,34 @@ Groups = "schema.groups"
 
 @strawberry.enum(description="The three leaders (三长).")
 class LeaderRole(Enum):
-    GRID_LEADER = strawberry.enum_value("grid_leader", description="Grid leader (网格长).")
-    BUILDING_LEADER = strawberry.enum_value("building_leader", description="Building leader (楼栋长).")
-    UNIT_LEADER = strawberry.enum_value("unit_leader", description="Unit leader (单元长).")
+    GRID_LEADER = strawberry.enum_value(Role.GRID_LEADER.value, description="Grid leader (网格长).")
+    BUILDING_LEADER = strawberry.enum_value(Role.BUILDING_LEADER.value, description="Building leader (楼栋长).")
+    UNIT_LEADER = strawberry.enum_value(Role.UNIT_LEADER.value, description="Unit leader (单元长).")
 
 
 @strawberry.enum(description="AB posts (AB岗): every post has a primary (A) and a backup (B).")
 class Post(Enum):
-    A = strawberry.enum_value("A", description="The primary post (A岗).")
-    B = strawberry.enum_value("B", description="The backup post (B岗).")
+    A = strawberry.enum_value(domain.Post.A.value, description="The primary post (A岗).")
+    B = strawberry.enum_value(domain.Post.B.value, description="The backup post (B岗).")
 
 
 @strawberry.enum(description="Kinds of care relationship.")
 class CareKind(Enum):
-    RESPONSIBILITY = strawberry.enum_value("responsibility", description="Responsibility assignment (包保).")
-    FAMILY = strawberry.enum_value("family", description="Family (家属).")
-    VOLUNTEER = strawberry.enum_value("volunteer", description="A volunteer (志愿者).")
-    NEIGHBOUR = strawberry.enum_value("neighbour", description="A neighbour (邻居).")
+    RESPONSIBILITY = strawberry.enum_value(
+        domain.CareKind.RESPONSIBILITY.value, description="Responsibility assignment (包保)."
+    )
+    FAMILY = strawberry.enum_value(domain.CareKind.FAMILY.value, description="Family (家属).")
+    VOLUNTEER = strawberry.enum_value(domain.CareKind.VOLUNTEER.value, description="A volunteer (志愿者).")
+    NEIGHBOUR = strawberry.enum_value(domain.CareKind.NEIGHBOUR.value, description="A neighbour (邻居).")
 
 
 @strawberry.enum(description="Whether a resident still lives in the community.")
 class ResidentStatus(Enum):
-    ACTIVE = strawberry.enum_value("active", description="Lives in the community.")
-    MOVED_OUT = strawberry.enum_value("moved_out", description="Moved out; their history stays.")
-    DECEASED = strawberry.enum_value("deceased", description="Died; their history stays.")
+    ACTIVE = strawberry.enum_value(domain.ResidentStatus.ACTIVE.value, description="Lives in the community.")
+    MOVED_OUT = strawberry.enum_value(
+        domain.ResidentStatus.MOVED_OUT.value, description="Moved out; their history stays."
+    )
+    DECEASED = strawberry.enum_value(domain.ResidentStatus.DECEASED.value, description="Died; their history stays.")
 
 
 async def resident_of(info: Info[Context, None], resident_id: str | None) -> Resident | None:
@@ -81,21 +87,32 @@ class Resident:
     health_notes: str | None = strawberry.field(
         resolver=sensitive.health_notes,
         description="Health notes (健康状况). Sensitive: for staff of the community, admins, the resident's "
-                    "own leaders and active caregivers, and themselves; null for others; every read is logged.")
+        "own leaders and active caregivers, and themselves; null for others; every read is logged.",
+    )
     emergency_contact: sensitive.EmergencyContact | None = strawberry.field(
-        resolver=sensitive.emergency_contact,
-        description="Emergency contact (紧急联系人). Sensitive: as healthNotes.")
+        resolver=sensitive.emergency_contact, description="Emergency contact (紧急联系人). Sensitive: as healthNotes."
+    )
 
     @classmethod
     def from_record(cls, r: ResidentRecord) -> Resident:
-        return cls(id=strawberry.ID(r.id), resident_id=r.resident_id, community_id=r.community, name=r.name,
-                   gender=r.gender, birth_date=r.birth_date, lives_alone=r.lives_alone,
-                   party_member=r.party_member, status=ResidentStatus(r.status), left_on=r.left_on,
-                   care_capacity=r.care_capacity, household_id=r.household_id)
+        return cls(
+            id=strawberry.ID(r.id),
+            resident_id=r.resident_id,
+            community_id=r.community,
+            name=r.name,
+            gender=r.gender,
+            birth_date=r.birth_date,
+            lives_alone=r.lives_alone,
+            party_member=r.party_member,
+            status=ResidentStatus(r.status),
+            left_on=r.left_on,
+            care_capacity=r.care_capacity,
+            household_id=r.household_id,
+        )
 
     @strawberry.field(description="Age in completed years on `asOf` (default today).")
     def age(self, as_of: AsOf = None) -> int:
-        return age_on(self.birth_date, as_of or date.today())
+        return age_on(self.birth_date, as_of or today())
 
     async def _place(self, info: Info[Context, None], kind: str, cls):
         found = await info.context.loaders.location().load(str(self.id))
@@ -119,13 +136,13 @@ class Resident:
 
     @strawberry.field(description="People who actively care for them on `asOf` (default today), any kind.")
     async def caregivers(self, info: Info[Context, None], as_of: AsOf = None) -> list[Resident]:
-        day = as_of or date.today()
+        day = as_of or today()
         ids = sorted({c.caregiver_id for c in await _care(info, "recipient", str(self.id)) if c.active_on(day)})
         return await _residents(info, ids)
 
     @strawberry.field(description="People they actively care for on `asOf` (default today), any kind.")
     async def care_recipients(self, info: Info[Context, None], as_of: AsOf = None) -> list[Resident]:
-        day = as_of or date.today()
+        day = as_of or today()
         ids = sorted({c.recipient_id for c in await _care(info, "caregiver", str(self.id)) if c.active_on(day)})
         return await _residents(info, ids)
 
@@ -150,7 +167,9 @@ class Resident:
         return sorted((TeamMembership.of_resident(str(self.id), t) for t in found), key=lambda m: m.team_id)
 
     @strawberry.field(description="Grid service roles (网格服务员) they fill.")
-    async def service_roles(self, info: Info[Context, None]) -> list[Annotated[ServiceRoleAssignment, strawberry.lazy(Groups)]]:
+    async def service_roles(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[ServiceRoleAssignment, strawberry.lazy(Groups)]]:
         from schema.groups import ServiceRoleAssignment
 
         found = await info.context.loaders.related("service_roles_of_residents").load(str(self.id))
@@ -180,17 +199,26 @@ class LeaderPost:
 
     @classmethod
     def from_record(cls, p: PostRecord) -> LeaderPost:
-        return cls(role=LeaderRole(p.role), post=Post(p.post), since=p.since, holder_id=p.holder_id,
-                   scope_id=p.scope_id)
+        return cls(
+            role=LeaderRole(p.role), post=Post(p.post), since=p.since, holder_id=p.holder_id, scope_id=p.scope_id
+        )
 
     @strawberry.field(description="The resident holding the post.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
         return await resident_of(info, self.holder_id)
 
     @strawberry.field(description="The grid, building or unit led.")
-    async def scope(self, info: Info[Context, None]) -> Annotated[Grid | Building | Unit, strawberry.union("Scope", description="What a leader post leads: a grid, a building or a unit.")] | None:
-        kind, cls = {"grid_leader": ("grid", Grid), "building_leader": ("building", Building),
-                     "unit_leader": ("unit", Unit)}[self.role.value]
+    async def scope(
+        self, info: Info[Context, None]
+    ) -> (
+        Annotated[
+            Grid | Building | Unit,
+            strawberry.union("Scope", description="What a leader post leads: a grid, a building or a unit."),
+        ]
+        | None
+    ):
+        kind = kind_of_role(self.role.value)
+        cls = {PlaceKind.GRID: Grid, PlaceKind.BUILDING: Building, PlaceKind.UNIT: Unit}[kind]
         found = await info.context.loaders.place(kind).load(self.scope_id)
         return cls.from_record(found) if found else None
 
@@ -199,19 +227,26 @@ class LeaderPost:
 class CareRelationship:
     kind: CareKind = strawberry.field(description="Responsibility (包保), family, volunteer or neighbour.")
     since: date | None = strawberry.field(description="Start date, if known.")
-    until: date | None = strawberry.field(description="End date; a relationship ended before a day is not active on it.")
+    until: date | None = strawberry.field(
+        description="End date; a relationship ended before a day is not active on it."
+    )
     caregiver_id: strawberry.Private[str]
     recipient_id: strawberry.Private[str]
 
     @classmethod
     def from_record(cls, c: CareRecord) -> CareRelationship:
-        return cls(kind=CareKind(c.kind), since=c.since, until=c.until, caregiver_id=c.caregiver_id,
-                   recipient_id=c.recipient_id)
+        return cls(
+            kind=CareKind(c.kind),
+            since=c.since,
+            until=c.until,
+            caregiver_id=c.caregiver_id,
+            recipient_id=c.recipient_id,
+        )
 
     @strawberry.field(description="Whether it is active on `asOf` (default today).")
     def active(self, as_of: AsOf = None) -> bool:
         record = CareRecord(self.caregiver_id, self.recipient_id, self.kind.value, self.since, self.until)
-        return record.active_on(as_of or date.today())
+        return record.active_on(as_of or today())
 
     @strawberry.field(description="The person who gives care.")
     async def caregiver(self, info: Info[Context, None]) -> Resident | None:

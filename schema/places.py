@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from analysis.domain import today
 from graph.models import PlaceRecord
 from schema.context import AsOf, Context
+from schema.policy import WholeCommunityOnly, only
 from schema.stats import CommunityStats
 
 if TYPE_CHECKING:
@@ -36,13 +37,14 @@ class Community:
     id: strawberry.ID = strawberry.field(description="Stable id: the community's name.")
     name: str = strawberry.field(description="The community's name, e.g. 长山花园社区.")
 
-    @strawberry.field(description="Counts of the community's parts, with elders counted on `asOf` (default "
-                                  "today). Staff and admins; null for leaders and volunteers (counts of the "
-                                  "whole community on chosen days would tell them about people out of reach).")
+    @strawberry.field(
+        extensions=only(WholeCommunityOnly(), silent=True),
+        description="Counts of the community's parts, with elders counted on `asOf` (default "
+        "today). Staff and admins; null for leaders and volunteers (counts of the "
+        "whole community on chosen days would tell them about people out of reach).",
+    )
     async def stats(self, info: Info[Context, None], as_of: AsOf = None) -> CommunityStats | None:
-        if not info.context.principal.reads_whole(str(self.id)):
-            return None
-        s = await info.context.loaders.stats(as_of or date.today()).load(str(self.id))
+        s = await info.context.loaders.stats(as_of or today()).load(str(self.id))
         return CommunityStats.from_dict(s)
 
     @strawberry.field(description="The grids (网格), in number order.")
@@ -51,20 +53,25 @@ class Community:
 
     @strawberry.field(description="One grid by its number (`3` for 第3网格); null if there is none.")
     async def grid(
-        self, info: Info[Context, None],
+        self,
+        info: Info[Context, None],
         number: Annotated[str, strawberry.argument(description="The grid's number, e.g. `3`.")],
     ) -> Grid | None:
         return next((g for g in await _children(info, "grids", self.id, Grid) if g.number == number), None)
 
     @strawberry.field(description="The volunteer teams (红马甲志愿服务队, patrols), by name.")
-    async def volunteer_teams(self, info: Info[Context, None]) -> list[Annotated[VolunteerTeam, strawberry.lazy(Groups)]]:
+    async def volunteer_teams(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[VolunteerTeam, strawberry.lazy(Groups)]]:
         from schema.groups import VolunteerTeam
 
         teams = await info.context.loaders.related("teams_of_communities").load(self.id)
         return sorted((VolunteerTeam.from_node(t.node) for t in teams), key=lambda t: t.name)
 
     @strawberry.field(description="The community Party committee (社区党委).")
-    async def party_committee(self, info: Info[Context, None]) -> Annotated[PartyCommittee, strawberry.lazy(Groups)] | None:
+    async def party_committee(
+        self, info: Info[Context, None]
+    ) -> Annotated[PartyCommittee, strawberry.lazy(Groups)] | None:
         from schema.groups import PartyCommittee
 
         found = await info.context.loaders.related("committee_of_communities").load(self.id)
@@ -90,7 +97,9 @@ class Grid:
         return await _posts(info, "grid", self.id)
 
     @strawberry.field(description="Who fills the 8 grid service roles (网格服务员) here.")
-    async def service_roles(self, info: Info[Context, None]) -> list[Annotated[ServiceRoleAssignment, strawberry.lazy(Groups)]]:
+    async def service_roles(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[ServiceRoleAssignment, strawberry.lazy(Groups)]]:
         from schema.groups import ServiceRoleAssignment
 
         found = await info.context.loaders.related("service_roles_of_grids").load(self.id)
@@ -168,7 +177,9 @@ class Household:
         return cls(id=strawberry.ID(p.id), room=p.number, unit_id=p.parent_id or "")
 
     @strawberry.field(description="The residents living here now, oldest first.")
-    def residents(self, info: Info[Context, None]) -> list[Annotated[Resident, strawberry.lazy(People)]]:  # returns the loader's future
+    def residents(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Resident, strawberry.lazy(People)]]:  # returns the loader's future
         from schema.people import Resident
 
         return info.context.loaders.residents_of_household(Resident.from_record).load(self.id)

@@ -2,7 +2,7 @@
 
 Health notes and emergency contacts are served to admins, to staff of the
 resident's community, and to the resident's own leaders and active caregivers:
-a leader's or volunteer's token reaches exactly those people (`schema.scope`),
+a leader's or volunteer's token reaches exactly those people (`schema.policy`),
 and the resident themselves. Anyone else gets null, and nothing is logged for
 them. Every served read is logged (who, whose, which fields, when, the request
 id) in the same transaction that reads it (`graph.sensitive`). The log itself
@@ -18,16 +18,11 @@ import strawberry
 from strawberry.types import Info
 
 from graph.sensitive import Reader, access_log
-from schema.results import user_error
 from schema.context import Context
-from schema.scope import sees_resident
+from schema.policy import StaffOfCommunity, only
+from schema.results import user_error
 
 MAX_LOG = 500
-
-
-async def may_read_sensitive(info: Info[Context, None], community: str, resident_id: str) -> bool:
-    """Staff of the community and admins; a leader or volunteer for the residents they reach."""
-    return await sees_resident(info, resident_id, community)
 
 
 def reader(info: Info[Context, None]) -> Reader:
@@ -36,7 +31,7 @@ def reader(info: Info[Context, None]) -> Reader:
 
 
 async def _sensitive(root: Any, info: Info[Context, None], field: str):
-    if not await may_read_sensitive(info, root.community_id, str(root.id)):
+    if not await info.context.access.sees_resident(str(root.id), root.community_id):
         return None
     return await info.context.loaders.sensitive(reader(info)).load((str(root.id), field))
 
@@ -72,20 +67,34 @@ class AccessLogEntry:
 
 @strawberry.type
 class AccessLogQuery:
-    @strawberry.field(description=f"Reads of sensitive data in a community, newest first (at most {MAX_LOG}); "
-                                  "staff of that community and admins only.")
+    @strawberry.field(
+        extensions=only(StaffOfCommunity()),
+        description=f"Reads of sensitive data in a community, newest first (at most {MAX_LOG}); "
+        "staff of that community and admins only.",
+    )
     async def access_log(
-        self, info: Info[Context, None],
+        self,
+        info: Info[Context, None],
         community: Annotated[str, strawberry.argument(description="The community's name.")],
-        resident_id: Annotated[strawberry.ID | None, strawberry.argument(
-            description="Only the reads of this resident (stable id).")] = None,
+        resident_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only the reads of this resident (stable id).")
+        ] = None,
         first: Annotated[int, strawberry.argument(description=f"How many entries, 1 to {MAX_LOG}.")] = 100,
     ) -> list[AccessLogEntry]:
-        if not info.context.principal.reads_whole(community):
-            raise user_error(f"no community named {community!r}", "NOT_FOUND")
         if not 1 <= first <= MAX_LOG:
             raise user_error(f"first must be between 1 and {MAX_LOG}, got {first}")
-        rows = await info.context.run(access_log, community, resident=str(resident_id) if resident_id else None,
-                                      limit=first)
-        return [AccessLogEntry(at=a.at, resident_id=strawberry.ID(a.resident), fields=list(a.fields), actor=a.actor,
-                               actor_role=a.actor_role, token_id=a.token_id, request_id=a.request_id) for a in rows]
+        rows = await info.context.run(
+            access_log, community, resident=str(resident_id) if resident_id else None, limit=first
+        )
+        return [
+            AccessLogEntry(
+                at=a.at,
+                resident_id=strawberry.ID(a.resident),
+                fields=list(a.fields),
+                actor=a.actor,
+                actor_role=a.actor_role,
+                token_id=a.token_id,
+                request_id=a.request_id,
+            )
+            for a in rows
+        ]

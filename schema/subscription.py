@@ -22,14 +22,16 @@ from strawberry.types import Info
 from graph import qr, tokens
 from schema.context import Context
 from schema.notify import Folder, ScanFeed
+from schema.policy import reads_community
 from schema.results import user_error
-from schema.scope import sees_resident
 
 RECHECK = 60.0  # seconds between re-reads of a live subscription's reach and token
 
 
-@strawberry.type(description="An elder's anti-wandering QR code (防走失二维码) was scanned: a finder opened "
-                             "its page, so the elder may have wandered off and been found.")
+@strawberry.type(
+    description="An elder's anti-wandering QR code (防走失二维码) was scanned: a finder opened "
+    "its page, so the elder may have wandered off and been found."
+)
 class QrScanEvent:
     id: strawberry.ID = strawberry.field(description="The scan's id.")
     at: datetime = strawberry.field(description="When the finder's page was opened (UTC).")
@@ -38,31 +40,36 @@ class QrScanEvent:
     community: str = strawberry.field(description="The elder's community.")
     repeats: int = strawberry.field(
         description="Scans of the same elder that gave no event of their own, folded into this one: those "
-                    "within the de-duplication window (`GRIDCARE_QR_NOTIFY_WINDOW`) after this subscription's "
-                    "previous event for the elder. 0 for an elder's first event.")
+        "within the de-duplication window (`GRIDCARE_QR_NOTIFY_WINDOW`) after this subscription's "
+        "previous event for the elder. 0 for an elder's first event."
+    )
 
 
-@strawberry.type(description="Notifications, streamed over HTTP: POST the subscription to /graphql with "
-                             "`Accept: multipart/mixed;subscriptionSpec=1.0`.")
+@strawberry.type(
+    description="Notifications, streamed over HTTP: POST the subscription to /graphql with "
+    "`Accept: multipart/mixed;subscriptionSpec=1.0`."
+)
 class Subscription:
     @strawberry.subscription(
         description="Scans of the community's elders' QR codes as they happen, for staff, leaders and volunteers: "
-                    "only the elders the caller may see (staff: the whole community; leaders: their grid, building "
-                    "or unit; volunteers: the people they care for), one event per elder within the "
-                    "de-duplication window (later scans are counted in `repeats` of the elder's next event), "
-                    "never the same scan twice. Only scans recorded after subscribing are sent.")
+        "only the elders the caller may see (staff: the whole community; leaders: their grid, building "
+        "or unit; volunteers: the people they care for), one event per elder within the "
+        "de-duplication window (later scans are counted in `repeats` of the elder's next event), "
+        "never the same scan twice. Only scans recorded after subscribing are sent."
+    )
     async def qr_scanned(
-        self, info: Info[Context, None],
+        self,
+        info: Info[Context, None],
         community: Annotated[str, strawberry.argument(description="The community's name.")],
     ) -> AsyncGenerator[QrScanEvent, None]:
         context = info.context
-        start = await context.run(qr.watch_start, community) if context.principal.reads(community) else None
+        start = await context.run(qr.watch_start, community) if reads_community(context.principal, community) else None
         if start is None:
             raise user_error(f"no community named {community!r}", "NOT_FOUND")
         feed: ScanFeed = info.schema.qr_feed
         folder = Folder(feed.window)
         token_checked = reach_read = time.monotonic()
-        async with feed.watch(context.driver, context.database, community, start) as inbox:
+        async with feed.watch(context.store, community, start) as inbox:
             while True:
                 scans = await inbox.next(timeout=RECHECK)
                 if time.monotonic() - token_checked >= RECHECK:
@@ -74,13 +81,18 @@ class Subscription:
                     fresh = time.monotonic() - reach_read >= RECHECK
                     if fresh:
                         reach_read = time.monotonic()
-                    if not await sees_resident(info, scan.resident, community, fresh=fresh):
+                    if not await context.access.sees_resident(scan.resident, community, fresh=fresh):
                         continue
                     repeats = folder.fold(scan.resident, scan.at)
                     if repeats is not None:
-                        yield QrScanEvent(id=strawberry.ID(scan.id), at=scan.at,
-                                          resident_id=strawberry.ID(scan.resident), name=scan.name,
-                                          community=scan.community, repeats=repeats)
+                        yield QrScanEvent(
+                            id=strawberry.ID(scan.id),
+                            at=scan.at,
+                            resident_id=strawberry.ID(scan.resident),
+                            name=scan.name,
+                            community=scan.community,
+                            repeats=repeats,
+                        )
 
 
 async def _check_token(context: Context) -> None:

@@ -16,7 +16,7 @@ import subprocess
 import sys
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,9 +24,9 @@ from fastapi.testclient import TestClient
 
 from api.settings import Settings
 from api.tokens import TokenRequest, issue, token_key
-from graph.driver import Connection, open_driver
-from graph.local import LocalNeo4j, LocalOptions
-from graph.migrations import migrate
+from graph.store import Connection, Store, connect
+from graph.store.managed import LocalNeo4j, LocalOptions
+from graph.store.migrations import migrate
 
 DELETE_COMMUNITY = "MATCH (n {community: $community}) DETACH DELETE n"
 
@@ -39,28 +39,41 @@ def gridcare_home(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def neo4j_connection(gridcare_home) -> Connection:
     if os.environ.get("NEO4J_URI"):
-        yield Connection(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USER", "neo4j"),
-                         os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))
+        yield Connection(
+            os.environ["NEO4J_URI"],
+            os.environ.get("NEO4J_USER", "neo4j"),
+            os.environ.get("NEO4J_PASSWORD", ""),
+            os.environ.get("NEO4J_DATABASE", "neo4j"),
+        )
         return
     settings = Settings(home=gridcare_home)
-    server = LocalNeo4j(LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="1g",
-                                     pagecache="256m"), say=lambda m: print(m, file=sys.stderr))
+    server = LocalNeo4j(
+        LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="1g", pagecache="256m"),
+        say=lambda m: print(m, file=sys.stderr),
+    )
     status = server.start()
     yield Connection(status.uri, "neo4j", server.password())
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def driver(neo4j_connection):
-    driver = open_driver(neo4j_connection, wait=60)
-    migrate(driver, neo4j_connection.database)
-    yield driver
-    driver.close()
+def store(neo4j_connection) -> Store:
+    """The session's store, migrated: what every repository function takes."""
+    opened = connect(neo4j_connection, wait=60)
+    migrate(opened)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="session")
-def database(neo4j_connection) -> str:
-    return neo4j_connection.database
+def driver(store):
+    """The store's driver, for tests that run Cypher of their own."""
+    return store.driver
+
+
+@pytest.fixture(scope="session")
+def database(store) -> str:
+    return store.database
 
 
 @pytest.fixture
@@ -77,8 +90,12 @@ def cli_env(gridcare_home, neo4j_connection) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "GRIDCARE_"))}
     env["GRIDCARE_HOME"] = str(gridcare_home)
     if os.environ.get("NEO4J_URI"):
-        env.update(NEO4J_URI=neo4j_connection.uri, NEO4J_USER=neo4j_connection.user,
-                   NEO4J_PASSWORD=neo4j_connection.password, NEO4J_DATABASE=neo4j_connection.database)
+        env.update(
+            NEO4J_URI=neo4j_connection.uri,
+            NEO4J_USER=neo4j_connection.user,
+            NEO4J_PASSWORD=neo4j_connection.password,
+            NEO4J_DATABASE=neo4j_connection.database,
+        )
     return env
 
 
@@ -87,8 +104,13 @@ def gridcare(cli_env):
     """Run the real `gridcare` command line; returns the CompletedProcess."""
 
     def run(*args: str, check: bool = False, env: dict | None = None) -> subprocess.CompletedProcess:
-        done = subprocess.run([sys.executable, "-m", "api", *map(str, args)], capture_output=True, text=True,
-                              env={**cli_env, **(env or {})}, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "api", *map(str, args)],
+            capture_output=True,
+            text=True,
+            env={**cli_env, **(env or {})},
+            timeout=600,
+        )
         if check and done.returncode != 0:
             raise AssertionError(f"gridcare {' '.join(map(str, args))} failed:\n{done.stdout}\n{done.stderr}")
         return done
@@ -114,21 +136,24 @@ def demo_community(gridcare, demo_ledger, driver, database) -> str:
 
 
 @pytest.fixture(scope="session")
-def authorized_client(driver, database):
+def authorized_client(store, driver, database):
     """Open a TestClient on an app that sends a fresh token (admin unless told), deleted afterwards.
 
     ``with authorized_client(app) as client:`` — the token is issued under the
     app's own token key; ``role``, ``community``… make another kind of token.
     The client connects from loopback, as a local front-end would.
     """
+
     @contextmanager
     def open_client(app, role: str = "admin", **request):
-        expires = datetime.now(timezone.utc) + timedelta(hours=2)
-        token, record = issue(driver, database, token_key(app.state.settings),
-                              TokenRequest(role=role, expires_at=expires, **{"label": "tests", **request}))
+        expires = datetime.now(UTC) + timedelta(hours=2)
+        token, record = issue(
+            store,
+            token_key(app.state.settings),
+            TokenRequest(role=role, expires_at=expires, **{"label": "tests", **request}),
+        )
         try:
-            with TestClient(app, headers={"Authorization": f"Bearer {token}"},
-                            client=("127.0.0.1", 50000)) as client:
+            with TestClient(app, headers={"Authorization": f"Bearer {token}"}, client=("127.0.0.1", 50000)) as client:
                 yield client
         finally:
             driver.execute_query("MATCH (t:ApiToken {id: $id}) DETACH DELETE t", id=record.id, database_=database)
@@ -137,12 +162,12 @@ def authorized_client(driver, database):
 
 
 @pytest.fixture
-def seeded(driver, database, community, tmp_path):
+def seeded(store, driver, database, community, tmp_path):
     """A fresh community holding the small hand-written ledger of `tests/cli/test_import.py`."""
     from loaders.ledger import read_ledger
     from loaders.writer import plan_import, write_plan
     from tests.cli.test_import import ledger_sheets, write_csv_ledger
 
     ledger = read_ledger(write_csv_ledger(tmp_path / "seed-ledger", ledger_sheets()), community)
-    write_plan(driver, database, plan_import(ledger, hash_national_id=lambda s: "h"))
+    write_plan(store, plan_import(ledger, hash_national_id=lambda s: "h"))
     return community

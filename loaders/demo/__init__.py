@@ -16,12 +16,20 @@ from __future__ import annotations
 import random
 from datetime import date
 
-from loaders.demo import names as nm
 from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole
+from loaders.demo import names as nm
 from loaders.demo.care import care_rows
 from loaders.demo.people import HUSBAND_HEALTH, Population, populate
-from loaders.demo.places import (DEMO_COMMUNITY, building_cell, community_names, date_cell,
-                                 grid_cell, layout, unit_cell, yes_no)
+from loaders.demo.places import (
+    DEMO_COMMUNITY,
+    building_cell,
+    community_names,
+    date_cell,
+    grid_cell,
+    layout,
+    unit_cell,
+    yes_no,
+)
 from loaders.demo.roles import leader_posts, party_groups, service_roles, volunteer_teams
 from loaders.ledger_files import write_ledger
 from loaders.model import SHEETS
@@ -63,16 +71,25 @@ def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: S
     sheets["residents"] += [{**cell, **_resident(rng, p)} for p in pop.people]
     sheets["leaders"] += [{**cell, **_leader(rng, post)} for post in sorted(posts, key=_post_order)]
     sheets["care"] += [
-        {**cell, "照护人编号": giver.rid, "被照护人编号": recipient.rid, "类型": CareKind(kind).zh,
-         "开始日期": date_cell(rng, since), "结束日期": date_cell(rng, until)}
+        {
+            **cell,
+            "照护人编号": giver.rid,
+            "被照护人编号": recipient.rid,
+            "类型": CareKind(kind).zh,
+            "开始日期": date_cell(rng, since),
+            "结束日期": date_cell(rng, until),
+        }
         for giver, recipient, kind, since, until in sorted(care, key=lambda c: (c[0].rid, c[1].rid, c[2]))
     ]
-    sheets["volunteers"] += [{**cell, "居民编号": p.rid, "队伍": team}
-                             for team, members in teams.items() for p in members]
-    sheets["service_roles"] += [{**cell, "居民编号": p.rid, "网格": grid_cell(rng, g),
-                                 "角色": ServiceRole(role).zh} for p, g, role in roles]
-    sheets["party_groups"] += [{**cell, "居民编号": p.rid, "党小组": group,
-                                "楼栋": building_cell(rng, b)} for p, group, b in groups]
+    sheets["volunteers"] += [
+        {**cell, "居民编号": p.rid, "队伍": team} for team, members in teams.items() for p in members
+    ]
+    sheets["service_roles"] += [
+        {**cell, "居民编号": p.rid, "网格": grid_cell(rng, g), "角色": ServiceRole(role).zh} for p, g, role in roles
+    ]
+    sheets["party_groups"] += [
+        {**cell, "居民编号": p.rid, "党小组": group, "楼栋": building_cell(rng, b)} for p, group, b in groups
+    ]
 
 
 def _details(rng: random.Random, pop: Population, today: date) -> None:
@@ -106,20 +123,33 @@ def _emergency_contact(rng: random.Random, p, today: date) -> None:
 def _resident(rng: random.Random, p) -> dict[str, str]:
     h = p.home
     return {
-        "居民编号": p.rid, "姓名": p.name, "性别": "男" if p.gender == "M" else "女",
-        "出生日期": date_cell(rng, p.birth), "网格": grid_cell(rng, h.grid),
-        "楼栋": building_cell(rng, h.building), "单元": unit_cell(rng, h.unit), "门牌号": h.room,
-        "联系电话": p.phone, "独居": yes_no(p.alone), "党员": yes_no(p.party),
-        "健康状况": p.health, "紧急联系人": p.contact, "紧急联系电话": p.contact_phone,
-        "身份证号": "", "健康信息同意": "是" if p.health else "",  # notes are kept with consent only
+        "居民编号": p.rid,
+        "姓名": p.name,
+        "性别": "男" if p.gender == "M" else "女",
+        "出生日期": date_cell(rng, p.birth),
+        "网格": grid_cell(rng, h.grid),
+        "楼栋": building_cell(rng, h.building),
+        "单元": unit_cell(rng, h.unit),
+        "门牌号": h.room,
+        "联系电话": p.phone,
+        "独居": yes_no(p.alone),
+        "党员": yes_no(p.party),
+        "健康状况": p.health,
+        "紧急联系人": p.contact,
+        "紧急联系电话": p.contact_phone,
+        "身份证号": "",
+        "健康信息同意": "是" if p.health else "",  # notes are kept with consent only
     }
 
 
 def _leader(rng: random.Random, post) -> dict[str, str]:
     return {
-        "居民编号": post.person.rid, "职务": Role(post.role).zh, "网格": grid_cell(rng, post.grid),
+        "居民编号": post.person.rid,
+        "职务": Role(post.role).zh,
+        "网格": grid_cell(rng, post.grid),
         "楼栋": building_cell(rng, post.building) if post.building else "",
-        "单元": unit_cell(rng, post.unit) if post.unit else "", "岗位": post.post,
+        "单元": unit_cell(rng, post.unit) if post.unit else "",
+        "岗位": post.post,
     }
 
 

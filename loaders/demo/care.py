@@ -34,8 +34,7 @@ class CareBook:
         self.load: dict[str, set[str]] = defaultdict(set)
         self.caps = caps
 
-    def add(self, giver: Person | None, recipient: Person, kind: str,
-            since: date, until: date | None = None) -> bool:
+    def add(self, giver: Person | None, recipient: Person, kind: str, since: date, until: date | None = None) -> bool:
         if giver is None or giver is recipient or (giver.rid, recipient.rid, kind) in self.keys:
             return False
         load, cap = self.load[giver.rid], self.caps.get(giver.rid)
@@ -47,10 +46,10 @@ class CareBook:
         return True
 
 
-def care_rows(rng: random.Random, pop: Population, posts: list[Post],
-              teams: dict[str, list[Person]], today: date) -> list[CareRow]:
-    over = rng.sample([p for p in posts if p.role == Role.UNIT_LEADER and p.post == "A"],
-                      rng.randint(2, 4))
+def care_rows(
+    rng: random.Random, pop: Population, posts: list[Post], teams: dict[str, list[Person]], today: date
+) -> list[CareRow]:
+    over = rng.sample([p for p in posts if p.role == Role.UNIT_LEADER and p.post == "A"], rng.randint(2, 4))
     caps = {p.person.rid: LEADER_CAP for p in posts}
     caps.update({p.person.rid: rng.randint(12, 15) for p in over})
     book = CareBook(caps)
@@ -63,13 +62,14 @@ def care_rows(rng: random.Random, pop: Population, posts: list[Post],
         _fill(ctx, book, post.person, mine, caps[post.person.rid])
     for post in posts:
         if post not in over and post.person is not pop.liu:
-            scope = {"grid": post.grid} if post.role == Role.GRID_LEADER else {
-                "building": post.building, "unit": post.unit}
+            scope = (
+                {"grid": post.grid} if post.role == Role.GRID_LEADER else {"building": post.building, "unit": post.unit}
+            )
             _fill(ctx, book, post.person, ctx.frail(**scope), rng.randint(1, 8))
     return book.rows
 
 
-def _building_5(ctx: "_Context", book: CareBook) -> None:
+def _building_5(ctx: _Context, book: CareBook) -> None:
     """Liu Fengxia answers for building 5's solitary elders and looks after her husband."""
     liu = ctx.pop.liu
     for p in ctx.pop.people:
@@ -78,7 +78,7 @@ def _building_5(ctx: "_Context", book: CareBook) -> None:
     book.add(liu, ctx.pop.husband, "family", ctx.since())
 
 
-def _solitary_elsewhere(ctx: "_Context", book: CareBook) -> None:
+def _solitary_elsewhere(ctx: _Context, book: CareBook) -> None:
     """Cover all but 35-50 solitary elders; a few uncovered ones had a neighbour once."""
     rng = ctx.rng
     elsewhere = [p for p in ctx.pop.people if p.alone and p.home.building != 5]
@@ -86,8 +86,10 @@ def _solitary_elsewhere(ctx: "_Context", book: CareBook) -> None:
     uncovered = rng.randint(35, 50)
     for p in elsewhere[: rng.randint(2, 4)]:
         neighbours = ctx.neighbours(p)
-        any(book.add(q, p, "neighbour", ctx.since(1200, 3000), ctx.since(30, 900))
-            for q in rng.sample(neighbours, len(neighbours)))
+        any(
+            book.add(q, p, "neighbour", ctx.since(1200, 3000), ctx.since(30, 900))
+            for q in rng.sample(neighbours, len(neighbours))
+        )
     for p in elsewhere[uncovered:]:
         _cover(ctx, book, p)
 
@@ -95,12 +97,11 @@ def _solitary_elsewhere(ctx: "_Context", book: CareBook) -> None:
 class _Context:
     def __init__(self, rng, pop: Population, posts: list[Post], teams, today: date) -> None:
         self.rng, self.pop, self.today = rng, pop, today
-        self.unit_leader = {(p.building, p.unit): p.person for p in posts
-                            if p.role == Role.UNIT_LEADER and p.post == "A"}
-        self.building_leader = {p.building: p.person for p in posts
-                                if p.role == Role.BUILDING_LEADER and p.post == "A"}
-        self.helpers = sorted({p.rid: p for t in HELPER_TEAMS for p in teams[t]}.values(),
-                              key=lambda p: p.rid)
+        self.unit_leader = {
+            (p.building, p.unit): p.person for p in posts if p.role == Role.UNIT_LEADER and p.post == "A"
+        }
+        self.building_leader = {p.building: p.person for p in posts if p.role == Role.BUILDING_LEADER and p.post == "A"}
+        self.helpers = sorted({p.rid: p for t in HELPER_TEAMS for p in teams[t]}.values(), key=lambda p: p.rid)
         self.by_unit = defaultdict(list)
         for p in pop.people:
             self.by_unit[(p.home.building, p.home.unit)].append(p)
@@ -110,8 +111,7 @@ class _Context:
         return days_before(self.rng, self.today, lo, hi)
 
     def neighbours(self, p: Person) -> list[Person]:
-        return [q for q in self.by_unit[(p.home.building, p.home.unit)]
-                if q.home is not p.home and 30 <= q.age <= 75]
+        return [q for q in self.by_unit[(p.home.building, p.home.unit)] if q.home is not p.home and 30 <= q.age <= 75]
 
     def relative(self, p: Person) -> Person:
         while True:
@@ -121,10 +121,13 @@ class _Context:
 
     def frail(self, grid=None, building=None, unit=None) -> list[Person]:
         """Elders 75+ who do not live alone, in a grid, building or unit, shuffled."""
-        found = [p for p in self.frail_all
-                 if (grid is None or p.home.grid == grid)
-                 and (building is None or p.home.building == building)
-                 and (unit is None or p.home.unit == unit)]
+        found = [
+            p
+            for p in self.frail_all
+            if (grid is None or p.home.grid == grid)
+            and (building is None or p.home.building == building)
+            and (unit is None or p.home.unit == unit)
+        ]
         self.rng.shuffle(found)
         return found
 

@@ -24,21 +24,52 @@ HUSBAND_HEALTH = "阿尔茨海默病，曾多次走失，已佩戴防走失二�
 # household compositions (elders, younger members) and how often they occur;
 # one-person elderly households are placed apart (they are the solitary elders)
 _TEMPLATES = {
-    (2, 0): 46, (1, 1): 14, (0, 1): 8, (2, 1): 7, (0, 2): 6, (0, 3): 5,
-    (1, 2): 4, (2, 2): 3, (2, 3): 2, (1, 3): 2, (0, 4): 1, (3, 0): 2,
+    (2, 0): 46,
+    (1, 1): 14,
+    (0, 1): 8,
+    (2, 1): 7,
+    (0, 2): 6,
+    (0, 3): 5,
+    (1, 2): 4,
+    (2, 2): 3,
+    (2, 3): 2,
+    (1, 3): 2,
+    (0, 4): 1,
+    (3, 0): 2,
 }
 _ADD_ELDER = [((1, 1), (2, 1)), ((1, 2), (2, 2)), ((1, 3), (2, 3)), ((2, 0), (3, 0))]
-_ADD_YOUNG = [((2, 0), (2, 1)), ((1, 1), (1, 2)), ((2, 1), (2, 2)), ((1, 2), (1, 3)),
-              ((2, 2), (2, 3)), ((0, 1), (0, 2)), ((0, 2), (0, 3)), ((0, 3), (0, 4))]
+_ADD_YOUNG = [
+    ((2, 0), (2, 1)),
+    ((1, 1), (1, 2)),
+    ((2, 1), (2, 2)),
+    ((1, 2), (1, 3)),
+    ((2, 2), (2, 3)),
+    ((0, 1), (0, 2)),
+    ((0, 2), (0, 3)),
+    ((0, 3), (0, 4)),
+]
 _MOVES = {
-    (1, 0): _ADD_ELDER, (-1, 0): [(b, a) for a, b in _ADD_ELDER],
-    (0, 1): _ADD_YOUNG, (0, -1): [(b, a) for a, b in _ADD_YOUNG],
+    (1, 0): _ADD_ELDER,
+    (-1, 0): [(b, a) for a, b in _ADD_ELDER],
+    (0, 1): _ADD_YOUNG,
+    (0, -1): [(b, a) for a, b in _ADD_YOUNG],
 }
 
 
 class Person:
-    __slots__ = ("rid", "name", "gender", "age", "birth", "home", "party",
-                 "phone", "health", "contact", "contact_phone")
+    __slots__ = (
+        "rid",
+        "name",
+        "gender",
+        "age",
+        "birth",
+        "home",
+        "party",
+        "phone",
+        "health",
+        "contact",
+        "contact_phone",
+    )
 
     def __init__(self, name: str, gender: str, age: int, birth: date) -> None:
         self.name, self.gender, self.age, self.birth = name, gender, age, birth
@@ -67,8 +98,7 @@ class Population:
     husband: Person
 
 
-def populate(rng: random.Random, today: date, buildings: list[Building],
-             leader_name: str) -> Population:
+def populate(rng: random.Random, today: date, buildings: list[Building], leader_name: str) -> Population:
     households = _households(rng, buildings)
     total = rng.randint(6950, 7050)
     elders = round(total * ELDER_SHARE)
@@ -94,8 +124,7 @@ def populate(rng: random.Random, today: date, buildings: list[Building],
 def _households(rng: random.Random, buildings: list[Building]) -> list[Household]:
     flats = [(b, u, room) for b in buildings for u, room in b.rooms()]
     taken = sorted(rng.sample(range(len(flats)), rng.randint(3075, 3125)))
-    return [Household(flats[i][0].grid, flats[i][0].number, flats[i][1], flats[i][2])
-            for i in taken]
+    return [Household(flats[i][0].grid, flats[i][0].number, flats[i][1], flats[i][2]) for i in taken]
 
 
 def _special_homes(rng, households):
@@ -143,12 +172,10 @@ class _Maker:
     def __init__(self, rng: random.Random, today: date, avoid: frozenset[str]) -> None:
         self.rng, self.today, self.avoid = rng, today, avoid
 
-    def person(self, gender: str, age: int, family: str | None = None,
-               name: str | None = None) -> Person:
+    def person(self, gender: str, age: int, family: str | None = None, name: str | None = None) -> Person:
         birth = nm.birth_date(self.rng, age, self.today)
         if name is None:
-            name = nm.person_name(self.rng, family or nm.surname(self.rng), gender,
-                                  birth.year, self.avoid)
+            name = nm.person_name(self.rng, family or nm.surname(self.rng), gender, birth.year, self.avoid)
         return Person(name, gender, age, birth)
 
     def family(self, elders: int, young: int) -> list[Person]:
@@ -192,6 +219,8 @@ class _Maker:
             return [self.person(rng.choice("MF"), rng.randint(22, 59), fam)]
         husband = self.person("M", rng.randint(25, 59), fam)
         wife = self.person("F", max(22, husband.age - rng.randint(0, 4)))
-        kids = [self.person(rng.choice("MF"), rng.randint(max(0, wife.age - 40), wife.age - 22), fam)
-                for _ in range(young - 2)]
+        kids = [
+            self.person(rng.choice("MF"), rng.randint(max(0, wife.age - 40), wife.age - 22), fam)
+            for _ in range(young - 2)
+        ]
         return [husband, wife] + kids

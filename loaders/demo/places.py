@@ -22,9 +22,22 @@ FLOOR_CHOICES = (18, 19)  # 45 units x 18-19 floors x 4 doors: 3,240-3,420 flats
 
 # Names of the Tuanshan/Kuancheng neighbourhood first, then made-up ones.
 _NAMED = (
-    "团山花园", "宽城新村", "南岭家园", "铁北新村", "柳影花园", "东站小区",
-    "青年家园", "胜利新村", "春城花园", "红旗新村", "兴业家园", "光复小区",
-    "凯旋新村", "和平家园", "群英花园", "东光小区",
+    "团山花园",
+    "宽城新村",
+    "南岭家园",
+    "铁北新村",
+    "柳影花园",
+    "东站小区",
+    "青年家园",
+    "胜利新村",
+    "春城花园",
+    "红旗新村",
+    "兴业家园",
+    "光复小区",
+    "凯旋新村",
+    "和平家园",
+    "群英花园",
+    "东光小区",
 )
 _FIRST = "团宽柳南北东西青红春兴和光凯群安康福新长永胜明华丰乐德富平泰"
 _SECOND = "山城岭河湖泉林阳岗桥湾园苑屯坊盛"
@@ -71,10 +84,7 @@ def layout(rng: random.Random) -> list[Building]:
     double = rng.randint(1, GRIDS)
     grids = [g for g in range(1, GRIDS + 1) for _ in range(2 if g == double else 1)]
     units = _unit_counts(rng)
-    return [
-        Building(b, grids[b - 1], units[b - 1], rng.choice(FLOOR_CHOICES))
-        for b in range(1, BUILDINGS + 1)
-    ]
+    return [Building(b, grids[b - 1], units[b - 1], rng.choice(FLOOR_CHOICES)) for b in range(1, BUILDINGS + 1)]
 
 
 def _unit_counts(rng: random.Random) -> list[int]:

@@ -17,8 +17,20 @@ from loaders.demo.people import Person, Population
 
 PARTY_HOUSEHOLDS = 161
 PARTY_GROUPS = 24
-RED_VEST_TEAMS = ("法律援助队", "矛盾调解队", "学业辅导队", "健康服务队", "家电维修队", "助老服务队",
-                  "环境清洁队", "文体活动队", "心理疏导队", "理发服务队", "代办服务队", "扫雪除冰队")
+RED_VEST_TEAMS = (
+    "法律援助队",
+    "矛盾调解队",
+    "学业辅导队",
+    "健康服务队",
+    "家电维修队",
+    "助老服务队",
+    "环境清洁队",
+    "文体活动队",
+    "心理疏导队",
+    "理发服务队",
+    "代办服务队",
+    "扫雪除冰队",
+)
 PATROL_TEAM = "巡逻队"
 
 
@@ -101,18 +113,21 @@ def leader_posts(rng: random.Random, pop: Population) -> list[Post]:
         posts.append(Post(people.pick(35, 62, grid=g), Role.GRID_LEADER, g))
     for b in pop.buildings:
         for u in range(1, b.units + 1):
-            posts.append(Post(people.pick(40, 74, building=b.number, unit=u, party=False),
-                              Role.UNIT_LEADER, b.grid, b.number, u))
+            posts.append(
+                Post(people.pick(40, 74, building=b.number, unit=u, party=False), Role.UNIT_LEADER, b.grid, b.number, u)
+            )
     return posts + _backups(rng, people, posts)
 
 
-def _backups(rng: random.Random, people: "_Pool", posts: list[Post]) -> list[Post]:
+def _backups(rng: random.Random, people: _Pool, posts: list[Post]) -> list[Post]:
     by_role = defaultdict(list)
     for p in posts:
         by_role[p.role].append(p)
-    chosen = (rng.sample(by_role[Role.GRID_LEADER], rng.randint(2, 4))
-              + rng.sample(by_role[Role.BUILDING_LEADER], rng.randint(2, 3))
-              + rng.sample(by_role[Role.UNIT_LEADER], rng.randint(5, 9)))
+    chosen = (
+        rng.sample(by_role[Role.GRID_LEADER], rng.randint(2, 4))
+        + rng.sample(by_role[Role.BUILDING_LEADER], rng.randint(2, 3))
+        + rng.sample(by_role[Role.UNIT_LEADER], rng.randint(5, 9))
+    )
     backups = []
     for a in chosen:
         where = {"grid": a.grid} if a.role == Role.GRID_LEADER else {"building": a.building}
@@ -134,11 +149,19 @@ class _Pool:
                 self.by_grid[p.home.grid].append(p)
                 self.by_building[p.home.building].append(p)
 
-    def pick(self, lo: int, hi: int, party: bool = True, grid: int | None = None,
-             building: int | None = None, unit: int | None = None) -> Person:
+    def pick(
+        self,
+        lo: int,
+        hi: int,
+        party: bool = True,
+        grid: int | None = None,
+        building: int | None = None,
+        unit: int | None = None,
+    ) -> Person:
         scope = self.by_grid[grid] if building is None else self.by_building[building]
-        pool = [p for p in scope if lo <= p.age <= hi and p.rid not in self.used
-                and (unit is None or p.home.unit == unit)]
+        pool = [
+            p for p in scope if lo <= p.age <= hi and p.rid not in self.used and (unit is None or p.home.unit == unit)
+        ]
         preferred = [p for p in pool if p.party] if party else []
         person = self.rng.choice(preferred or pool)
         self.used.add(person.rid)

@@ -12,8 +12,7 @@ ELDER = "1950-01-01"  # 74 on 2024-06-01
 
 def _resident(G, rid, born=ELDER, place=("1", "1", "1", "101"), **attrs):
     grid, building, unit, room = place
-    return add_resident(G, rid, birth_date=born, grid=grid, building=building,
-                        unit=unit, room=room, **attrs)
+    return add_resident(G, rid, birth_date=born, grid=grid, building=building, unit=unit, room=room, **attrs)
 
 
 @pytest.fixture

@@ -21,8 +21,7 @@ AS_OF = date(2024, 6, 1)
 
 def objective(pairs):
     """(solitary covered, elders covered, -cost): larger is better."""
-    return (sum(e.solitary for e, _ in pairs), len(pairs),
-            -sum(pair_cost(e.hub, c.hub) for e, c in pairs))
+    return (sum(e.solitary for e, _ in pairs), len(pairs), -sum(pair_cost(e.hub, c.hub) for e, c in pairs))
 
 
 def check_feasible(pairs, elders, candidates):
@@ -79,14 +78,22 @@ def test_both_formulations_match_brute_force(seed):
 def test_cost_tiers(G, resident):
     for i in range(4):
         resident(G, f"E{i}", place=("1", "1", "1", f"10{i}"))
-    places = {"U": ("1", "1", "1", "201"), "B": ("1", "1", "2", "201"),
-              "G": ("1", "2", "1", "201"), "C": ("2", "3", "1", "201")}
+    places = {
+        "U": ("1", "1", "1", "201"),
+        "B": ("1", "1", "2", "201"),
+        "G": ("1", "2", "1", "201"),
+        "C": ("2", "3", "1", "201"),
+    }
     for rid, place in places.items():
         resident(G, rid, born="1980-01-01", place=place, care_capacity=1)
         add_member(G, rid, "队")
     r = suggest_assignments(G, as_of=AS_OF)
     assert sorted((a.caregiver_id, a.proximity, a.cost) for a in r.assignments) == [
-        ("B", "building", 2), ("C", "community", 4), ("G", "grid", 3), ("U", "unit", 1)]
+        ("B", "building", 2),
+        ("C", "community", 4),
+        ("G", "grid", 3),
+        ("U", "unit", 1),
+    ]
     assert r.totals == {"covered": 4, "solitary_covered": 0, "cost": 10}
 
 
@@ -149,14 +156,26 @@ def random_graph(seed, resident, G):
         place = (rng.choice("12"), rng.choice("345"), rng.choice("12"), str(rng.randint(1, 3)))
         place = (place[0], f"{place[0]}{place[1]}", place[2], place[3])
         born = f"{rng.randint(1925, 2000)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
-        resident(G, f"R{i:02d}", born=born, place=place, lives_alone=rng.random() < 0.3,
-                 care_capacity=rng.choice([None, None, 0, 1, 2]))
+        resident(
+            G,
+            f"R{i:02d}",
+            born=born,
+            place=place,
+            lives_alone=rng.random() < 0.3,
+            care_capacity=rng.choice([None, None, 0, 1, 2]),
+        )
     ids = sorted(d["resident_id"] for _, d in G.nodes(data=True) if d["kind"] == "resident")
     for rid in rng.sample(ids, len(ids) // 3):
         add_member(G, rid, "队")
     for rid in rng.sample(ids, len(ids) // 5):
-        add_post(G, rid, "unit_leader", rng.choice("AB"), building=G.nodes[f"测试社区/r/{rid}"]["building"],
-                 unit=G.nodes[f"测试社区/r/{rid}"]["unit"])
+        add_post(
+            G,
+            rid,
+            "unit_leader",
+            rng.choice("AB"),
+            building=G.nodes[f"测试社区/r/{rid}"]["building"],
+            unit=G.nodes[f"测试社区/r/{rid}"]["unit"],
+        )
     for _ in range(len(ids) // 2):
         a, b = rng.sample(ids, 2)
         add_care(G, a, b, rng.choice(["family", "volunteer"]), until=rng.choice([None, "2024-01-01"]))

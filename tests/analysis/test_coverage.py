@@ -29,12 +29,15 @@ def test_leap_day_birth_turns_older_on_first_of_march(G, resident):
     assert ids(uncovered_elders(G, as_of="2025-03-01", elder_age=61)) == ["leap"]
 
 
-@pytest.mark.parametrize("since, until, covered", [
-    (None, "2024-06-01", True),  # until on the as-of day: active
-    (None, "2024-05-31", False),  # until before: ended
-    ("2024-06-01", None, True),
-    ("2024-06-02", None, False),  # since after: not yet active
-])
+@pytest.mark.parametrize(
+    "since, until, covered",
+    [
+        (None, "2024-06-01", True),  # until on the as-of day: active
+        (None, "2024-05-31", False),  # until before: ended
+        ("2024-06-01", None, True),
+        ("2024-06-02", None, False),  # since after: not yet active
+    ],
+)
 def test_active_care_covers(G, resident, since, until, covered):
     resident(G, "E")
     resident(G, "C", born="1990-01-01")
@@ -80,8 +83,13 @@ def test_overload_is_above_capacity_not_at_it(G, resident):
     _leader_caring_for(G, resident, 3)
     assert overloaded_leaders(G, as_of=AS_OF, care_capacity=3) == []
     [o] = overloaded_leaders(G, as_of=AS_OF, care_capacity=2)
-    assert o.to_dict() == {"resident_id": "L", "name": "L", "care_load": 3, "capacity": 2,
-                           "posts": ["unit_leader:1-1:A"]}
+    assert o.to_dict() == {
+        "resident_id": "L",
+        "name": "L",
+        "care_load": 3,
+        "capacity": 2,
+        "posts": ["unit_leader:1-1:A"],
+    }
 
 
 def test_own_capacity_overrides_the_default(G, resident):
@@ -123,8 +131,14 @@ def test_overloaded_order_and_posts(G, resident):
 
 def _scopes(G, resident):
     """Grids 1, 2, 10 and 9; buildings and units with various posts."""
-    for grid, building, unit in [("1", "1", "1"), ("1", "1", "2"), ("2", "10", "1"),
-                                 ("2", "9", "1"), ("10", "3", "1"), ("9", "4", "1")]:
+    for grid, building, unit in [
+        ("1", "1", "1"),
+        ("1", "1", "2"),
+        ("2", "10", "1"),
+        ("2", "9", "1"),
+        ("10", "3", "1"),
+        ("9", "4", "1"),
+    ]:
         resident(G, f"r{building}{unit}", born="1980-01-01", place=(grid, building, unit, "101"))
     add_post(G, "r11", "grid_leader", "A", grid="1")  # A only: no backup
     add_post(G, "r101", "grid_leader", "B", grid="2")  # B only: has a leader
@@ -142,10 +156,13 @@ def test_scopes_without_leader_and_backup(G, resident):
     _scopes(G, resident)
     v = vacant_posts(G)
     assert v["grids_without_leader"] == [{"grid": "9"}]
-    assert v["buildings_without_leader"] == [{"grid": "9", "building": "4"},
-                                             {"grid": "10", "building": "3"}]
-    assert v["units_without_leader"] == [{"building": "1", "unit": "1"}, {"building": "3", "unit": "1"},
-                                         {"building": "4", "unit": "1"}, {"building": "9", "unit": "1"}]
+    assert v["buildings_without_leader"] == [{"grid": "9", "building": "4"}, {"grid": "10", "building": "3"}]
+    assert v["units_without_leader"] == [
+        {"building": "1", "unit": "1"},
+        {"building": "3", "unit": "1"},
+        {"building": "4", "unit": "1"},
+        {"building": "9", "unit": "1"},
+    ]
     assert v["scopes_without_backup"] == [
         {"role": "grid_leader", "grid": "1", "building": None, "unit": None},
         {"role": "building_leader", "grid": "1", "building": "1", "unit": None},
@@ -159,12 +176,30 @@ def test_audit_json(G, resident):
     resident(G, "E", born="1944-06-01", place=("1", "1", "2", "302"), lives_alone=True)
     d = json.loads(json.dumps(audit(G, as_of=AS_OF).to_dict()))
     assert list(d)[:6] == ["community", "as_of", "elder_age", "care_capacity", "totals", "uncovered_elders"]
-    assert {"overloaded_leaders", "buildings_without_leader", "units_without_leader",
-            "scopes_without_backup", "grids_without_leader", "coverage", "grids_missing_roles",
-            "elder_only_households", "leader_spans"} <= set(d)
+    assert {
+        "overloaded_leaders",
+        "buildings_without_leader",
+        "units_without_leader",
+        "scopes_without_backup",
+        "grids_without_leader",
+        "coverage",
+        "grids_missing_roles",
+        "elder_only_households",
+        "leader_spans",
+    } <= set(d)
     assert d["as_of"] == "2024-06-01" and d["community"] == "测试社区"
-    assert d["uncovered_elders"] == [{"resident_id": "E", "name": "E", "age": 80, "lives_alone": True,
-                                      "grid": "1", "building": "1", "unit": "2", "room": "302"}]
+    assert d["uncovered_elders"] == [
+        {
+            "resident_id": "E",
+            "name": "E",
+            "age": 80,
+            "lives_alone": True,
+            "grid": "1",
+            "building": "1",
+            "unit": "2",
+            "room": "302",
+        }
+    ]
     t = d["totals"]
     assert (t["elders"], t["covered_elders"], t["solitary_uncovered"], t["leaders"]) == (1, 0, 1, 6)
     assert (t["grids_without_leader"], t["buildings_without_leader"], t["units_without_leader"]) == (1, 2, 4)
@@ -183,13 +218,25 @@ def test_place_coverage_missing_roles_and_households(G, resident):
     r = audit(G, as_of=AS_OF)
     assert r.coverage["grids"] == [
         {"grid": "1", "elders": 4, "covered": 2, "uncovered": 2, "solitary_uncovered": 1},
-        {"grid": "2", "elders": 1, "covered": 0, "uncovered": 1, "solitary_uncovered": 0}]
+        {"grid": "2", "elders": 1, "covered": 0, "uncovered": 1, "solitary_uncovered": 0},
+    ]
     assert [u["unit"] for u in r.coverage["units"]] == ["1", "2", "1"]
-    assert r.grids_missing_roles[1] == {"grid": "2", "missing": [
-        "security_patroller", "environment_keeper", "neighbour_watcher", "life_adviser",
-        "political_publicist", "science_communicator", "culture_sports_organiser"]}
+    assert r.grids_missing_roles[1] == {
+        "grid": "2",
+        "missing": [
+            "security_patroller",
+            "environment_keeper",
+            "neighbour_watcher",
+            "life_adviser",
+            "political_publicist",
+            "science_communicator",
+            "culture_sports_organiser",
+        ],
+    }
     assert [(h["room"], [m["resident_id"] for m in h["members"]]) for h in r.elder_only_households] == [
-        ("101", ["A"]), ("201", ["C", "D"])]
+        ("101", ["A"]),
+        ("201", ["C", "D"]),
+    ]
 
 
 def test_leader_spans(G, resident):
@@ -201,6 +248,8 @@ def test_leader_spans(G, resident):
     add_post(G, "s", "building_leader", "A", building="2")  # one leader, two buildings
     r = audit(G, as_of=AS_OF, span_limits={"grid_leader": (1, 3), "building_leader": (None, 3)})
     assert [(s["resident_id"], s["role"], s["scopes"], s["households"], s["status"]) for s in r.leader_spans] == [
-        ("r101", "grid_leader", ["1"], 4, "above"), ("s", "building_leader", ["1", "2"], 4, "above")]
+        ("r101", "grid_leader", ["1"], 4, "above"),
+        ("s", "building_leader", ["1", "2"], 4, "above"),
+    ]
     default = audit(G, as_of=AS_OF).leader_spans
     assert [s["status"] for s in default] == ["below", "unchecked"]

@@ -11,8 +11,7 @@ AS_OF = date(2024, 6, 1)
 
 
 def scope(result, role, **labels):
-    [s] = [s for s in result.scopes
-           if s["role"] == role and all(s[k] == v for k, v in labels.items())]
+    [s] = [s for s in result.scopes if s["role"] == role and all(s[k] == v for k, v in labels.items())]
     return s
 
 
@@ -27,10 +26,18 @@ def test_scores_are_explained(G, resident):
     s = scope(r, "unit_leader", building="1", unit="1")
     assert s["need"] == "leader"
     assert [(c["resident_id"], c["score"]) for c in s["candidates"]] == [
-        ("party", 4.0), ("server", 3.0), ("volunteer", 3.0)]  # ties by resident id
+        ("party", 4.0),
+        ("server", 3.0),
+        ("volunteer", 3.0),
+    ]  # ties by resident id
     assert s["candidates"][2]["components"] == {
-        "lives_there": 1.0, "party_member": 0.0, "volunteer": 1.5, "age": 0.5,
-        "posts_held": 0.0, "care_load": 0.0}
+        "lives_there": 1.0,
+        "party_member": 0.0,
+        "volunteer": 1.5,
+        "age": 0.5,
+        "posts_held": 0.0,
+        "care_load": 0.0,
+    }
 
 
 def test_posts_and_care_load_weigh_against(G, resident):
@@ -57,8 +64,11 @@ def test_vacancies_first_limit_and_ties(G, resident):
     add_post(G, "r1", "building_leader", building="1")
     r = suggest_leaders(G, as_of=AS_OF, limit=2)
     assert [(s["role"], s.get("unit"), s["need"]) for s in r.scopes] == [
-        ("grid_leader", None, "leader"), ("unit_leader", "1", "leader"),
-        ("unit_leader", "2", "leader"), ("building_leader", None, "backup")]
+        ("grid_leader", None, "leader"),
+        ("unit_leader", "1", "leader"),
+        ("unit_leader", "2", "leader"),
+        ("building_leader", None, "backup"),
+    ]
     unit1 = [c["resident_id"] for c in scope(r, "unit_leader", unit="1")["candidates"]]
     assert unit1 == ["r2", "r3"]  # r1 holds a post; ties by resident id
     assert [c["resident_id"] for c in scope(r, "unit_leader", unit="2")["candidates"]] == ["other"]

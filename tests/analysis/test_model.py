@@ -6,25 +6,31 @@ from analysis.domain import age_on, as_of_date, is_active, place_key
 from analysis.model import add_care, add_post
 
 
-@pytest.mark.parametrize("born, on, age", [
-    (date(1964, 6, 1), date(2024, 6, 1), 60),  # the birthday itself
-    (date(1964, 6, 2), date(2024, 6, 1), 59),  # the day before
-    (date(1964, 2, 29), date(2024, 2, 28), 59),
-    (date(1964, 2, 29), date(2024, 2, 29), 60),  # leap year: on the day
-    (date(1964, 2, 29), date(2025, 2, 28), 60),  # no 29 Feb: not yet
-    (date(1964, 2, 29), date(2025, 3, 1), 61),  # a year older on 1 March
-])
+@pytest.mark.parametrize(
+    "born, on, age",
+    [
+        (date(1964, 6, 1), date(2024, 6, 1), 60),  # the birthday itself
+        (date(1964, 6, 2), date(2024, 6, 1), 59),  # the day before
+        (date(1964, 2, 29), date(2024, 2, 28), 59),
+        (date(1964, 2, 29), date(2024, 2, 29), 60),  # leap year: on the day
+        (date(1964, 2, 29), date(2025, 2, 28), 60),  # no 29 Feb: not yet
+        (date(1964, 2, 29), date(2025, 3, 1), 61),  # a year older on 1 March
+    ],
+)
 def test_age_on(born, on, age):
     assert age_on(born, on) == age
 
 
-@pytest.mark.parametrize("since, until, active", [
-    (None, None, True),
-    (None, date(2024, 6, 1), True),  # ends on the day: still active
-    (None, date(2024, 5, 31), False),  # ended the day before
-    (date(2024, 6, 1), None, True),  # begins on the day
-    (date(2024, 6, 2), None, False),  # not begun yet
-])
+@pytest.mark.parametrize(
+    "since, until, active",
+    [
+        (None, None, True),
+        (None, date(2024, 6, 1), True),  # ends on the day: still active
+        (None, date(2024, 5, 31), False),  # ended the day before
+        (date(2024, 6, 1), None, True),  # begins on the day
+        (date(2024, 6, 2), None, False),  # not begun yet
+    ],
+)
 def test_is_active(since, until, active):
     assert is_active(since, until, date(2024, 6, 1)) is active
 

@@ -65,7 +65,12 @@ def test_leader_who_is_also_the_only_caregiver(G, resident):
     r = single_points_of_failure(G, as_of=AS_OF)
     [p] = r.people
     assert (p["resident_id"], p["elders"], p["solitary"], p["sole_caregiver_of"], p["fixed_by_backup"]) == (
-        "b", 1, 1, 1, 1)
+        "b",
+        1,
+        1,
+        1,
+        1,
+    )
 
 
 def test_only_caregiver_with_a_broken_chain_is_not_fixed_by_backup(G, resident):
@@ -75,7 +80,8 @@ def test_only_caregiver_with_a_broken_chain_is_not_fixed_by_backup(G, resident):
     add_care(G, "c", "E")
     r = single_points_of_failure(G, as_of=AS_OF)
     assert [(p["resident_id"], p["elders"], p["fixed_by_backup"], p["sole_caregiver_of"]) for p in r.people] == [
-        ("c", 1, 0, 1)]
+        ("c", 1, 0, 1)
+    ]
     assert r.unreached_elders == []
 
 

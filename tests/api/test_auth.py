@@ -3,7 +3,7 @@
 import re
 import secrets
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,8 +21,8 @@ COMMUNITIES = {"query": "{ communities { name } }"}
 
 
 @pytest.fixture(scope="module")
-def app(driver, database, tmp_path_factory):
-    return create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+def app(store, driver, database, tmp_path_factory):
+    return create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +33,17 @@ def anonymous(app):
 
 
 @pytest.fixture
-def seeded(driver, database, community, tmp_path):
+def seeded(store, driver, database, community, tmp_path):
     """The small ledger of the import tests in a fresh community (its tokens go with it)."""
     ledger = read_ledger(write_csv_ledger(tmp_path / "ledger", ledger_sheets()), community)
-    write_plan(driver, database, plan_import(ledger, hash_national_id=lambda s: "h"))
+    write_plan(store, plan_import(ledger, hash_national_id=lambda s: "h"))
     return community
 
 
-def new_token(app, driver, database, community, **request):
-    later = datetime.now(timezone.utc) + timedelta(hours=1)
+def new_token(store, app, community, **request):
+    later = datetime.now(UTC) + timedelta(hours=1)
     request = {"role": "staff", "expires_at": later, **request}
-    return issue(driver, database, token_key(app.state.settings), TokenRequest(community=community, **request))
+    return issue(store, token_key(app.state.settings), TokenRequest(community=community, **request))
 
 
 def post(client, token, body=COMMUNITIES):
@@ -59,46 +59,50 @@ def assert_refused(answer, error):
 
 def test_missing_malformed_and_unknown_tokens_get_401(anonymous):
     assert_refused(post(anonymous, None), "missing bearer token")
-    assert_refused(anonymous.post("/graphql", json=COMMUNITIES, headers={"Authorization": "Basic YTpi"}),
-                   "must be `Bearer <token>`")
+    assert_refused(
+        anonymous.post("/graphql", json=COMMUNITIES, headers={"Authorization": "Basic YTpi"}),
+        "must be `Bearer <token>`",
+    )
     assert_refused(post(anonymous, "gc_" + "A" * 43), "invalid token")
     assert_refused(post(anonymous, "not-even-ours"), "invalid token")
 
 
-def test_a_valid_token_passes_and_one_changed_character_does_not(app, anonymous, driver, database, seeded):
-    token, _ = new_token(app, driver, database, seeded)
+def test_a_valid_token_passes_and_one_changed_character_does_not(store, app, anonymous, seeded):
+    token, _ = new_token(store, app, seeded)
     assert post(anonymous, token).status_code == 200
     last = token[-1]
     assert_refused(post(anonymous, token[:-1] + ("B" if last != "B" else "C")), "invalid token")
     assert_refused(post(anonymous, token[:10] + token[11:]), "invalid token")
 
 
-def test_expired_tokens_get_401(app, anonymous, driver, database, seeded):
+def test_expired_tokens_get_401(store, app, anonymous, driver, database, seeded):
     token = "gc_expired-" + secrets.token_urlsafe(16)
-    record = TokenRecord(id=secrets.token_hex(8), role="staff", community=seeded,
-                         expires_at=datetime.now(timezone.utc) - timedelta(seconds=1))
-    create_token(driver, database, record, hash_token(token_key(app.state.settings), token))
+    record = TokenRecord(
+        id=secrets.token_hex(8), role="staff", community=seeded, expires_at=datetime.now(UTC) - timedelta(seconds=1)
+    )
+    create_token(store, record, hash_token(token_key(app.state.settings), token))
     assert_refused(post(anonymous, token), "token expired")
 
 
-def test_revoked_tokens_get_401_at_once(app, anonymous, driver, database, seeded):
-    token, record = new_token(app, driver, database, seeded)
+def test_revoked_tokens_get_401_at_once(store, app, anonymous, driver, database, seeded):
+    token, record = new_token(store, app, seeded)
     assert post(anonymous, token).status_code == 200
-    revoke_token(driver, database, record.id)
+    revoke_token(store, record.id)
     assert_refused(post(anonymous, token), "token revoked")
 
 
-def test_tokens_of_another_key_are_unknown(app, anonymous, driver, database, seeded, tmp_path):
+def test_tokens_of_another_key_are_unknown(store, app, anonymous, driver, database, seeded, tmp_path):
     other = Settings(home=tmp_path)  # another home: another generated key
-    token, _ = issue(driver, database, token_key(other), TokenRequest(role="staff", community=seeded))
+    token, _ = issue(store, token_key(other), TokenRequest(role="staff", community=seeded))
     assert_refused(post(anonymous, token), "invalid token")
 
 
-def test_the_principal_comes_from_the_token(app, driver, database, seeded):
+def test_the_principal_comes_from_the_token(store, app, driver, database, seeded):
     key = token_key(app.state.settings)
-    token, record = new_token(app, driver, database, seeded, role="unit_leader", scope="unit:1-2",
-                              resident="A3", label="张桂兰的单元")
-    p = authenticate(driver, database, key, token)
+    token, record = new_token(
+        store, app, seeded, role="unit_leader", scope="unit:1-2", resident="A3", label="张桂兰的单元"
+    )
+    p = authenticate(store, key, token)
     assert (p.role, p.community, p.scope_kind, p.scope_value) == ("unit_leader", seeded, "unit", "1-2")
     assert (p.token_id, p.resident_id, p.name) == (record.id, f"{seeded}/r/A3", "张桂兰的单元")
 
@@ -128,14 +132,16 @@ def test_staff_runs_the_front_end_queries(app, demo_community, authorized_client
     assert elders.json()["data"]["residents"]["totalCount"] > 0
 
 
-def test_auth_off_is_for_development_only(driver, database, tmp_path):
-    app = create_app(Settings(home=tmp_path, auth="off"), driver=driver, database=database)
+def test_auth_off_is_for_development_only(store, driver, database, tmp_path):
+    app = create_app(Settings(home=tmp_path, auth="off"), store=store)
     with TestClient(app) as client:
         assert post(client, None).status_code == 200
 
 
-def test_serve_demo_prints_an_admin_token_revoked_at_shutdown(driver, database, demo_community, tmp_path, capsys):
-    app = create_app(Settings(home=tmp_path), demo=True, driver=driver, database=database)  # not empty: no import
+def test_serve_demo_prints_an_admin_token_revoked_at_shutdown(
+    store, driver, database, demo_community, tmp_path, capsys
+):
+    app = create_app(Settings(home=tmp_path), demo=True, store=store)  # not empty: no import
     with TestClient(app) as client:
         printed = capsys.readouterr().err
         token, token_id = re.search(r'"Bearer (gc_[\w-]+)"', printed)[1], re.search(r"\(id (\w+),", printed)[1]
@@ -145,6 +151,6 @@ def test_serve_demo_prints_an_admin_token_revoked_at_shutdown(driver, database, 
     assert not left.exists()
     try:
         with pytest.raises(Unauthorized, match="token revoked"):
-            authenticate(driver, database, token_key(app.state.settings), token)
+            authenticate(store, token_key(app.state.settings), token)
     finally:
         driver.execute_query("MATCH (t:ApiToken {id: $id}) DELETE t", id=token_id, database_=database)

@@ -12,16 +12,18 @@ AUDIT = """query($c: String!, $d: Date, $cap: Int!) { coverageAudit(community: $
   overloadedLeaders { residentId name careLoad capacity posts }
   buildingsWithoutLeader { grid building } unitsWithoutLeader { building unit }
   scopesWithoutBackup { role grid building unit } details } }"""
-SUGGEST = """query($c: String!, $d: Date, $cap: Int!) { assignmentSuggestions(community: $c, asOf: $d, careCapacity: $cap) {
+SUGGEST = """query($c: String!, $d: Date, $cap: Int!) {
+  assignmentSuggestions(community: $c, asOf: $d, careCapacity: $cap) {
   assignments { elderId caregiverId proximity cost elder { name } caregiver { name } } unassigned totals } }"""
-APPLY = """mutation($c: String!, $a: [AssignmentChoice!]!) { applyAssignmentSuggestions(community: $c, assignments: $a) {
+APPLY = """mutation($c: String!, $a: [AssignmentChoice!]!) {
+  applyAssignmentSuggestions(community: $c, assignments: $a) {
   __typename ... on AppliedAssignments { created { kind caregiver { residentId } recipient { residentId } } }
   ... on Invalid { field reason } ... on NotFound { id } ... on Conflict { reason } } }"""
 
 
 @pytest.fixture(scope="module")
-def client(driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+def client(store, driver, database, tmp_path_factory, authorized_client):
+    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
     with authorized_client(app) as client:
         yield client
 
@@ -34,11 +36,24 @@ def gql(client, query, **variables):
 
 def test_audit_agrees_with_the_cli(client, gridcare, demo_community):
     got = gql(client, AUDIT, c=demo_community, d="2026-11-27", cap=10)
-    cli = json.loads(gridcare("audit", "--community", demo_community, "--as-of", "2026-11-27",
-                              "--care-capacity", "10", "--format", "json", check=True).stdout)
+    cli = json.loads(
+        gridcare(
+            "audit",
+            "--community",
+            demo_community,
+            "--as-of",
+            "2026-11-27",
+            "--care-capacity",
+            "10",
+            "--format",
+            "json",
+            check=True,
+        ).stdout
+    )
     assert [e["residentId"] for e in got["uncoveredElders"]] == [e["resident_id"] for e in cli["uncovered_elders"]]
     assert [(o["residentId"], o["careLoad"], o["posts"]) for o in got["overloadedLeaders"]] == [
-        (o["resident_id"], o["care_load"], o["posts"]) for o in cli["overloaded_leaders"]]
+        (o["resident_id"], o["care_load"], o["posts"]) for o in cli["overloaded_leaders"]
+    ]
     assert got["buildingsWithoutLeader"] == cli["buildings_without_leader"]
     assert got["totals"] == cli["totals"]
     assert got["uncoveredElders"] and all(e["resident"]["id"] for e in got["uncoveredElders"])
@@ -46,10 +61,23 @@ def test_audit_agrees_with_the_cli(client, gridcare, demo_community):
 
 def test_suggestions_agree_with_the_cli(client, gridcare, demo_community):
     got = gql(client, SUGGEST, c=demo_community, d="2026-11-27", cap=12)
-    cli = json.loads(gridcare("suggest", "--community", demo_community, "--as-of", "2026-11-27",
-                              "--care-capacity", "12", "--format", "json", check=True).stdout)
+    cli = json.loads(
+        gridcare(
+            "suggest",
+            "--community",
+            demo_community,
+            "--as-of",
+            "2026-11-27",
+            "--care-capacity",
+            "12",
+            "--format",
+            "json",
+            check=True,
+        ).stdout
+    )
     assert [(a["elderId"], a["caregiverId"], a["cost"]) for a in got["assignments"]] == [
-        (a["elder_id"], a["caregiver_id"], a["cost"]) for a in cli["assignments"]]
+        (a["elder_id"], a["caregiver_id"], a["cost"]) for a in cli["assignments"]
+    ]
     assert got["totals"] == cli["totals"] and got["assignments"][0]["elder"]["name"]
 
 
@@ -60,7 +88,8 @@ def test_applying_suggestions_covers_the_elders(client, seeded):
     applied = gql(client, APPLY, c=seeded, a=choice)
     assert applied["__typename"] == "AppliedAssignments"
     assert [(c["caregiver"]["residentId"], c["recipient"]["residentId"]) for c in applied["created"]] == [
-        (x["caregiverId"], x["elderId"]) for x in choice]
+        (x["caregiverId"], x["elderId"]) for x in choice
+    ]
     after = gql(client, AUDIT, c=seeded, d=None, cap=10)
     assert not {x["elderId"] for x in choice} & {e["residentId"] for e in after["uncoveredElders"]}
     again = gql(client, APPLY, c=seeded, a=choice)

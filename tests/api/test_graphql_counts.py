@@ -8,8 +8,8 @@ COUNTS = """query($name: String!) {
 }"""
 
 
-def test_community_counts_over_http(driver, database, demo_community, tmp_path, authorized_client):
-    app = create_app(Settings(home=tmp_path), driver=driver, database=database)
+def test_community_counts_over_http(store, driver, database, demo_community, tmp_path, authorized_client):
+    app = create_app(Settings(home=tmp_path), store=store)
     with authorized_client(app) as client:
         answer = client.post("/graphql", json={"query": COUNTS, "variables": {"name": demo_community}}).json()
         listed = client.post("/graphql", json={"query": "{ communities { name stats { grids } } }"}).json()

@@ -11,8 +11,8 @@ RESULT = "__typename ... on NotFound { kind id } ... on Invalid { field reason }
 
 
 @pytest.fixture(scope="module")
-def client(driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+def client(store, driver, database, tmp_path_factory, authorized_client):
+    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
     with authorized_client(app) as client:
         yield client
 
@@ -29,11 +29,11 @@ def call(client, query, **variables):
     return next(iter(body["data"].values()))
 
 
-def unchanged(driver, database, community, client, query, **variables):
+def unchanged(store, driver, database, community, client, query, **variables):
     """Run a mutation that must fail; return its typed answer after checking nothing changed."""
-    before = snapshot(driver, database, community)
+    before = snapshot(store, community)
     result = call(client, query, **variables)
-    assert snapshot(driver, database, community) == before
+    assert snapshot(store, community) == before
     return result
 
 
@@ -42,44 +42,56 @@ REGISTER = f"""mutation($input: RegisterResidentInput!) {{ registerResident(inpu
 
 
 def new_resident(community, **over):
-    data = {"community": community, "residentId": "N1", "name": "赵淑珍", "birthDate": "1945-02-03",
-            "address": {"grid": "1", "building": "1", "unit": "2", "room": "202"}, "livesAlone": True}
+    data = {
+        "community": community,
+        "residentId": "N1",
+        "name": "赵淑珍",
+        "birthDate": "1945-02-03",
+        "address": {"grid": "1", "building": "1", "unit": "2", "room": "202"},
+        "livesAlone": True,
+    }
     return {**data, **over}
 
 
-def test_register_resident(client, driver, database, seeded):
+def test_register_resident(store, client, driver, database, seeded):
     done = call(client, REGISTER, input=new_resident(seeded))
     assert done["__typename"] == "ResidentPayload"
     assert done["resident"]["household"]["room"] == "202" and done["resident"]["building"]["number"] == "1"
-    again = unchanged(driver, database, seeded, client, REGISTER, input=new_resident(seeded))
+    again = unchanged(store, seeded, client, REGISTER, input=new_resident(seeded))
     assert again["__typename"] == "Conflict"
-    future = unchanged(driver, database, seeded, client, REGISTER,
-                       input=new_resident(seeded, residentId="N2", birthDate="2999-01-01"))
+    future = unchanged(
+        store, seeded, client, REGISTER, input=new_resident(seeded, residentId="N2", birthDate="2999-01-01")
+    )
     assert future["__typename"] == "Invalid" and future["field"] == "birthDate"
-    nowhere = unchanged(driver, database, seeded, client, REGISTER,
-                        input=new_resident(seeded, residentId="N3", address={
-                            "grid": "1", "building": "99", "unit": "1", "room": "1"}))
+    nowhere = unchanged(
+        store,
+        seeded,
+        client,
+        REGISTER,
+        input=new_resident(seeded, residentId="N3", address={"grid": "1", "building": "99", "unit": "1", "room": "1"}),
+    )
     assert nowhere["__typename"] == "NotFound"
 
 
-def test_update_and_clear(client, driver, database, seeded):
+def test_update_and_clear(store, client, driver, database, seeded):
     query = f"""mutation($input: UpdateResidentInput!) {{ updateResident(input: $input) {{
       ... on ResidentPayload {{ resident {{ name careCapacity livesAlone }} }} {RESULT} }} }}"""
     done = call(client, query, input={"id": rid(seeded, "A1"), "name": "王秀英", "careCapacity": 3})
     assert done["resident"] == {"name": "王秀英", "careCapacity": 3, "livesAlone": True}
     cleared = call(client, query, input={"id": rid(seeded, "A1"), "careCapacity": None})
     assert cleared["resident"]["careCapacity"] is None
-    missing = unchanged(driver, database, seeded, client, query, input={"id": rid(seeded, "ZZ"), "name": "x"})
+    missing = unchanged(store, seeded, client, query, input={"id": rid(seeded, "ZZ"), "name": "x"})
     assert missing["__typename"] == "NotFound"
 
 
-def test_move_and_remove(client, driver, database, seeded):
+def test_move_and_remove(store, client, driver, database, seeded):
     move = f"""mutation($id: ID!, $to: AddressInput!) {{ moveResident(id: $id, to: $to) {{
       ... on ResidentPayload {{ resident {{ household {{ room }} unit {{ number }} }} }} {RESULT} }} }}"""
     done = call(client, move, id=rid(seeded, "A3"), to={"grid": "1", "building": "1", "unit": "1", "room": "105"})
     assert done["resident"] == {"household": {"room": "105"}, "unit": {"number": "1"}}
-    wrong_grid = unchanged(driver, database, seeded, client, move, id=rid(seeded, "A3"),
-                           to={"grid": "2", "building": "1", "unit": "1", "room": "105"})
+    wrong_grid = unchanged(
+        store, seeded, client, move, id=rid(seeded, "A3"), to={"grid": "2", "building": "1", "unit": "1", "room": "105"}
+    )
     assert wrong_grid["__typename"] == "Invalid"
     remove = f"""mutation($id: ID!, $on: Date!) {{ removeResident(id: $id, reason: DECEASED, on: $on) {{
       ... on RemovalPayload {{ resident {{ status leftOn }} endedCare {{ kind }} vacatedPosts {{ role }} }}
@@ -88,7 +100,7 @@ def test_move_and_remove(client, driver, database, seeded):
     assert gone["resident"] == {"status": "DECEASED", "leftOn": "2026-01-02"}
     assert [p["role"] for p in gone["vacatedPosts"]] == ["GRID_LEADER"]
     assert [c["kind"] for c in gone["endedCare"]] == ["RESPONSIBILITY"]
-    twice = unchanged(driver, database, seeded, client, remove, id=rid(seeded, "A2"), on="2026-01-02")
+    twice = unchanged(store, seeded, client, remove, id=rid(seeded, "A2"), on="2026-01-02")
     assert twice["__typename"] == "Invalid"
 
 
@@ -96,60 +108,79 @@ CARE = f"""mutation($input: AddCareInput!) {{ addCare(input: $input) {{
   ... on CarePayload {{ care {{ kind active caregiver {{ name }} recipient {{ name }} }} }} {RESULT} }} }}"""
 
 
-def test_add_and_end_care(client, driver, database, seeded):
+def test_add_and_end_care(store, client, driver, database, seeded):
     done = call(client, CARE, input={"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A1")})
-    assert done["care"] == {"kind": "RESPONSIBILITY", "active": True, "caregiver": {"name": "刘凤霞"},
-                            "recipient": {"name": "王秀英"}}
-    dup = unchanged(driver, database, seeded, client, CARE,
-                    input={"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A1")})
+    assert done["care"] == {
+        "kind": "RESPONSIBILITY",
+        "active": True,
+        "caregiver": {"name": "刘凤霞"},
+        "recipient": {"name": "王秀英"},
+    }
+    dup = unchanged(
+        store, seeded, client, CARE, input={"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A1")}
+    )
     assert dup["__typename"] == "Conflict"
-    selfcare = unchanged(driver, database, seeded, client, CARE,
-                         input={"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A5")})
+    selfcare = unchanged(
+        store, seeded, client, CARE, input={"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A5")}
+    )
     assert selfcare["__typename"] == "Invalid" and selfcare["field"] == "recipientId"
-    ghost = unchanged(driver, database, seeded, client, CARE,
-                      input={"caregiverId": rid(seeded, "NOPE"), "recipientId": rid(seeded, "A1")})
+    ghost = unchanged(
+        store, seeded, client, CARE, input={"caregiverId": rid(seeded, "NOPE"), "recipientId": rid(seeded, "A1")}
+    )
     assert ghost["__typename"] == "NotFound" and ghost["id"] == rid(seeded, "NOPE")
     end = f"""mutation($a: ID!, $b: ID!) {{ endCare(caregiverId: $a, recipientId: $b, kind: RESPONSIBILITY,
       on: "2026-01-01") {{ ... on CarePayload {{ care {{ until }} }} {RESULT} }} }}"""
     assert call(client, end, a=rid(seeded, "A5"), b=rid(seeded, "A1"))["care"]["until"] == "2026-01-01"
-    assert unchanged(driver, database, seeded, client, end, a=rid(seeded, "A5"),
-                     b=rid(seeded, "A1"))["__typename"] == "NotFound"
+    assert unchanged(store, seeded, client, end, a=rid(seeded, "A5"), b=rid(seeded, "A1"))["__typename"] == "NotFound"
 
 
-def test_assign_and_vacate_posts(client, driver, database, seeded):
+def test_assign_and_vacate_posts(store, client, driver, database, seeded):
     assign = f"""mutation($r: ID!, $post: PostInput!) {{ assignPost(residentId: $r, post: $post) {{
       ... on AssignmentPayload {{ post {{ role post resident {{ name }} }} replaced {{ name }} }} {RESULT} }} }}"""
     building = {"community": seeded, "role": "BUILDING_LEADER", "building": "2"}
     done = call(client, assign, r=rid(seeded, "A4"), post=building)
     assert done["replaced"] == {"name": "刘凤霞"} and done["post"]["resident"]["name"].startswith("O'Brien")
-    held = unchanged(driver, database, seeded, client, assign, r=rid(seeded, "A4"), post=building)
+    held = unchanged(store, seeded, client, assign, r=rid(seeded, "A4"), post=building)
     assert held["__typename"] == "Conflict"
-    no_unit = unchanged(driver, database, seeded, client, assign, r=rid(seeded, "A1"),
-                        post={"community": seeded, "role": "UNIT_LEADER", "building": "2"})
+    no_unit = unchanged(
+        store,
+        seeded,
+        client,
+        assign,
+        r=rid(seeded, "A1"),
+        post={"community": seeded, "role": "UNIT_LEADER", "building": "2"},
+    )
     assert no_unit["__typename"] == "Invalid" and no_unit["field"] == "unit"
     vacate = f"""mutation($post: PostInput!) {{ vacatePost(post: $post) {{
       ... on VacancyPayload {{ vacatedBy {{ residentId }} }} {RESULT} }} }}"""
     assert call(client, vacate, post=building)["vacatedBy"] == {"residentId": "A4"}
-    assert unchanged(driver, database, seeded, client, vacate, post=building)["__typename"] == "NotFound"
+    assert unchanged(store, seeded, client, vacate, post=building)["__typename"] == "NotFound"
 
 
-def test_join_and_leave_teams(client, driver, database, seeded):
+def test_join_and_leave_teams(store, client, driver, database, seeded):
     join = f"""mutation($r: ID!, $t: String!) {{ joinTeam(residentId: $r, team: $t) {{
       ... on MembershipPayload {{ team {{ name }} resident {{ name }} }} {RESULT} }} }}"""
     leave = f"""mutation($r: ID!, $t: String!) {{ leaveTeam(residentId: $r, team: $t) {{
       ... on MembershipPayload {{ team {{ name }} }} {RESULT} }} }}"""
     assert call(client, join, r=rid(seeded, "A1"), t="助老服务队")["team"] == {"name": "助老服务队"}
-    assert unchanged(driver, database, seeded, client, join, r=rid(seeded, "A1"),
-                     t="助老服务队")["__typename"] == "Conflict"
+    assert unchanged(store, seeded, client, join, r=rid(seeded, "A1"), t="助老服务队")["__typename"] == "Conflict"
     assert call(client, leave, r=rid(seeded, "A1"), t="助老服务队")["team"] == {"name": "助老服务队"}
-    assert unchanged(driver, database, seeded, client, leave, r=rid(seeded, "A1"),
-                     t="助老服务队")["__typename"] == "NotFound"
+    assert unchanged(store, seeded, client, leave, r=rid(seeded, "A1"), t="助老服务队")["__typename"] == "NotFound"
 
 
 def test_invalid_graphql_arguments_are_errors_not_500s(client, seeded):
-    answer = client.post("/graphql", json={"query": 'mutation { removeResident(id: "x", reason: GONE, on: "2026-01-01") '
-                                                    "{ __typename } }"})
+    answer = client.post(
+        "/graphql",
+        json={"query": 'mutation { removeResident(id: "x", reason: GONE, on: "2026-01-01") { __typename } }'},
+    )
     assert answer.status_code == 200 and "GONE" in answer.json()["errors"][0]["message"]
-    bad_date = client.post("/graphql", json={"query": CARE, "variables": {"input": {
-        "caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A1"), "since": "2026-13-01"}}})
+    bad_date = client.post(
+        "/graphql",
+        json={
+            "query": CARE,
+            "variables": {
+                "input": {"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A1"), "since": "2026-13-01"}
+            },
+        },
+    )
     assert bad_date.status_code == 200 and bad_date.json()["errors"]

@@ -32,8 +32,8 @@ ELDERS = """query Elders($name: String!, $first: Int, $after: String) {
 
 
 @pytest.fixture(scope="module")
-def client(driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+def client(store, driver, database, tmp_path_factory, authorized_client):
+    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
     with authorized_client(app) as client:
         yield client
 
@@ -54,17 +54,26 @@ def test_tree_matches_the_graph_and_costs_at_most_its_depth(client, driver, data
     tree = gql(client, TREE, name=demo_community)["data"]["community"]
     # community, grids, leaders, holders, buildings, units, households, residents; and the bearer-token look-up
     assert cypher_count(client) - before <= 8 + 1
-    got = {(g["number"], b["number"], u["number"], h["room"], r["name"], r["age"], r["livesAlone"])
-           for g in tree["grids"] for b in g["buildings"] for u in b["units"]
-           for h in u["households"] for r in h["residents"]}
+    got = {
+        (g["number"], b["number"], u["number"], h["room"], r["name"], r["age"], r["livesAlone"])
+        for g in tree["grids"]
+        for b in g["buildings"]
+        for u in b["units"]
+        for h in u["households"]
+        for r in h["residents"]
+    }
     records, _, _ = driver.execute_query(
         "MATCH (:Community {id: $c})-[:HAS_GRID]->(g)-[:HAS_BUILDING]->(b)-[:HAS_UNIT]->(u)"
         "-[:HAS_HOUSEHOLD]->(h)<-[:LIVES_IN]-(r:Resident {status: 'active'}) "
         "RETURN g.number AS g, b.number AS b, u.number AS u, h.room AS h, r.name AS name, "
-        "r.birthDate AS born, r.livesAlone AS alone", c=demo_community, database_=database)
+        "r.birthDate AS born, r.livesAlone AS alone",
+        c=demo_community,
+        database_=database,
+    )
     today = date.today()
-    expected = {(x["g"], x["b"], x["u"], x["h"], x["name"], age_on(to_date(x["born"]), today), x["alone"])
-                for x in records}
+    expected = {
+        (x["g"], x["b"], x["u"], x["h"], x["name"], age_on(to_date(x["born"]), today), x["alone"]) for x in records
+    }
     assert got == expected and len(records) > 6900
     assert [g["number"] for g in tree["grids"]] == [str(n) for n in range(1, 11)]
     assert all(len(g["leaders"]) >= 1 and g["leaders"][0]["resident"]["name"] for g in tree["grids"])
@@ -81,10 +90,13 @@ def test_elders_paginate_to_the_last_page(client, driver, database, demo_communi
         after = page["pageInfo"]["endCursor"]
     records, _, _ = driver.execute_query(
         "MATCH (r:Resident {community: $c, status: 'active', livesAlone: true}) RETURN r.id AS id, r.birthDate AS b",
-        c=demo_community, database_=database)
+        c=demo_community,
+        database_=database,
+    )
     expected = {r["id"] for r in records if age_on(to_date(r["b"]), date.today()) >= 80}
-    assert [n["id"] for n in seen] == sorted((n["id"] for n in seen), key=lambda i: (
-        next(x["name"] for x in seen if x["id"] == i), i))  # ordered by name, then id
+    assert [n["id"] for n in seen] == sorted(
+        (n["id"] for n in seen), key=lambda i: (next(x["name"] for x in seen if x["id"] == i), i)
+    )  # ordered by name, then id
     assert len(seen) == len({n["id"] for n in seen}) == len(expected) == page["totalCount"]
     assert {n["id"] for n in seen} == expected
     assert pages == -(-len(expected) // 7)
@@ -117,8 +129,9 @@ def test_links_walk_both_ways(client, demo_community):
     node = gql(client, query, c=demo_community)["data"]["residents"]["edges"][0]["node"]
     assert node["household"]["unit"]["number"] == "1"
     assert node["household"]["unit"]["building"]["number"] == "5"
-    back = gql(client, """query($id: ID!) { resident(id: $id) { unit { households { residents { id } } } } }""",
-               id=node["id"])["data"]["resident"]
+    back = gql(
+        client, """query($id: ID!) { resident(id: $id) { unit { households { residents { id } } } } }""", id=node["id"]
+    )["data"]["resident"]
     assert node["id"] in {r["id"] for h in back["unit"]["households"] for r in h["residents"]}
 
 
@@ -134,15 +147,19 @@ def test_party_network_and_teams(client, demo_community):
     assert len(c["volunteerTeams"]) == 13 and patrol[0]["memberCount"] >= 400
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    ('first: 101', "first must be between 0 and 100"),
-    ('filter: {unit: "1"}', "filter.unit needs filter.building"),
-    ('filter: {minAge: 90, maxAge: 80}', "greater than filter.maxAge"),
-    ('after: "bm90LWEtY3Vyc29y"', "invalid cursor"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ("first: 101", "first must be between 0 and 100"),
+        ('filter: {unit: "1"}', "filter.unit needs filter.building"),
+        ("filter: {minAge: 90, maxAge: 80}", "greater than filter.maxAge"),
+        ('after: "bm90LWEtY3Vyc29y"', "invalid cursor"),
+    ],
+)
 def test_bad_arguments_get_clear_errors(client, demo_community, arguments, message):
-    answer = gql(client, f'query($c: String!) {{ residents(community: $c, {arguments}) {{ totalCount }} }}',
-                 c=demo_community)
+    answer = gql(
+        client, f"query($c: String!) {{ residents(community: $c, {arguments}) {{ totalCount }} }}", c=demo_community
+    )
     assert answer["data"] is None and message in answer["errors"][0]["message"]
     assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 

@@ -15,16 +15,16 @@ KEY = "k" * 40
 
 
 @pytest.fixture(scope="module")
-def client(driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+def client(store, driver, database, tmp_path_factory, authorized_client):
+    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
     with authorized_client(app) as client:
         yield client
 
 
 @pytest.fixture(scope="module")
-def production(driver, database, tmp_path_factory, authorized_client):
+def production(store, driver, database, tmp_path_factory, authorized_client):
     settings = Settings(home=tmp_path_factory.mktemp("home"), mode="production", token_key=KEY)
-    with authorized_client(create_app(settings, driver=driver, database=database)) as client:
+    with authorized_client(create_app(settings, store=store)) as client:
         yield client
 
 
@@ -37,7 +37,7 @@ def errors(client, query, **variables) -> list[str]:
 def nested(depth: int) -> str:
     """resident → household → residents → household → … to ``depth`` fields."""
     fields = ["household", "residents"] * depth
-    return '{ resident(id: "x") ' + "".join(f"{{ {f} " for f in fields[:depth - 1]) + "{ id }" + " }" * depth
+    return '{ resident(id: "x") ' + "".join(f"{{ {f} " for f in fields[: depth - 1]) + "{ id }" + " }" * depth
 
 
 def test_depth_20_is_refused(client):
@@ -57,11 +57,17 @@ def test_5000_tokens_are_refused(client):
 
 def test_costly_pages_are_refused_variables_included(client, demo_community):
     page = "edges { node { id name age caregivers { name } } }"
-    literal = "query Big($c: String!) { " + " ".join(
-        f"p{i}: residents(community: $c, first: 100) {{ {page} }}" for i in range(9)) + " }"
+    literal = (
+        "query Big($c: String!) { "
+        + " ".join(f"p{i}: residents(community: $c, first: 100) {{ {page} }}" for i in range(9))
+        + " }"
+    )
     assert any("'Big' is too expensive" in m and "first" in m for m in errors(client, literal, c=demo_community))
-    variable = "query($c: String!, $n: Int!) { " + " ".join(
-        f"p{i}: residents(community: $c, first: $n) {{ {page} }}" for i in range(9)) + " }"
+    variable = (
+        "query($c: String!, $n: Int!) { "
+        + " ".join(f"p{i}: residents(community: $c, first: $n) {{ {page} }}" for i in range(9))
+        + " }"
+    )
     assert any("too expensive" in m for m in errors(client, variable, c=demo_community, n=100))
     assert errors(client, variable, c=demo_community, n=5) == []
 
@@ -104,22 +110,24 @@ def test_unexpected_errors_are_masked_with_the_request_id(client, monkeypatch, c
     assert request_id in caplog.text and "RuntimeError" in caplog.text and "boom" in caplog.text
 
 
-def test_unhandled_http_errors_are_masked(driver, database, tmp_path):
-    app = create_app(Settings(home=tmp_path), driver=driver, database=database)
+def test_unhandled_http_errors_are_masked(store, driver, database, tmp_path):
+    app = create_app(Settings(home=tmp_path), store=store)
 
     async def broken():
         raise RuntimeError("王秀英")
 
     app.add_api_route("/broken", broken)
-    token, record = issue(driver, database, token_key(app.state.settings), TokenRequest(role="admin"))
+    token, record = issue(store, token_key(app.state.settings), TokenRequest(role="admin"))
     try:
         with TestClient(app, raise_server_exceptions=False) as client:
             answer = client.get("/broken", headers={"Authorization": f"Bearer {token}"})
     finally:
         driver.execute_query("MATCH (t:ApiToken {id: $id}) DELETE t", id=record.id, database_=database)
     assert answer.status_code == 500 and "王秀英" not in answer.text
-    assert answer.json() == {"error": f"internal error (request id {answer.headers['X-Request-ID']})",
-                             "request_id": answer.headers["X-Request-ID"]}
+    assert answer.json() == {
+        "error": f"internal error (request id {answer.headers['X-Request-ID']})",
+        "request_id": answer.headers["X-Request-ID"],
+    }
 
 
 def test_production_has_no_introspection_suggestions_or_graphiql(production, demo_community):
@@ -130,11 +138,14 @@ def test_production_has_no_introspection_suggestions_or_graphiql(production, dem
     assert errors(production, TREE, name=demo_community) == []
 
 
-@pytest.mark.parametrize(("settings", "message"), [
-    ({}, "GRIDCARE_TOKEN_KEY: must be set explicitly in production mode"),
-    ({"token_key": "short"}, "GRIDCARE_TOKEN_KEY: is shorter than 32"),
-    ({"token_key": KEY, "auth": "off"}, "GRIDCARE_AUTH: may be `off` only in development"),
-])
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({}, "GRIDCARE_TOKEN_KEY: must be set explicitly in production mode"),
+        ({"token_key": "short"}, "GRIDCARE_TOKEN_KEY: is shorter than 32"),
+        ({"token_key": KEY, "auth": "off"}, "GRIDCARE_AUTH: may be `off` only in development"),
+    ],
+)
 def test_production_refuses_to_start_with_default_secrets(tmp_path, settings, message):
     with pytest.raises(Invalid, match=message):
         create_app(Settings(home=tmp_path, mode="production", **settings))

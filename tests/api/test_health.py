@@ -7,25 +7,25 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.driver import Connection, open_driver
+from graph.store.connection import Connection, open_driver
 from tests.api.proxy import Relay
 
 
-def test_ready_when_neo4j_answers(driver, database, tmp_path):
-    app = create_app(Settings(home=tmp_path), driver=driver, database=database)
+def test_ready_when_neo4j_answers(store, driver, database, tmp_path):
+    app = create_app(Settings(home=tmp_path), store=store)
     with TestClient(app) as client:
         assert client.get("/livez").json() == {"status": "ok"}
         ready = client.get("/readyz")
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
 
 
-def test_readyz_follows_neo4j_down_and_back_without_restart(neo4j_connection, database, tmp_path):
+def test_readyz_follows_neo4j_down_and_back_without_restart(store, neo4j_connection, database, tmp_path):
     relay = Relay(urlparse(neo4j_connection.uri).port)
     relay.up()
     conn = Connection(f"bolt://127.0.0.1:{relay.port}", neo4j_connection.user, neo4j_connection.password)
     driver = open_driver(conn)
     try:
-        app = create_app(Settings(home=tmp_path), driver=driver, database=database)
+        app = create_app(Settings(home=tmp_path), store=store)
         with TestClient(app) as client:
             assert client.get("/readyz").status_code == 200
             relay.down()

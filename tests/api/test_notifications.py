@@ -12,7 +12,7 @@ import re
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -34,13 +34,13 @@ WAIT = 60  # seconds: generous bounds on waits, never an assertion about time
 
 
 @pytest.fixture(scope="module")
-def app(driver, database, tmp_path_factory):
+def app(store, driver, database, tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("home"), qr_notify_poll=0.2, qr_rate_per_client=1000)
-    return create_app(settings, driver=driver, database=database)
+    return create_app(settings, store=store)
 
 
 @pytest.fixture
-def elsewhere(driver, database, tmp_path):
+def elsewhere(store, driver, database, tmp_path):
     """A second fresh community with the same small ledger as `seeded`."""
     from loaders.ledger import read_ledger
     from loaders.writer import plan_import, write_plan
@@ -48,7 +48,7 @@ def elsewhere(driver, database, tmp_path):
 
     name = f"测试社区-{uuid.uuid4().hex[:8]}"
     ledger = read_ledger(write_csv_ledger(tmp_path / "other-ledger", ledger_sheets()), name)
-    write_plan(driver, database, plan_import(ledger, hash_national_id=lambda s: "h"))
+    write_plan(store, plan_import(ledger, hash_national_id=lambda s: "h"))
     yield name
     driver.execute_query(DELETE_COMMUNITY, community=name, database_=database)
 
@@ -118,8 +118,9 @@ def subscribed(client, app, community, query=SUBSCRIBE):
     """A live `qrScanned` subscription: entered once the process's feed has registered it."""
     feed = app.state.qr_feed
     before = feed.subscribers()
-    with client.stream("POST", "/graphql", json={"query": query, "variables": {"c": community}},
-                       headers={"Accept": ACCEPT}) as response:
+    with client.stream(
+        "POST", "/graphql", json={"query": query, "variables": {"c": community}}, headers={"Accept": ACCEPT}
+    ) as response:
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("multipart/mixed")
         wait_until(lambda: feed.subscribers() > before)
@@ -128,8 +129,9 @@ def subscribed(client, app, community, query=SUBSCRIBE):
 
 
 def first_payload(client, community, query=SUBSCRIBE) -> dict:
-    with client.stream("POST", "/graphql", json={"query": query, "variables": {"c": community}},
-                       headers={"Accept": ACCEPT}) as response:
+    with client.stream(
+        "POST", "/graphql", json={"query": query, "variables": {"c": community}}, headers={"Accept": ACCEPT}
+    ) as response:
         assert response.status_code == 200, response.read()
         return Stream(response).payload()
 
@@ -181,8 +183,10 @@ def test_a_leader_hears_only_of_elders_in_reach(app, authorized_client, seeded):
     with authorized_client(app, role="staff", community=seeded) as staff:
         paths = codes(staff, seeded, "A5", "A1")  # A5 lives in grid 2, A1 in grid 1
     a5, a1 = paths
-    with authorized_client(app, role="grid_leader", community=seeded, scope="grid:1") as leader, \
-            subscribed(leader, app, seeded) as stream:
+    with (
+        authorized_client(app, role="grid_leader", community=seeded, scope="grid:1") as leader,
+        subscribed(leader, app, seeded) as stream,
+    ):
         scan(app, paths[a5])
         scan(app, paths[a1])
         events = stream.events_until(a1)
@@ -200,22 +204,27 @@ def test_another_community_or_an_unknown_one_is_not_found(app, authorized_client
 
 
 def test_a_bad_token_is_refused(app, seeded):
-    with TestClient(app, headers={"Authorization": "Bearer gc_not-a-token"}) as client:
-        with client.stream("POST", "/graphql", json={"query": SUBSCRIBE, "variables": {"c": seeded}},
-                           headers={"Accept": ACCEPT}) as response:
-            response.read()
+    with TestClient(app, headers={"Authorization": "Bearer gc_not-a-token"}) as client, client.stream(
+        "POST", "/graphql", json={"query": SUBSCRIBE, "variables": {"c": seeded}}, headers={"Accept": ACCEPT}
+    ) as response:
+        response.read()
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["error"] == "invalid token"
 
 
-def test_a_revoked_token_ends_the_stream(app, driver, database, seeded, monkeypatch):
+def test_a_revoked_token_ends_the_stream(store, app, driver, database, seeded, monkeypatch):
     monkeypatch.setattr(schema.subscription, "RECHECK", 0.2)
-    token, record = issue(driver, database, token_key(app.state.settings), TokenRequest(
-        role="staff", community=seeded, label="tests", expires_at=datetime.now(timezone.utc) + timedelta(hours=1)))
+    token, record = issue(
+        store,
+        token_key(app.state.settings),
+        TokenRequest(role="staff", community=seeded, label="tests", expires_at=datetime.now(UTC) + timedelta(hours=1)),
+    )
     try:
-        with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as staff, \
-                subscribed(staff, app, seeded) as stream:
-            revoke_token(driver, database, record.id)
+        with (
+            TestClient(app, headers={"Authorization": f"Bearer {token}"}) as staff,
+            subscribed(staff, app, seeded) as stream,
+        ):
+            revoke_token(store, record.id)
             payload = stream.payload()
             assert stream.ended()
     finally:
@@ -224,14 +233,16 @@ def test_a_revoked_token_ends_the_stream(app, driver, database, seeded, monkeypa
 
 
 def test_limits_apply_and_only_subscriptions_stream(app, authorized_client, seeded):
-    aliases = "subscription($c: String!) { qrScanned(community: $c) { " + " ".join(
-        f"a{i}: id" for i in range(40)) + " } }"
+    aliases = (
+        "subscription($c: String!) { qrScanned(community: $c) { " + " ".join(f"a{i}: id" for i in range(40)) + " } }"
+    )
     tokens = "subscription($c: String!) { qrScanned(community: $c) { " + "id " * 3000 + "} }"
     with authorized_client(app, role="staff", community=seeded) as staff:
         too_many_aliases = first_payload(staff, seeded, aliases)
         too_long = first_payload(staff, seeded, tokens)
-        over_get = staff.get("/graphql", params={"query": SUBSCRIBE, "variables": json.dumps({"c": seeded})},
-                             headers={"Accept": ACCEPT})
+        over_get = staff.get(
+            "/graphql", params={"query": SUBSCRIBE, "variables": json.dumps({"c": seeded})}, headers={"Accept": ACCEPT}
+        )
         not_streamed = staff.post("/graphql", json={"query": SUBSCRIBE, "variables": {"c": seeded}}).json()
         query_streamed = first_payload(staff, seeded, "{ communities { name } }")
     assert "40 aliases found. Allowed: 30" in too_many_aliases["errors"][0]["message"]
@@ -244,17 +255,22 @@ def test_limits_apply_and_only_subscriptions_stream(app, authorized_client, seed
 
 
 def test_folding_counts_the_scans_within_the_window():
-    fold, t0 = Folder(timedelta(minutes=10)).fold, datetime(2025, 1, 1, 8, 0, tzinfo=timezone.utc)
-    answers = [fold("r1", t0), fold("r1", t0 + timedelta(minutes=1)), fold("r2", t0 + timedelta(minutes=2)),
-               fold("r1", t0 + timedelta(minutes=9)), fold("r1", t0 + timedelta(minutes=10)),
-               fold("r1", t0 + timedelta(minutes=30))]
+    fold, t0 = Folder(timedelta(minutes=10)).fold, datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
+    answers = [
+        fold("r1", t0),
+        fold("r1", t0 + timedelta(minutes=1)),
+        fold("r2", t0 + timedelta(minutes=2)),
+        fold("r1", t0 + timedelta(minutes=9)),
+        fold("r1", t0 + timedelta(minutes=10)),
+        fold("r1", t0 + timedelta(minutes=30)),
+    ]
     assert answers == [0, None, 0, None, 2, 0]
     every = Folder(timedelta(0)).fold
     assert [every("r1", t0), every("r1", t0)] == [0, 0]
 
 
 def test_polls_forward_each_scan_once_late_commits_included(monkeypatch):
-    t0 = datetime(2025, 1, 1, 8, 0, tzinfo=timezone.utc)
+    t0 = datetime(2025, 1, 1, 8, 0, tzinfo=UTC)
 
     def at(seconds):
         return t0 + timedelta(seconds=seconds)
@@ -263,14 +279,14 @@ def test_polls_forward_each_scan_once_late_commits_included(monkeypatch):
     script = [(at(1), [a]), (at(2), [a, c]), (at(3), [a, b, c])]  # b commits late: its clock says 0.9
     asked = []
 
-    def scans_since(driver, database, communities, since, limit):
+    def scans_since(store, communities, since, limit):
         asked.append((communities, since))
         return script.pop(0)
 
     monkeypatch.setattr(notify.qr, "scans_since", scans_since)
 
     async def run():
-        poller = notify._Poller(ScanFeed(), asyncio.get_running_loop(), driver=None, database="neo4j")
+        poller = notify._Poller(ScanFeed(), asyncio.get_running_loop(), store=None)
         poller.task = asyncio.get_running_loop().create_future()  # polled by hand below
         first = Inbox("X", t0)
         poller.add(first)

@@ -16,9 +16,9 @@ LOG = "query($c: String!) { accessLog(community: $c) { residentId actor actorRol
 
 
 @pytest.fixture(scope="module")
-def app(driver, database, tmp_path_factory):
+def app(store, driver, database, tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("home"), hotline="0431-12345678", qr_rate_per_client=5)
-    return create_app(settings, driver=driver, database=database)
+    return create_app(settings, store=store)
 
 
 def issue(staff, resident):
@@ -52,8 +52,12 @@ def test_rotation_and_revocation_kill_old_codes_at_once(app, authorized_client, 
         second = issue(staff, a1)
         with TestClient(app, client=("198.51.100.2", 4000)) as finder:
             old, new = finder.get(first["path"]), finder.get(second["path"])
-            assert staff.post("/graphql", json={"query": REVOKE, "variables": {"id": a1}}).json()[
-                "data"]["revokeQrCode"]["__typename"] == "QrRevoked"
+            assert (
+                staff.post("/graphql", json={"query": REVOKE, "variables": {"id": a1}}).json()["data"]["revokeQrCode"][
+                    "__typename"
+                ]
+                == "QrRevoked"
+            )
             revoked, guessed = finder.get(second["path"]), finder.get("/qr/AAAAAAAAAAAAAAAAAAAAAA")
     assert new.status_code == 200 and "王秀英" not in old.text
     assert old.status_code == revoked.status_code == guessed.status_code == 404

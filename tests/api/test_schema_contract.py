@@ -12,7 +12,8 @@ SDL = Path(__file__).resolve().parents[2] / "schema" / "schema.graphql"
 def test_committed_sdl_matches_the_code():
     assert SDL.read_text() == build_schema().as_str() + "\n", (
         "schema/schema.graphql is out of date: run `python -m schema > schema/schema.graphql` "
-        "and review the change with the front-end developers")
+        "and review the change with the front-end developers"
+    )
 
 
 def test_every_type_field_argument_and_value_is_described():

@@ -12,8 +12,8 @@ LOG = """query($c: String!, $r: ID) { accessLog(community: $c, residentId: $r) {
 
 
 @pytest.fixture(scope="module")
-def app(driver, database, tmp_path_factory):
-    return create_app(Settings(home=tmp_path_factory.mktemp("home")), driver=driver, database=database)
+def app(store, driver, database, tmp_path_factory):
+    return create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
 
 
 def test_staff_read_is_served_and_logged(app, authorized_client, seeded):
@@ -32,8 +32,13 @@ def test_staff_read_is_served_and_logged(app, authorized_client, seeded):
 
 def test_no_sensitive_field_no_log_entry(app, authorized_client, seeded):
     with authorized_client(app, role="staff", community=seeded) as staff:
-        staff.post("/graphql", json={"query": "query($c: String!) { residents(community: $c, first: 100) "
-                                              "{ edges { node { name age } } } }", "variables": {"c": seeded}})
+        staff.post(
+            "/graphql",
+            json={
+                "query": "query($c: String!) { residents(community: $c, first: 100) { edges { node { name age } } } }",
+                "variables": {"c": seeded},
+            },
+        )
         log = staff.post("/graphql", json={"query": LOG, "variables": {"c": seeded}}).json()
     assert log["data"]["accessLog"] == []
 
@@ -42,19 +47,23 @@ def test_other_communities_read_nothing_and_log_nothing(app, authorized_client, 
     a1 = ids.resident_id(seeded, "A1")
     with authorized_client(app, role="staff", community=demo_community) as stranger:
         assert stranger.post("/graphql", json={"query": READ, "variables": {"id": a1}}).json() == {
-            "data": {"resident": None}}
+            "data": {"resident": None}
+        }
         refused = stranger.post("/graphql", json={"query": LOG, "variables": {"c": seeded}}).json()
     assert refused["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     with authorized_client(app, role="staff", community=seeded) as staff:
-        assert staff.post("/graphql", json={"query": LOG, "variables": {"c": seeded}}).json()["data"][
-            "accessLog"] == []
+        assert staff.post("/graphql", json={"query": LOG, "variables": {"c": seeded}}).json()["data"]["accessLog"] == []
 
 
 def test_many_reads_one_round_trip_each_logged(app, authorized_client, seeded):
     query = """query($c: String!) { residents(community: $c, first: 100) { edges { node { id healthNotes } } } }"""
     with authorized_client(app) as admin:
-        nodes = [e["node"] for e in admin.post("/graphql", json={"query": query, "variables": {"c": seeded}})
-                 .json()["data"]["residents"]["edges"]]
+        nodes = [
+            e["node"]
+            for e in admin.post("/graphql", json={"query": query, "variables": {"c": seeded}}).json()["data"][
+                "residents"
+            ]["edges"]
+        ]
         log = admin.post("/graphql", json={"query": LOG, "variables": {"c": seeded}}).json()["data"]["accessLog"]
     assert len(nodes) == 5
     assert sorted(e["residentId"] for e in log) == sorted(n["id"] for n in nodes)

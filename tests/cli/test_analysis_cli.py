@@ -16,8 +16,16 @@ def run_json(gridcare, *args):
 
 
 def uncovered(rid, name, age, alone, grid, building, unit, room):
-    return {"resident_id": rid, "name": name, "age": age, "lives_alone": alone,
-            "grid": grid, "building": building, "unit": unit, "room": room}
+    return {
+        "resident_id": rid,
+        "name": name,
+        "age": age,
+        "lives_alone": alone,
+        "grid": grid,
+        "building": building,
+        "unit": unit,
+        "room": room,
+    }
 
 
 U1 = uncovered("U1", "孙秀英", 94, True, "1", "2", "1", "101")
@@ -25,8 +33,13 @@ U2 = uncovered("U2", "钱德", 85, True, "2", "3", "1", "102")
 U4 = uncovered("U4", "郑军", 73, False, "2", "3", "2", "303")
 U3 = uncovered("U3", "吴芳", 60, False, "1", "2", "1", "102")
 P2_OVER = {"resident_id": "P2", "name": "李红", "care_load": 3, "capacity": 2, "posts": ["unit_leader:1-1:A"]}
-P3_OVER = {"resident_id": "P3", "name": "张伟", "care_load": 2, "capacity": 1,  # 照护能力 1 in the ledger
-           "posts": ["grid_leader:1:B", "unit_leader:1-1:B"]}
+P3_OVER = {
+    "resident_id": "P3",
+    "name": "张伟",
+    "care_load": 2,
+    "capacity": 1,  # 照护能力 1 in the ledger
+    "posts": ["grid_leader:1:B", "unit_leader:1-1:B"],
+}
 
 
 def test_audit_finds_exactly_the_gaps_of_the_ledger(gridcare, community, tmp_path):
@@ -109,8 +122,12 @@ def test_suggest_is_the_known_optimum_for_each_capacity(gridcare, community, tmp
     assert d["unassigned"] == ["A3", "A4", "A5"]
     assert d["totals"] == {"covered": 3, "solitary_covered": 3, "cost": 6}
     d = run_json(gridcare, *base, "--care-capacity", "2")
-    assert pairs(d) == [("A1", "H1", "unit", 1), ("A2", "H2", "unit", 1), ("A6", "H2", "community", 4),
-                        ("A3", "H1", "unit", 1)]
+    assert pairs(d) == [
+        ("A1", "H1", "unit", 1),
+        ("A2", "H2", "unit", 1),
+        ("A6", "H2", "community", 4),
+        ("A3", "H1", "unit", 1),
+    ]
     assert d["unassigned"] == ["A4", "A5"]
     assert d["totals"] == {"covered": 4, "solitary_covered": 3, "cost": 7}
     text = gridcare(*base, "--care-capacity", "2", check=True).stdout
@@ -125,9 +142,12 @@ def test_spof_and_suggest_leaders(gridcare, community, tmp_path):
     assert d["people"][0]["resident_id"] == "P1" and d["people"][0]["sole_posts"] == ["building_leader:1:A"]
     d = run_json(gridcare, "suggest-leaders", "--community", community, "--as-of", AS_OF, "--limit", "2")
     needs = [(s["role"], s["need"], s["grid"], s["building"], s["unit"]) for s in d["scopes"]]
-    assert needs[:4] == [("grid_leader", "leader", "2", None, None),
-                         ("building_leader", "leader", "1", "2", None),
-                         ("unit_leader", "leader", "1", "2", "1"), ("unit_leader", "leader", "2", "3", "1")]
+    assert needs[:4] == [
+        ("grid_leader", "leader", "2", None, None),
+        ("building_leader", "leader", "1", "2", None),
+        ("unit_leader", "leader", "1", "2", "1"),
+        ("unit_leader", "leader", "2", "3", "1"),
+    ]
     assert all(len(s["candidates"]) <= 2 for s in d["scopes"])
 
 
@@ -147,12 +167,16 @@ def test_demo_audit(gridcare, demo_ledger, demo_community):
     ledger = read_ledger(demo_ledger, demo_community)
     grid_of = {r.building: r.grid for r in ledger.residents}
     led = {p.building for p in ledger.leaders if p.role == "building_leader"}
-    assert d["buildings_without_leader"] == [{"grid": grid_of[b], "building": b}
-                                             for b in sorted(set(grid_of) - led, key=int)]
+    assert d["buildings_without_leader"] == [
+        {"grid": grid_of[b], "building": b} for b in sorted(set(grid_of) - led, key=int)
+    ]
     assert len(d["buildings_without_leader"]) == 1  # the demo leaves one building (9) without a leader
     today = date.today()
-    solitary5 = {r.resident_id for r in ledger.residents
-                 if r.building == "5" and r.lives_alone and age_on(r.birth_date, today) >= 60}
+    solitary5 = {
+        r.resident_id
+        for r in ledger.residents
+        if r.building == "5" and r.lives_alone and age_on(r.birth_date, today) >= 60
+    }
     assert len(solitary5) == 7
     assert not solitary5 & {e["resident_id"] for e in d["uncovered_elders"]}
     [b5] = [b for b in d["coverage"]["buildings"] if b["building"] == "5"]

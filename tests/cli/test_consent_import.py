@@ -18,37 +18,46 @@ def with_consents(consents: dict[str, list[str]], notes: dict[str, str] | None =
     return sheets
 
 
-def stored(driver, database, community, rid):
-    records, _, _ = driver.execute_query(
+def stored(store, community, rid):
+    records = store.read(
+        "stored",
         "MATCH (r:Resident {community: $c, residentId: $rid}) OPTIONAL MATCH (r)-[:HAS_HEALTH_RECORD]->(h) "
         "RETURN r {.healthConsent, .qrShowContact, .qrShowMedical, .qrShowAddress} AS consent, h.notes AS notes",
-        c=community, rid=rid, database_=database)
+        c=community,
+        rid=rid,
+    )
     return records[0]["consent"], records[0]["notes"]
 
 
-def test_consents_land_and_a_withdrawal_removes_the_notes(gridcare, driver, database, community, tmp_path):
+def test_consents_land_and_a_withdrawal_removes_the_notes(store, gridcare, driver, database, community, tmp_path):
     first = write_csv_ledger(tmp_path / "first", with_consents({"A1": ["是", "否", "是", ""]}))
     gridcare("import", first, "--community", community, check=True)
-    assert stored(driver, database, community, "A1") == (
-        {"healthConsent": True, "qrShowContact": False, "qrShowMedical": True, "qrShowAddress": None}, "高血压")
-    assert stored(driver, database, community, "A2")[0]["healthConsent"] is None  # empty cell: not recorded
+    assert stored(store, community, "A1") == (
+        {"healthConsent": True, "qrShowContact": False, "qrShowMedical": True, "qrShowAddress": None},
+        "高血压",
+    )
+    assert stored(store, community, "A2")[0]["healthConsent"] is None  # empty cell: not recorded
 
     unstated = write_csv_ledger(tmp_path / "unstated", ledger_sheets())  # no consent columns at all
     again = gridcare("import", unstated, "--community", community, check=True)
     assert "already up to date" in again.stdout
-    assert stored(driver, database, community, "A1")[0]["qrShowContact"] is False  # kept
+    assert stored(store, community, "A1")[0]["qrShowContact"] is False  # kept
 
     withdrawn = write_csv_ledger(tmp_path / "withdrawn", with_consents({"A1": ["否", "", "", ""]}, {"A1": ""}))
     gridcare("import", withdrawn, "--community", community, check=True)
-    assert stored(driver, database, community, "A1") == (
-        {"healthConsent": False, "qrShowContact": False, "qrShowMedical": True, "qrShowAddress": None}, None)
+    assert stored(store, community, "A1") == (
+        {"healthConsent": False, "qrShowContact": False, "qrShowMedical": True, "qrShowAddress": None},
+        None,
+    )
 
     # while consent is false, notes in a ledger that does not state it are not stored
     gridcare("import", unstated, "--community", community, check=True)
-    assert stored(driver, database, community, "A1")[1] is None
+    assert stored(store, community, "A1")[1] is None
     gridcare("import", first, "--community", community, check=True)  # consent given again: notes come back
-    assert stored(driver, database, community, "A1") == (
-        {"healthConsent": True, "qrShowContact": False, "qrShowMedical": True, "qrShowAddress": None}, "高血压")
+    assert stored(store, community, "A1") == (
+        {"healthConsent": True, "qrShowContact": False, "qrShowMedical": True, "qrShowAddress": None},
+        "高血压",
+    )
 
 
 def test_notes_with_consent_withheld_write_nothing(gridcare, community, tmp_path):

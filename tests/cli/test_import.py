@@ -6,7 +6,7 @@ import json
 import openpyxl
 import pytest
 
-NASTY = 'O\'Brien"}) DETACH DELETE n //'
+NASTY = "O'Brien\"}) DETACH DELETE n //"
 
 RESIDENTS = [
     ["居民编号", "姓名", "性别", "出生日期", "网格", "楼栋", "单元", "门牌号", "独居", "党员", "健康状况"],
@@ -58,23 +58,25 @@ def stats(gridcare, community):
     return json.loads(done.stdout)
 
 
-def snapshot(driver, database, community):
+def snapshot(store, community):
     """Every node and relationship of a community with its properties, order-free."""
-    records, _, _ = driver.execute_query(
+    records = store.read(
+        "snapshot",
         "MATCH (n {community: $c}) OPTIONAL MATCH (n)-[r]->(m) "
         "RETURN n.id AS n, properties(n) AS p, type(r) AS t, properties(r) AS rp, m.id AS m",
-        c=community, database_=database)
-    return sorted(json.dumps([r["n"], r["p"], r["t"], r["rp"], r["m"]], sort_keys=True, default=str)
-                  for r in records)
+        c=community,
+    )
+    return sorted(json.dumps([r["n"], r["p"], r["t"], r["rp"], r["m"]], sort_keys=True, default=str) for r in records)
 
 
 @pytest.mark.parametrize("form", ["csv-utf8", "csv-gb18030", "xlsx"])
-def test_import_counts_and_is_idempotent(gridcare, driver, database, community, tmp_path, form):
+def test_import_counts_and_is_idempotent(store, gridcare, driver, database, community, tmp_path, form):
     if form == "xlsx":
         path = write_xlsx_ledger(tmp_path / "ledger.xlsx", ledger_sheets())
     else:
-        path = write_csv_ledger(tmp_path / "ledger", ledger_sheets(),
-                                encoding="gb18030" if form == "csv-gb18030" else "utf-8-sig")
+        path = write_csv_ledger(
+            tmp_path / "ledger", ledger_sheets(), encoding="gb18030" if form == "csv-gb18030" else "utf-8-sig"
+        )
     gridcare("import", path, "--community", community, check=True)
     s = stats(gridcare, community)
     assert (s["grids"], s["buildings"], s["units"], s["households"], s["residents"]) == (2, 2, 3, 5, 5)
@@ -82,18 +84,18 @@ def test_import_counts_and_is_idempotent(gridcare, driver, database, community, 
     assert s["party_member_households"] == 3  # A2, A4 and A5, each in a household of their own
     assert s["leaders"] == {"grid": {"A": 1, "B": 0}, "building": {"A": 1, "B": 0}, "unit": {"A": 0, "B": 1}}
 
-    before = snapshot(driver, database, community)
+    before = snapshot(store, community)
     again = gridcare("import", path, "--community", community, check=True)
     assert "already up to date" in again.stdout
-    assert snapshot(driver, database, community) == before
+    assert snapshot(store, community) == before
 
 
 def test_hostile_name_is_stored_verbatim(gridcare, driver, database, community, tmp_path):
     path = write_csv_ledger(tmp_path / "ledger", ledger_sheets())
     gridcare("import", path, "--community", community, check=True)
     records, _, _ = driver.execute_query(
-        "MATCH (r:Resident {community: $c, residentId: 'A4'}) RETURN r.name AS name",
-        c=community, database_=database)
+        "MATCH (r:Resident {community: $c, residentId: 'A4'}) RETURN r.name AS name", c=community, database_=database
+    )
     assert [r["name"] for r in records] == [NASTY]
     assert stats(gridcare, community)["residents"] == 5
 
@@ -105,7 +107,9 @@ def test_sensitive_data_kept_apart_and_not_echoed(gridcare, driver, database, co
     records, _, _ = driver.execute_query(
         "MATCH (r:Resident {community: $c, residentId: 'A1'}) "
         "OPTIONAL MATCH (r)-[:HAS_HEALTH_RECORD]->(h) RETURN properties(r) AS r, h.notes AS notes",
-        c=community, database_=database)
+        c=community,
+        database_=database,
+    )
     assert records[0]["notes"] == "高血压"
     assert "高血压" not in json.dumps(records[0]["r"], default=str, ensure_ascii=False)
 
@@ -139,7 +143,7 @@ def test_unreadable_path_is_a_clear_error(gridcare, tmp_path):
     assert done.returncode == 1 and "notes.txt" in done.stderr
 
 
-def test_reimport_does_not_bring_back_a_removed_resident(gridcare, driver, database, community, tmp_path):
+def test_reimport_does_not_bring_back_a_removed_resident(store, gridcare, driver, database, community, tmp_path):
     from datetime import date
 
     from graph import ids
@@ -147,10 +151,13 @@ def test_reimport_does_not_bring_back_a_removed_resident(gridcare, driver, datab
 
     path = write_csv_ledger(tmp_path / "ledger", ledger_sheets())
     gridcare("import", path, "--community", community, check=True)
-    remove_resident(driver, database, ids.resident_id(community, "A1"), reason="deceased", on=date(2026, 1, 5))
+    remove_resident(store, ids.resident_id(community, "A1"), reason="deceased", on=date(2026, 1, 5))
     gridcare("import", path, "--community", community, check=True)
-    records, _, _ = driver.execute_query("MATCH (r:Resident {id: $id}) RETURN r.status AS status",
-                                         id=ids.resident_id(community, "A1"), database_=database)
+    records, _, _ = driver.execute_query(
+        "MATCH (r:Resident {id: $id}) RETURN r.status AS status",
+        id=ids.resident_id(community, "A1"),
+        database_=database,
+    )
     assert [r["status"] for r in records] == ["deceased"]
     assert stats(gridcare, community)["residents"] == 4
 

@@ -14,27 +14,40 @@ def test_given_names():
     assert given_name("Anna Li") == "Anna"
 
 
-def codes(driver, database, community):
-    records, _, _ = driver.execute_query(
+def codes(store, community):
+    records = store.read(
+        "codes",
         "MATCH (r:Resident {community: $c})-[:HAS_QR]->(q:QrCode) RETURN r.residentId AS r, q.hash AS h",
-        c=community, database_=database)
+        c=community,
+    )
     return {x["r"]: x["h"] for x in records}
 
 
-def test_cards_for_a_building(gridcare, driver, database, seeded, tmp_path, gridcare_home):
+def test_cards_for_a_building(store, gridcare, driver, database, seeded, tmp_path, gridcare_home):
     out = tmp_path / "cards.pdf"
-    done = gridcare("qr-cards", "--community", seeded, "--building", "1", "--out", out,
-                    "--base-url", "https://gridcare.example", env={"GRIDCARE_HOTLINE": "0431-1234"}, check=True)
+    done = gridcare(
+        "qr-cards",
+        "--community",
+        seeded,
+        "--building",
+        "1",
+        "--out",
+        out,
+        "--base-url",
+        "https://gridcare.example",
+        env={"GRIDCARE_HOTLINE": "0431-1234"},
+        check=True,
+    )
     assert "Wrote 3 cards on 1 page(s)" in done.stdout
     assert out.read_bytes().startswith(b"%PDF") and out.stat().st_size > 2000
-    first = codes(driver, database, seeded)
+    first = codes(store, seeded)
     assert set(first) == {"A1", "A2", "A3"}  # the elders of building 1; A4 is 36, A5 lives in building 2
     gridcare("qr-cards", "--community", seeded, "--resident", "A1", "--out", out, check=True)
-    second = codes(driver, database, seeded)
+    second = codes(store, seeded)
     assert second["A1"] != first["A1"] and second["A2"] == first["A2"]  # A1's old card is dead
 
 
-def test_a_card_opens_the_finder_page(gridcare, driver, database, seeded, tmp_path, gridcare_home, monkeypatch):
+def test_a_card_opens_the_finder_page(store, gridcare, driver, database, seeded, tmp_path, gridcare_home, monkeypatch):
     import api.cards
 
     urls = []
@@ -53,21 +66,24 @@ def test_a_card_opens_the_finder_page(gridcare, driver, database, seeded, tmp_pa
     env = {"GRIDCARE_HOME": str(gridcare_home), "GRIDCARE_PUBLIC_URL": "http://testserver"}
     get_settings.cache_clear()
     try:
-        result = CliRunner().invoke(main, ["qr-cards", "--community", seeded, "--resident", "A3",
-                                           "--out", str(tmp_path / "c.pdf")], env=env)
+        result = CliRunner().invoke(
+            main, ["qr-cards", "--community", seeded, "--resident", "A3", "--out", str(tmp_path / "c.pdf")], env=env
+        )
     finally:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
-    app = create_app(Settings(home=gridcare_home), driver=driver, database=database)
+    app = create_app(Settings(home=gridcare_home), store=store)
     with TestClient(app) as finder:
         page = finder.get(urls[0].removeprefix("http://testserver"))
     assert page.status_code == 200 and "张桂兰" in page.text
 
 
-def test_a_failed_pdf_leaves_the_old_cards_working(driver, database, seeded, tmp_path, gridcare_home, monkeypatch):
-    import api.cards
+def test_a_failed_pdf_leaves_the_old_cards_working(
+    store, driver, database, seeded, tmp_path, gridcare_home, monkeypatch
+):
     from click.testing import CliRunner
 
+    import api.cards
     from api.cli import main
     from api.settings import get_settings
 
@@ -78,17 +94,19 @@ def test_a_failed_pdf_leaves_the_old_cards_working(driver, database, seeded, tmp
     env = {"GRIDCARE_HOME": str(gridcare_home), "GRIDCARE_PUBLIC_URL": "http://testserver"}
     get_settings.cache_clear()
     try:
-        first = CliRunner().invoke(main, ["qr-cards", "--community", seeded, "--resident", "A3",
-                                          "--out", str(tmp_path / "c.pdf")], env=env)
+        first = CliRunner().invoke(
+            main, ["qr-cards", "--community", seeded, "--resident", "A3", "--out", str(tmp_path / "c.pdf")], env=env
+        )
         assert first.exit_code == 0, first.output
-        issued = codes(driver, database, seeded)
+        issued = codes(store, seeded)
         monkeypatch.setattr(api.cards, "write_cards", broken)
-        again = CliRunner().invoke(main, ["qr-cards", "--community", seeded, "--resident", "A3",
-                                          "--out", str(tmp_path / "c.pdf")], env=env)
+        again = CliRunner().invoke(
+            main, ["qr-cards", "--community", seeded, "--resident", "A3", "--out", str(tmp_path / "c.pdf")], env=env
+        )
     finally:
         get_settings.cache_clear()
     assert again.exit_code != 0
-    assert codes(driver, database, seeded) == issued  # the printed card still opens the finder's page
+    assert codes(store, seeded) == issued  # the printed card still opens the finder's page
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]  # no half-written file left
 
 
@@ -119,9 +137,13 @@ def test_cards_are_wallet_sized_and_leave_room_to_cut():
     for left, bottom, right, top in boxes:
         assert left >= 5 * mm and bottom >= 5 * mm and right <= A4[0] - 5 * mm and top <= A4[1] - 5 * mm
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:  # at least 3 mm between any two cards, for the scissors
-            assert b[0] - a[2] >= 3 * mm - 1e-6 or a[0] - b[2] >= 3 * mm - 1e-6 \
-                or b[1] - a[3] >= 3 * mm - 1e-6 or a[1] - b[3] >= 3 * mm - 1e-6
+        for b in boxes[i + 1 :]:  # at least 3 mm between any two cards, for the scissors
+            assert (
+                b[0] - a[2] >= 3 * mm - 1e-6
+                or a[0] - b[2] >= 3 * mm - 1e-6
+                or b[1] - a[3] >= 3 * mm - 1e-6
+                or a[1] - b[3] >= 3 * mm - 1e-6
+            )
 
 
 def test_every_line_fits_inside_its_card(tmp_path):
@@ -153,8 +175,11 @@ def test_every_line_fits_inside_its_card(tmp_path):
     printed = {text for _, _, text, _ in canvas.lines}
     assert printed == {*names, "防走失卡", *HINT, "社区热线", "0431-81234567 转 8001 (24小时)"}
     for x, y, text, size in canvas.lines:
-        card = next(i for i, (cx, cy) in enumerate(map(card_origin, range(3))) if cx <= x <= cx + CARD_W
-                    and cy <= y <= cy + CARD_H)
+        card = next(
+            i
+            for i, (cx, cy) in enumerate(map(card_origin, range(3)))
+            if cx <= x <= cx + CARD_W and cy <= y <= cy + CARD_H
+        )
         cx, cy = card_origin(card)
         assert size >= 6 and x + pdfmetrics.stringWidth(text, FONT, size) <= cx + CARD_W - 3 * mm + 1e-6, text
         assert y >= cy + 3 * mm and y + size <= cy + CARD_H - 3 * mm, text

@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from prometheus_client import REGISTRY
 
-from analysis.model import add_care, add_member, add_post, add_resident, add_service, community_graph as empty
+from analysis.model import add_care, add_member, add_post, add_resident, add_service
+from analysis.model import community_graph as empty
 from graph.errors import NotFound
 from graph.export import community_graph
-from graph.stats import community_stats
+from graph.reads.stats import community_stats
 from tests.cli.test_import import write_csv_ledger
 
 RESIDENTS = [
@@ -43,25 +44,40 @@ RESIDENTS = [
 ]
 LEADERS = [
     ["居民编号", "职务", "网格", "楼栋", "单元", "岗位"],
-    ["P1", "网格长", "第1网格", "", "", "A"], ["P3", "网格长", "1", "", "", "B"],
-    ["P1", "楼栋长", "", "1号楼", "", "A"], ["P5", "楼栋长", "", "3号楼", "", "A"],
-    ["P2", "单元长", "", "1", "1", "A"], ["P3", "单元长", "", "1", "1", "B"],
+    ["P1", "网格长", "第1网格", "", "", "A"],
+    ["P3", "网格长", "1", "", "", "B"],
+    ["P1", "楼栋长", "", "1号楼", "", "A"],
+    ["P5", "楼栋长", "", "3号楼", "", "A"],
+    ["P2", "单元长", "", "1", "1", "A"],
+    ["P3", "单元长", "", "1", "1", "B"],
     ["P4", "单元长", "", "1", "2", "A"],
-    ["P5", "单元长", "", "3", "2", "A"], ["P6", "单元长", "", "3", "2", "B"],
+    ["P5", "单元长", "", "3", "2", "A"],
+    ["P6", "单元长", "", "3", "2", "B"],
 ]
 CARE = [
     ["照护人编号", "被照护人编号", "类型", "开始日期", "结束日期"],
-    ["P1", "E1", "包保", "", ""], ["P1", "E2", "包保", "2023-01-01", ""], ["P1", "E3", "家属", "", ""],
+    ["P1", "E1", "包保", "", ""],
+    ["P1", "E2", "包保", "2023-01-01", ""],
+    ["P1", "E3", "家属", "", ""],
     ["P1", "U1", "包保", "2023-01-01", "2024-05-31"],
-    ["P2", "E4", "包保", "", ""], ["P2", "E5", "包保", "", ""], ["P2", "E6", "邻居", "", ""],
-    ["P3", "E7", "包保", "", ""], ["P3", "E8", "志愿者", "", ""],
+    ["P2", "E4", "包保", "", ""],
+    ["P2", "E5", "包保", "", ""],
+    ["P2", "E6", "邻居", "", ""],
+    ["P3", "E7", "包保", "", ""],
+    ["P3", "E8", "志愿者", "", ""],
     ["P6", "U2", "包保", "2024-07-01", ""],
-    ["P5", "N1", "邻居", "", ""], ["M1", "N1", "志愿者", "", ""],
+    ["P5", "N1", "邻居", "", ""],
+    ["M1", "N1", "志愿者", "", ""],
 ]
 VOLUNTEERS = [["居民编号", "队伍"], ["P6", "巡逻队"], ["M1", "巡逻队"]]
 SERVICE_ROLES = [["居民编号", "网格", "角色"], ["P4", "第1网格", "治安巡逻员"], ["M1", "第2网格", "邻里守望员"]]
-SHEETS = {"residents": RESIDENTS, "leaders": LEADERS, "care": CARE, "volunteers": VOLUNTEERS,
-          "service_roles": SERVICE_ROLES}
+SHEETS = {
+    "residents": RESIDENTS,
+    "leaders": LEADERS,
+    "care": CARE,
+    "volunteers": VOLUNTEERS,
+    "service_roles": SERVICE_ROLES,
+}
 
 
 def import_sheets(gridcare, tmp_path, community, sheets=SHEETS):
@@ -74,16 +90,33 @@ def expected_graph(community, leaving=()):
     G = empty(community)
     for rid, name, born, grid, building, unit, room, alone, party, capacity in RESIDENTS[1:]:
         if rid not in leaving:
-            add_resident(G, rid, name=name, birth_date=born, grid=grid, building=building, unit=unit,
-                         room=room, lives_alone=alone == "是", party_member=party == "是",
-                         care_capacity=int(capacity) if capacity else None)
+            add_resident(
+                G,
+                rid,
+                name=name,
+                birth_date=born,
+                grid=grid,
+                building=building,
+                unit=unit,
+                room=room,
+                lives_alone=alone == "是",
+                party_member=party == "是",
+                care_capacity=int(capacity) if capacity else None,
+            )
     roles = {"网格长": "grid_leader", "楼栋长": "building_leader", "单元长": "unit_leader"}
     kinds = {"包保": "responsibility", "家属": "family", "志愿者": "volunteer", "邻居": "neighbour"}
     # the ledger's place words, as the importer normalises them: 第1网格 -> "1", 1号楼 -> "1"
     for rid, role, grid, building, unit, post in LEADERS[1:]:
         if rid not in leaving:
-            add_post(G, rid, roles[role], post, grid=grid.strip("第网格") or None,
-                     building=building.removesuffix("号楼") or None, unit=unit or None)
+            add_post(
+                G,
+                rid,
+                roles[role],
+                post,
+                grid=grid.strip("第网格") or None,
+                building=building.removesuffix("号楼") or None,
+                unit=unit or None,
+            )
     for giver, taker, kind, since, until in CARE[1:]:
         if giver not in leaving and taker not in leaving:
             add_care(G, giver, taker, kinds[kind], since=since or None, until=until or None)
@@ -99,54 +132,68 @@ def expected_graph(community, leaving=()):
 
 def round_trips():
     """Cypher statements sent so far by this process (`graph.db` counts them)."""
-    return sum(s.value for m in REGISTRY.collect() if m.name == "gridcare_cypher_queries"
-               for s in m.samples if s.name.endswith("_total"))
+    return sum(
+        s.value
+        for m in REGISTRY.collect()
+        if m.name == "gridcare_cypher_queries"
+        for s in m.samples
+        if s.name.endswith("_total")
+    )
 
 
 def assert_same_graph(got, want):
     assert got.graph == want.graph
     assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
-    assert ({(u, v, k): d for u, v, k, d in got.edges(keys=True, data=True)}
-            == {(u, v, k): d for u, v, k, d in want.edges(keys=True, data=True)})
+    assert {(u, v, k): d for u, v, k, d in got.edges(keys=True, data=True)} == {
+        (u, v, k): d for u, v, k, d in want.edges(keys=True, data=True)
+    }
 
 
-def test_export_equals_the_hand_built_graph(gridcare, driver, database, community, tmp_path):
+def test_export_equals_the_hand_built_graph(store, gridcare, driver, database, community, tmp_path):
     import_sheets(gridcare, tmp_path, community)
     before = round_trips()
-    G = community_graph(driver, database, community)
+    G = community_graph(store, community)
     assert round_trips() - before == 3
     assert_same_graph(G, expected_graph(community))
     assert G.nodes[f"{community}/r/P3"]["care_capacity"] == 1
     assert G.nodes[f"{community}/r/P2"]["care_capacity"] is None
 
 
-def test_a_ledger_without_capacities_keeps_those_set_before(gridcare, driver, database, community, tmp_path):
+def test_a_ledger_without_capacities_keeps_those_set_before(store, gridcare, driver, database, community, tmp_path):
     import_sheets(gridcare, tmp_path / "first", community)
     without = {**SHEETS, "residents": [row[:-1] for row in RESIDENTS]}
     import_sheets(gridcare, tmp_path / "again", community, without)
-    assert_same_graph(community_graph(driver, database, community), expected_graph(community))
+    assert_same_graph(community_graph(store, community), expected_graph(community))
 
 
-def test_residents_who_left_are_not_exported(gridcare, driver, database, community, tmp_path):
+def test_residents_who_left_are_not_exported(store, gridcare, driver, database, community, tmp_path):
     import_sheets(gridcare, tmp_path, community)
-    driver.execute_query("MATCH (r:Resident {community: $c, residentId: 'M1'}) SET r.status = 'moved_out'",
-                         c=community, database_=database)
-    G = community_graph(driver, database, community)
+    driver.execute_query(
+        "MATCH (r:Resident {community: $c, residentId: 'M1'}) SET r.status = 'moved_out'",
+        c=community,
+        database_=database,
+    )
+    G = community_graph(store, community)
     assert_same_graph(G, expected_graph(community, leaving={"M1"}))
     assert f"{community}/t/巡逻队" in G and f"{community}/b/3/u/2/h/302" in G
 
 
-def test_unknown_community_is_not_found(driver, database, community):
+def test_unknown_community_is_not_found(store, driver, database, community):
     with pytest.raises(NotFound, match="no community named"):
-        community_graph(driver, database, community)
+        community_graph(store, community)
 
 
-def test_demo_export_matches_its_stats(driver, database, demo_community):
-    G = community_graph(driver, database, demo_community)
-    stats = community_stats(driver, database, demo_community, today=date.today())
+def test_demo_export_matches_its_stats(store, driver, database, demo_community):
+    G = community_graph(store, demo_community)
+    stats = community_stats(store, demo_community, today=date.today())
     kinds = Counter(kind for _, kind in G.nodes(data="kind"))
     assert (kinds["grid"], kinds["building"], kinds["unit"], kinds["household"], kinds["resident"]) == (
-        stats["grids"], stats["buildings"], stats["units"], stats["households"], stats["residents"])
+        stats["grids"],
+        stats["buildings"],
+        stats["units"],
+        stats["households"],
+        stats["residents"],
+    )
     assert kinds["team"] == stats["volunteer_teams"]
     care = sum(1 for *_, rel in G.edges(data="rel") if rel == "CARES_FOR")
     leads = sum(1 for *_, rel in G.edges(data="rel") if rel == "LEADS")

@@ -6,7 +6,7 @@ life cycle (password file, clean stop, data kept across restarts).
 
 import stat
 
-from graph.driver import Connection, open_driver
+from graph.store.connection import Connection, open_driver
 
 
 def test_start_status_stop_restart(gridcare, tmp_path):
@@ -44,8 +44,9 @@ def test_start_status_stop_restart(gridcare, tmp_path):
 
 
 def test_wrong_password_is_a_clear_error(gridcare, neo4j_connection):
-    done = gridcare("stats", env={"NEO4J_URI": neo4j_connection.uri, "NEO4J_USER": "neo4j",
-                                  "NEO4J_PASSWORD": "not-the-password"})
+    done = gridcare(
+        "stats", env={"NEO4J_URI": neo4j_connection.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": "not-the-password"}
+    )
     assert done.returncode == 1
     assert "refused the credentials" in done.stderr
     assert "not-the-password" not in done.stderr

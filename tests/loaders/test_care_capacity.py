@@ -2,7 +2,7 @@
 
 import openpyxl
 
-from graph.cypher_import import RESIDENTS
+from graph.imports.cypher import RESIDENTS
 from loaders.ledger import read_ledger
 from loaders.writer import plan_import
 
@@ -27,12 +27,19 @@ def test_capacity_is_read_in_its_spellings(tmp_path):
     ledger = read_ledger(write_csv(tmp_path, rows), C)
     assert ledger.problems == []
     assert [(r.resident_id, r.care_capacity) for r in ledger.residents] == [
-        ("1", 3), ("2", 0), ("3", None), ("4", 2), ("5", 12)]
+        ("1", 3),
+        ("2", 0),
+        ("3", None),
+        ("4", 2),
+        ("5", 12),
+    ]
 
 
 def test_english_header_and_absent_column(tmp_path):
-    english = [["resident_id", "name", "birth_date", "grid", "building", "unit", "room", "care_capacity"],
-               person("1", "4")]
+    english = [
+        ["resident_id", "name", "birth_date", "grid", "building", "unit", "room", "care_capacity"],
+        person("1", "4"),
+    ]
     assert read_ledger(write_csv(tmp_path, english), C).residents[0].care_capacity == 4
     without = [HEAD[:-1], person("2", "")[:-1]]
     (tmp_path / "other").mkdir()

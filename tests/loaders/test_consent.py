@@ -1,15 +1,39 @@
 """The optional consent columns of the residents sheet (a gridcare extension): parsing, the
 consent/notes rule, and what the writer plans from them."""
 
-from graph.cypher_import import HEALTH_CONSENT_WITHDRAWN, HEALTH_RECORDS, RESIDENTS
+from graph.imports.cypher import HEALTH_CONSENT_WITHDRAWN, HEALTH_RECORDS, RESIDENTS
 from loaders.ledger import read_ledger, write_rejected
 from loaders.writer import plan_import
 
 C = "长山花园"
-HEAD = ["居民编号", "姓名", "出生日期", "网格", "楼栋", "单元", "门牌号", "健康状况",
-        "健康信息同意", "二维码显示联系人", "二维码显示健康", "二维码显示住址"]
-EN = ["resident_id", "name", "birth_date", "grid", "building", "unit", "room", "health_notes",
-      "health_consent", "qr_show_contact", "qr_show_medical", "qr_show_address"]
+HEAD = [
+    "居民编号",
+    "姓名",
+    "出生日期",
+    "网格",
+    "楼栋",
+    "单元",
+    "门牌号",
+    "健康状况",
+    "健康信息同意",
+    "二维码显示联系人",
+    "二维码显示健康",
+    "二维码显示住址",
+]
+EN = [
+    "resident_id",
+    "name",
+    "birth_date",
+    "grid",
+    "building",
+    "unit",
+    "room",
+    "health_notes",
+    "health_consent",
+    "qr_show_contact",
+    "qr_show_medical",
+    "qr_show_address",
+]
 FLAGS = ("health_consent", "qr_show_contact", "qr_show_medical", "qr_show_address")
 
 
@@ -31,12 +55,21 @@ def flags(ledger):
 
 
 def test_flags_read_as_booleans_and_an_empty_cell_is_not_stated(tmp_path):
-    rows = [HEAD, person("1", "高血压", "是", "否", "Y", "1"), person("2", "", "否", "yes", "N", "false"),
-            person("3", "糖尿病", "", "", "", ""), person("4", "", "TRUE", "0", "是", "")]
+    rows = [
+        HEAD,
+        person("1", "高血压", "是", "否", "Y", "1"),
+        person("2", "", "否", "yes", "N", "false"),
+        person("3", "糖尿病", "", "", "", ""),
+        person("4", "", "TRUE", "0", "是", ""),
+    ]
     ledger = read_ledger(write_csv(tmp_path, rows), C)
     assert ledger.problems == []
-    assert flags(ledger) == [("1", True, False, True, True), ("2", False, True, False, False),
-                             ("3", None, None, None, None), ("4", True, False, True, None)]
+    assert flags(ledger) == [
+        ("1", True, False, True, True),
+        ("2", False, True, False, False),
+        ("3", None, None, None, None),
+        ("4", True, False, True, None),
+    ]
 
 
 def test_english_headers_and_absent_columns(tmp_path):
@@ -51,7 +84,8 @@ def test_a_bad_flag_is_an_error_of_its_column(tmp_path):
     ledger = read_ledger(write_csv(tmp_path, [HEAD, person("1", "", "maybe"), person("2", "", "", "", "", "不")]), C)
     assert [(p.sheet, p.row, p.column, p.value, p.severity) for p in ledger.problems] == [
         ("residents", 2, "health_consent", "maybe", "error"),
-        ("residents", 3, "qr_show_address", "不", "error")]
+        ("residents", 3, "qr_show_address", "不", "error"),
+    ]
     assert all("yes/no" in p.reason for p in ledger.problems) and ledger.residents == []
 
 
@@ -61,7 +95,12 @@ def test_notes_with_consent_withheld_are_a_row_error_that_never_quotes_them(tmp_
     ledger = read_ledger(path, C)
     [problem] = ledger.problems
     assert (problem.sheet, problem.row, problem.column, problem.value, problem.severity) == (
-        "residents", 3, "health_notes", None, "error")
+        "residents",
+        3,
+        "health_notes",
+        None,
+        "error",
+    )
     assert "consent" in problem.reason and "阿尔茨海默" not in str(problem)
     assert [r.resident_id for r in ledger.residents] == ["1", "3"]
     report = write_rejected(ledger, path).read_text(encoding="utf-8-sig")

@@ -19,8 +19,20 @@ from loaders.demo.places import community_names
 from loaders.model import SHEETS
 
 TODAY = date(2026, 11, 27)
-RED_VEST = {"法律援助队", "矛盾调解队", "学业辅导队", "健康服务队", "家电维修队", "助老服务队",
-            "环境清洁队", "文体活动队", "心理疏导队", "理发服务队", "代办服务队", "扫雪除冰队"}
+RED_VEST = {
+    "法律援助队",
+    "矛盾调解队",
+    "学业辅导队",
+    "健康服务队",
+    "家电维修队",
+    "助老服务队",
+    "环境清洁队",
+    "文体活动队",
+    "心理疏导队",
+    "理发服务队",
+    "代办服务队",
+    "扫雪除冰队",
+}
 
 
 def num(cell: str) -> int:
@@ -46,15 +58,15 @@ class View:
     def __init__(self, sheets: dict[str, list[dict[str, str]]], community: str) -> None:
         self.rows = {s: [r for r in sheets[s] if r["社区"] == community] for s in SHEETS}
         self.people = {r["居民编号"]: r for r in self.rows["residents"]}
-        self.home = {rid: (num(r["网格"]), num(r["楼栋"]), num(r["单元"]), r["门牌号"])
-                     for rid, r in self.people.items()}
+        self.home = {
+            rid: (num(r["网格"]), num(r["楼栋"]), num(r["单元"]), r["门牌号"]) for rid, r in self.people.items()
+        }
         self.households = defaultdict(list)
         for rid, h in self.home.items():
             self.households[h].append(rid)
         self.age = {rid: age(day(r["出生日期"])) for rid, r in self.people.items()}
         self.leaders = self.rows["leaders"]
-        self.active_care = [c for c in self.rows["care"]
-                            if not c["结束日期"] or day(c["结束日期"]) >= TODAY]
+        self.active_care = [c for c in self.rows["care"] if not c["结束日期"] or day(c["结束日期"]) >= TODAY]
 
     def building(self, rid: str) -> int:
         return self.home[rid][1]
@@ -102,8 +114,7 @@ def test_households_residents_and_elders(v):
     assert 0.620 <= share <= 0.630
     sizes = Counter(len(m) for m in v.households.values())
     assert max(sizes) <= 5 and sizes[2] > sizes[3] > sizes[5]
-    elderly_small = sum(1 for m in v.households.values()
-                        if len(m) <= 2 and all(v.age[r] >= 60 for r in m))
+    elderly_small = sum(1 for m in v.households.values() if len(m) <= 2 and all(v.age[r] >= 60 for r in m))
     assert elderly_small > len(v.households) / 3
 
 
@@ -144,8 +155,7 @@ def test_lives_alone_is_consistent(v):
 
 def test_every_reference_exists(v):
     ids = set(v.people)
-    refs = [r["居民编号"] for s in ("leaders", "volunteers", "service_roles", "party_groups")
-            for r in v.rows[s]]
+    refs = [r["居民编号"] for s in ("leaders", "volunteers", "service_roles", "party_groups") for r in v.rows[s]]
     refs += [r[c] for r in v.rows["care"] for c in ("照护人编号", "被照护人编号")]
     assert set(refs) <= ids
 
@@ -180,8 +190,7 @@ def test_liu_fengxia_and_building_5(v):
     assert "阿尔茨海默" in v.people[husband]["健康状况"]
     solitary_5 = {rid for rid in v.solitary() if v.building(rid) == 5}
     assert len(solitary_5) == 7
-    cared = {c["被照护人编号"] for c in v.active_care
-             if c["照护人编号"] == liu and c["类型"] == "包保"}
+    cared = {c["被照护人编号"] for c in v.active_care if c["照护人编号"] == liu and c["类型"] == "包保"}
     assert cared == solitary_5
 
 
@@ -246,12 +255,13 @@ def test_care_gaps_an_audit_must_find(v):
     overloaded = sorted(len(load[rid]) for rid in leaders if len(load[rid]) > 10)
     assert 2 <= len(overloaded) <= 4 and max(overloaded) <= 15
     solitary = set(v.solitary())
-    by_leaders = {c["被照护人编号"] for c in v.active_care
-                  if c["照护人编号"] in leaders and c["类型"] == "包保"}
+    by_leaders = {c["被照护人编号"] for c in v.active_care if c["照护人编号"] in leaders and c["类型"] == "包保"}
     assert len(by_leaders & solitary) > len(solitary) / 3
     family = [c for c in v.active_care if c["类型"] == "家属"]
-    assert all(v.age[c["照护人编号"]] < v.age[c["被照护人编号"]] or
-               v.home[c["照护人编号"]] == v.home[c["被照护人编号"]] for c in family)
+    assert all(
+        v.age[c["照护人编号"]] < v.age[c["被照护人编号"]] or v.home[c["照护人编号"]] == v.home[c["被照护人编号"]]
+        for c in family
+    )
 
 
 def test_deterministic_for_a_seed(sheets):

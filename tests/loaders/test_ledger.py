@@ -9,14 +9,11 @@ import pytest
 
 from loaders.errors import LoaderError
 from loaders.ledger import LedgerError, read_ledger, write_rejected
-from loaders.model import (
-    Care, LeaderPost, PartyGroupMembership, Resident, ServiceRole, VolunteerMembership,
-)
+from loaders.model import Care, LeaderPost, PartyGroupMembership, Resident, ServiceRole, VolunteerMembership
 
 C = "长山花园"
 ZH = ["居民编号", "姓名", "性别", "出生日期", "网格", "楼栋", "单元", "门牌号", "独居", "党员"]
-EN = ["resident_id", "name", "gender", "birth_date", "grid", "building", "unit", "room",
-      "lives_alone", "party_member"]
+EN = ["resident_id", "name", "gender", "birth_date", "grid", "building", "unit", "room", "lives_alone", "party_member"]
 PEOPLE = [
     ["1001", "刘凤霞", "女", "1958-04-12", "第3网格", "5号楼", "2单元", "301", "否", "是"],
     ["1002", "王大爷", "男", "1940/1/5", "3网格", "5栋", "2", "302", "是", "否"],
@@ -26,8 +23,9 @@ PEOPLE = [
 
 
 def resident(rid, name, gender, born, grid, building, unit, room, alone, party, community=C, **more):
-    return Resident(community, rid, name, born, grid, building, unit, room, gender,
-                    lives_alone=alone, party_member=party, **more)
+    return Resident(
+        community, rid, name, born, grid, building, unit, room, gender, lives_alone=alone, party_member=party, **more
+    )
 
 
 PEOPLE_RECORDS = [
@@ -55,8 +53,7 @@ def folder_with(tmp_path, **sheets) -> Path:
 
 def found(ledger, sheet=None):
     """The problems as (sheet, row, column, value, severity), optionally of one sheet."""
-    return [(p.sheet, p.row, p.column, p.value, p.severity)
-            for p in ledger.problems if sheet in (None, p.sheet)]
+    return [(p.sheet, p.row, p.column, p.value, p.severity) for p in ledger.problems if sheet in (None, p.sheet)]
 
 
 def reasons(ledger, sheet):
@@ -105,8 +102,7 @@ def test_xlsx_with_date_and_number_cells(tmp_path):
     people.title = "居民"
     people.append(["长山花园社区居民台账"])  # a title row above the header
     people.append(ZH + ["身份证号"])
-    people.append([1001, "刘凤霞", "女", datetime(1958, 4, 12), 3, 5.0, 2, 301, False, True,
-                   "11010519491231002X"])
+    people.append([1001, "刘凤霞", "女", datetime(1958, 4, 12), 3, 5.0, 2, 301, False, True, "11010519491231002X"])
     people.append([])  # row 4 is empty
     people.append([1002.0, "王大爷", "男", "1940/1/5", "3网格", "5栋", 2, 302.0, 1, 0, None])
     people.append([1003, "李奶奶", "女", "1938-02-30", 3, 5, 1, 101, None, None, None])
@@ -119,8 +115,19 @@ def test_xlsx_with_date_and_number_cells(tmp_path):
 
     ledger = read_ledger(path, C)
     assert ledger.residents == [
-        resident("1001", "刘凤霞", "F", date(1958, 4, 12), "3", "5", "2", "301", False, True,
-                 national_id="11010519491231002X"),
+        resident(
+            "1001",
+            "刘凤霞",
+            "F",
+            date(1958, 4, 12),
+            "3",
+            "5",
+            "2",
+            "301",
+            False,
+            True,
+            national_id="11010519491231002X",
+        ),
         resident("1002", "王大爷", "M", date(1940, 1, 5), "3", "5", "2", "302", True, False),
     ]
     assert ledger.leaders == [LeaderPost(C, "1001", "building_leader", "3", "5", None, "A")]
@@ -143,9 +150,13 @@ def test_unreadable_paths_raise_ledger_error(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "care"
     book.save(tmp_path / "nores.xlsx")
-    for name, words in [("missing", "no such"), ("notes.txt", "not an .xlsx"),
-                        ("broken.xlsx", "cannot read"), ("nores", "no residents"),
-                        ("nores.xlsx", "no residents")]:
+    for name, words in [
+        ("missing", "no such"),
+        ("notes.txt", "not an .xlsx"),
+        ("broken.xlsx", "cannot read"),
+        ("nores", "no residents"),
+        ("nores.xlsx", "no residents"),
+    ]:
         with pytest.raises(LedgerError, match=words) as error:
             read_ledger(tmp_path / name, C)
         assert str(tmp_path / name) in str(error.value)
@@ -158,8 +169,10 @@ def test_unreadable_paths_raise_ledger_error(tmp_path):
 def test_unknown_column_is_a_warning(tmp_path):
     rows = [EN + ["备注", "wechat"]] + [p + ["", "x"] for p in PEOPLE]
     ledger = read_ledger(write(tmp_path / "l", "residents.csv", rows), C)
-    assert found(ledger) == [("residents", None, "备注", None, "warning"),
-                             ("residents", None, "wechat", None, "warning")]
+    assert found(ledger) == [
+        ("residents", None, "备注", None, "warning"),
+        ("residents", None, "wechat", None, "warning"),
+    ]
     assert "unknown column" in ledger.problems[0].reason
     assert ledger.residents == PEOPLE_RECORDS
 
@@ -178,8 +191,10 @@ def test_column_or_sheet_given_twice(tmp_path):
     folder = write(tmp_path / "l", "residents.csv", [EN + ["居民编号"], PEOPLE[0] + ["1001"]])
     write(folder, "居民.csv", [EN, PEOPLE[1]])
     ledger = read_ledger(folder, C)
-    assert found(ledger) == [("residents", None, None, "居民.csv", "error"),
-                             ("residents", None, "resident_id", "居民编号", "error")]
+    assert found(ledger) == [
+        ("residents", None, None, "居民.csv", "error"),
+        ("residents", None, "resident_id", "居民编号", "error"),
+    ]
     assert "given twice" in ledger.problems[0].reason and "given twice" in ledger.problems[1].reason
     assert ledger.residents == [] and [n for n, _ in ledger.rejected["residents"]] == [2]
 
@@ -187,8 +202,11 @@ def test_column_or_sheet_given_twice(tmp_path):
 def test_community_from_column_allows_several_communities(tmp_path):
     rows = [EN + ["社区"]] + [PEOPLE[0] + ["长山花园"], PEOPLE[0] + ["团山"]]
     folder = write(tmp_path / "l", "residents.csv", rows)
-    write(folder, "volunteers.csv", [["resident_id", "team", "community"],
-                                     ["1001", "巡逻队", "团山"], ["1001", "巡逻队", "别处"]])
+    write(
+        folder,
+        "volunteers.csv",
+        [["resident_id", "team", "community"], ["1001", "巡逻队", "团山"], ["1001", "巡逻队", "别处"]],
+    )
     ledger = read_ledger(folder)
     assert [(r.community, r.resident_id) for r in ledger.residents] == [("长山花园", "1001"), ("团山", "1001")]
     assert ledger.communities == ["团山", "长山花园"]
@@ -234,18 +252,18 @@ def test_resident_problems(tmp_path):
     ok = ["", "11010519491231002X"]
     rows = [
         header,
-        PEOPLE[0] + ok,                                                               # 2
-        ["1001", "重名", "女", "1960-01-01", "3", "5", "1", "401", "", ""] + ok,      # 3 duplicate id
-        ["1005", "甲", "男", "1950-02-30", "3", "5", "1", "402", "", ""] + ok,        # 4 no such date
-        ["1006", "乙", "男", "3/5/1950", "3", "5", "1", "403", "", ""] + ok,          # 5 not a date
-        ["1007", "丙", "男", "1950-01-01", "4", "5号楼", "1", "404", "", ""] + ok,    # 6 building in 2 grids
-        ["1008", "丁", "男", "2999-01-01", "3", "5", "1", "405", "", ""] + ok,        # 7 future
-        ["1009", "", "男", "1950-01-01", "3", "5", "1", "406", "", ""] + ok,          # 8 no name
-        ["1010", "戊", "未知", "1950-01-01", "3", "5", "1", "407", "", ""] + ok,      # 9 gender
+        PEOPLE[0] + ok,  # 2
+        ["1001", "重名", "女", "1960-01-01", "3", "5", "1", "401", "", ""] + ok,  # 3 duplicate id
+        ["1005", "甲", "男", "1950-02-30", "3", "5", "1", "402", "", ""] + ok,  # 4 no such date
+        ["1006", "乙", "男", "3/5/1950", "3", "5", "1", "403", "", ""] + ok,  # 5 not a date
+        ["1007", "丙", "男", "1950-01-01", "4", "5号楼", "1", "404", "", ""] + ok,  # 6 building in 2 grids
+        ["1008", "丁", "男", "2999-01-01", "3", "5", "1", "405", "", ""] + ok,  # 7 future
+        ["1009", "", "男", "1950-01-01", "3", "5", "1", "406", "", ""] + ok,  # 8 no name
+        ["1010", "戊", "未知", "1950-01-01", "3", "5", "1", "407", "", ""] + ok,  # 9 gender
         ["1011", "己", "女", "1950-01-01", "3", "5", "1", "408", "", ""] + ["高血压", "110105194912310021"],
-        ["1012", "庚", "女", "1950-01-01", "3", "5", "1", "409", "也许", ""] + ok,    # 11 boolean
-        ["1013", "辛", "女", "1950-01-01", "3", "号楼", "1", "410", "", ""] + ok,     # 12 building
-        ["1014", "壬", "女", "1950-01-01", "", "5", "1", "411", "", ""] + ok,         # 13 no grid
+        ["1012", "庚", "女", "1950-01-01", "3", "5", "1", "409", "也许", ""] + ok,  # 11 boolean
+        ["1013", "辛", "女", "1950-01-01", "3", "号楼", "1", "410", "", ""] + ok,  # 12 building
+        ["1014", "壬", "女", "1950-01-01", "", "5", "1", "411", "", ""] + ok,  # 13 no grid
     ]
     ledger = read_ledger(write(tmp_path / "l", "居民.csv", rows, "gb18030"), C)
     assert found(ledger) == [
@@ -278,8 +296,10 @@ def test_resident_ids_from_rejected_rows_are_unknown_elsewhere(tmp_path):
     folder = write(tmp_path / "l", "residents.csv", [EN, *PEOPLE, bad])
     write(folder, "volunteers.csv", [["resident_id", "team"], ["1005", "巡逻队"]])
     ledger = read_ledger(folder, C)
-    assert found(ledger) == [("residents", 6, "birth_date", "昨天", "error"),
-                             ("volunteers", 2, "resident_id", "1005", "error")]
+    assert found(ledger) == [
+        ("residents", 6, "birth_date", "昨天", "error"),
+        ("volunteers", 2, "resident_id", "1005", "error"),
+    ]
     assert reasons(ledger, "volunteers")[2] == "unknown resident id"
 
 
@@ -289,21 +309,21 @@ def test_resident_ids_from_rejected_rows_are_unknown_elsewhere(tmp_path):
 def test_leaders(tmp_path):
     rows = [
         ["居民编号", "职务", "网格", "楼栋", "单元", "岗位"],
-        ["1001", "楼栋长", "", "5号楼", "", ""],       # 2 ok, grid from the building
-        ["1002", "unit leader", "", "5", "2", "B"],    # 3 ok
-        ["1004", "网格长", "第4网格", "", "", ""],     # 4 ok
-        ["1003", "单元长", "", "5", "", ""],           # 5 no unit
+        ["1001", "楼栋长", "", "5号楼", "", ""],  # 2 ok, grid from the building
+        ["1002", "unit leader", "", "5", "2", "B"],  # 3 ok
+        ["1004", "网格长", "第4网格", "", "", ""],  # 4 ok
+        ["1003", "单元长", "", "5", "", ""],  # 5 no unit
         ["1003", "building_leader", "", "9", "", ""],  # 6 no such building
-        ["1003", "unit_leader", "", "5", "7", ""],     # 7 no such unit
-        ["1003", "楼栋长", "", "5", "", "A"],          # 8 post A of building 5 taken
-        ["9999", "网格长", "3", "", "", ""],           # 9 unknown resident
-        ["1003", "grid_leader", "", "", "", ""],       # 10 no grid
-        ["1003", "grid_leader", "8", "", "", ""],      # 11 no such grid
-        ["1003", "楼栋长", "4", "5", "", "B"],         # 12 building 5 is in grid 3
-        ["1003", "副主任", "", "5", "", ""],           # 13 unknown role
-        ["1003", "楼栋长", "", "5", "", "C"],          # 14 bad post
+        ["1003", "unit_leader", "", "5", "7", ""],  # 7 no such unit
+        ["1003", "楼栋长", "", "5", "", "A"],  # 8 post A of building 5 taken
+        ["9999", "网格长", "3", "", "", ""],  # 9 unknown resident
+        ["1003", "grid_leader", "", "", "", ""],  # 10 no grid
+        ["1003", "grid_leader", "8", "", "", ""],  # 11 no such grid
+        ["1003", "楼栋长", "4", "5", "", "B"],  # 12 building 5 is in grid 3
+        ["1003", "副主任", "", "5", "", ""],  # 13 unknown role
+        ["1003", "楼栋长", "", "5", "", "C"],  # 14 bad post
         ["1003", "Building Leader", "3", "5栋", "", "b"],  # 15 ok: the B post
-        ["1003", "单元长", "", "", "1", ""],           # 16 no building
+        ["1003", "单元长", "", "", "1", ""],  # 16 no building
     ]
     ledger = read_ledger(folder_with(tmp_path, leaders=rows), C)
     assert ledger.leaders == [
@@ -337,14 +357,14 @@ def test_leaders(tmp_path):
 def test_care(tmp_path):
     rows = [
         ["caregiver_id", "recipient_id", "kind", "since", "until"],
-        ["1001", "1002", "", "2020-01-01", ""],              # 2 ok
-        ["1001", "1003", "邻居", "", ""],                    # 3 ok
-        ["8888", "1002", "", "", ""],                        # 4 unknown caregiver
-        ["1001", "7777", "", "", ""],                        # 5 unknown recipient
-        ["1002", "1002", "", "", ""],                        # 6 themselves
+        ["1001", "1002", "", "2020-01-01", ""],  # 2 ok
+        ["1001", "1003", "邻居", "", ""],  # 3 ok
+        ["8888", "1002", "", "", ""],  # 4 unknown caregiver
+        ["1001", "7777", "", "", ""],  # 5 unknown recipient
+        ["1002", "1002", "", "", ""],  # 6 themselves
         ["1002", "1003", "family", "2024-05-01", "2024-04-30"],  # 7 ends before it starts
-        ["1001", "1002", "包保", "", ""],                    # 8 duplicate of row 2
-        ["1001", "1004", "朋友", "", ""],                    # 9 unknown kind
+        ["1001", "1002", "包保", "", ""],  # 8 duplicate of row 2
+        ["1001", "1004", "朋友", "", ""],  # 9 unknown kind
         ["1001", "1004", "Family", "2024.5.1", "2025年1月1日"],  # 10 ok
         ["1001", "1004", "family", "2024-05-01", "someday"],  # 11 bad date
     ]
@@ -369,44 +389,67 @@ def test_care(tmp_path):
 
 
 def test_volunteers(tmp_path):
-    rows = [["居民编号", "队伍"], ["1001", "巡逻队"], ["1001", "巡逻队"], ["1002", ""],
-            ["5555", "法律援助队"], ["1002", "法律援助队"]]
+    rows = [
+        ["居民编号", "队伍"],
+        ["1001", "巡逻队"],
+        ["1001", "巡逻队"],
+        ["1002", ""],
+        ["5555", "法律援助队"],
+        ["1002", "法律援助队"],
+    ]
     ledger = read_ledger(folder_with(tmp_path, volunteers=rows), C)
-    assert ledger.volunteers == [VolunteerMembership(C, "1001", "巡逻队"),
-                                 VolunteerMembership(C, "1002", "法律援助队")]
-    assert found(ledger) == [("volunteers", 3, "team", "巡逻队", "warning"),
-                             ("volunteers", 4, "team", None, "error"),
-                             ("volunteers", 5, "resident_id", "5555", "error")]
+    assert ledger.volunteers == [VolunteerMembership(C, "1001", "巡逻队"), VolunteerMembership(C, "1002", "法律援助队")]
+    assert found(ledger) == [
+        ("volunteers", 3, "team", "巡逻队", "warning"),
+        ("volunteers", 4, "team", None, "error"),
+        ("volunteers", 5, "resident_id", "5555", "error"),
+    ]
     assert [n for n, _ in ledger.rejected["volunteers"]] == [4, 5]
 
 
 def test_service_roles(tmp_path):
-    rows = [["居民编号", "网格", "角色"], ["1001", "第3网格", "治安巡逻员"], ["1002", "3", "life adviser"],
-            ["1002", "3网格", "Life-Adviser"], ["1003", "9", "dispute mediator"], ["1003", "3", "保安"],
-            ["1004", "4", "culture & sports organiser"]]
+    rows = [
+        ["居民编号", "网格", "角色"],
+        ["1001", "第3网格", "治安巡逻员"],
+        ["1002", "3", "life adviser"],
+        ["1002", "3网格", "Life-Adviser"],
+        ["1003", "9", "dispute mediator"],
+        ["1003", "3", "保安"],
+        ["1004", "4", "culture & sports organiser"],
+    ]
     ledger = read_ledger(folder_with(tmp_path, service_roles=rows), C)
-    assert ledger.service_roles == [ServiceRole(C, "1001", "3", "security_patroller"),
-                                    ServiceRole(C, "1002", "3", "life_adviser"),
-                                    ServiceRole(C, "1004", "4", "culture_sports_organiser")]
-    assert found(ledger) == [("service_roles", 4, "role", "life_adviser", "warning"),
-                             ("service_roles", 5, "grid", "9", "error"),
-                             ("service_roles", 6, "role", "保安", "error")]
+    assert ledger.service_roles == [
+        ServiceRole(C, "1001", "3", "security_patroller"),
+        ServiceRole(C, "1002", "3", "life_adviser"),
+        ServiceRole(C, "1004", "4", "culture_sports_organiser"),
+    ]
+    assert found(ledger) == [
+        ("service_roles", 4, "role", "life_adviser", "warning"),
+        ("service_roles", 5, "grid", "9", "error"),
+        ("service_roles", 6, "role", "保安", "error"),
+    ]
     assert reasons(ledger, "service_roles")[5] == "no such grid"
 
 
 def test_party_groups(tmp_path):
-    rows = [["resident_id", "party_group", "building"],
-            ["1001", "五号楼党小组", "5"],        # 2 ok
-            ["1004", "五号楼党小组", "6栋"],      # 3 group already in building 5
-            ["1002", "五号楼党小组", "5"],        # 4 not a Party member
-            ["1004", "六号楼党小组", "6"],        # 5 ok
-            ["1001", "某党小组", "99"]]           # 6 no such building
+    rows = [
+        ["resident_id", "party_group", "building"],
+        ["1001", "五号楼党小组", "5"],  # 2 ok
+        ["1004", "五号楼党小组", "6栋"],  # 3 group already in building 5
+        ["1002", "五号楼党小组", "5"],  # 4 not a Party member
+        ["1004", "六号楼党小组", "6"],  # 5 ok
+        ["1001", "某党小组", "99"],
+    ]  # 6 no such building
     ledger = read_ledger(folder_with(tmp_path, party_groups=rows), C)
-    assert ledger.party_groups == [PartyGroupMembership(C, "1001", "五号楼党小组", "5"),
-                                   PartyGroupMembership(C, "1004", "六号楼党小组", "6")]
-    assert found(ledger) == [("party_groups", 3, "building", "6", "error"),
-                             ("party_groups", 4, "resident_id", "1002", "error"),
-                             ("party_groups", 6, "building", "99", "error")]
+    assert ledger.party_groups == [
+        PartyGroupMembership(C, "1001", "五号楼党小组", "5"),
+        PartyGroupMembership(C, "1004", "六号楼党小组", "6"),
+    ]
+    assert found(ledger) == [
+        ("party_groups", 3, "building", "6", "error"),
+        ("party_groups", 4, "resident_id", "1002", "error"),
+        ("party_groups", 6, "building", "99", "error"),
+    ]
     why = reasons(ledger, "party_groups")
     assert "building 5" in why[3] and why[4] == "not a Party member" and why[6] == "no such building"
 
@@ -437,8 +480,13 @@ def test_write_rejected_beside_a_folder(tmp_path):
     assert report[1][3].endswith("'**************0021'")
     assert report[1][4].startswith("resident_id=1005 | name=刘凤霞 | gender=? | birth_date=1958-04-12")
     assert report[1][4].endswith("health_notes=*** | national_id=**************0021")
-    assert report[2] == ["包保 care", "2", "recipient_id", "recipient_id: unknown resident id '8888'",
-                         "caregiver_id=1001 | recipient_id=8888"]
+    assert report[2] == [
+        "包保 care",
+        "2",
+        "recipient_id",
+        "recipient_id: unknown resident id '8888'",
+        "caregiver_id=1001 | recipient_id=8888",
+    ]
     assert report[3][:3] == ["志愿者 volunteers", "2", "team"]
     assert "required column 队伍 | team is missing" in report[3][3]
     assert len(report) == 4
@@ -462,8 +510,21 @@ def test_write_rejected_beside_a_workbook(tmp_path):
 
 def test_a_large_ledger_reads_whole(tmp_path):
     n = 30_000
-    people = [[f"R{i}", "张三", "男", "1950/3/5", f"第{i // 1400}网格", f"{i // 700}号楼",
-               f"{i % 6 + 1}单元", "301", "否", "是"] for i in range(n)]
+    people = [
+        [
+            f"R{i}",
+            "张三",
+            "男",
+            "1950/3/5",
+            f"第{i // 1400}网格",
+            f"{i // 700}号楼",
+            f"{i % 6 + 1}单元",
+            "301",
+            "否",
+            "是",
+        ]
+        for i in range(n)
+    ]
     folder = write(tmp_path / "big", "residents.csv", [ZH, *people])
     write(folder, "care.csv", [["caregiver_id", "recipient_id"]] + [[f"R{i}", f"R{i + 1}"] for i in range(n - 1)])
     ledger = read_ledger(folder, C)

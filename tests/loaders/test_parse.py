@@ -4,17 +4,27 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from analysis.domain import SERVICE_ROLES
 from loaders import parse
 from loaders.ledger import national_id_is_valid
-from analysis.domain import SERVICE_ROLES
 from loaders.parse import ParseError
 from loaders.sources import cell_value
 
 
 @pytest.mark.parametrize(
     "value",
-    ["2024-03-05", "2024-3-5", "2024/3/5", "2024/03/05", "2024.03.05", "2024.3.5",
-     "2024年3月5日", "2024年03月05日", date(2024, 3, 5), datetime(2024, 3, 5, 0, 0)],
+    [
+        "2024-03-05",
+        "2024-3-5",
+        "2024/3/5",
+        "2024/03/05",
+        "2024.03.05",
+        "2024.3.5",
+        "2024年3月5日",
+        "2024年03月05日",
+        date(2024, 3, 5),
+        datetime(2024, 3, 5, 0, 0),
+    ],
 )
 def test_date_variants(value):
     assert parse.parse_date(value) == date(2024, 3, 5)
@@ -86,8 +96,17 @@ def test_place_without_a_number(parser, value):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("男", "M"), ("M", "M"), ("m", "M"), ("male", "M"), ("Male", "M"),
-     ("女", "F"), ("F", "F"), ("female", "F"), ("FEMALE", "F")],
+    [
+        ("男", "M"),
+        ("M", "M"),
+        ("m", "M"),
+        ("male", "M"),
+        ("Male", "M"),
+        ("女", "F"),
+        ("F", "F"),
+        ("female", "F"),
+        ("FEMALE", "F"),
+    ],
 )
 def test_gender(value, expected):
     assert parse.parse_gender(value) == expected
@@ -123,9 +142,15 @@ def test_mask_id_keeps_only_last_four():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("网格长", "grid_leader"), ("楼栋长", "building_leader"), ("单元长", "unit_leader"),
-     ("grid_leader", "grid_leader"), ("Grid Leader", "grid_leader"), ("building-leader", "building_leader"),
-     ("unit leader", "unit_leader")],
+    [
+        ("网格长", "grid_leader"),
+        ("楼栋长", "building_leader"),
+        ("单元长", "unit_leader"),
+        ("grid_leader", "grid_leader"),
+        ("Grid Leader", "grid_leader"),
+        ("building-leader", "building_leader"),
+        ("unit leader", "unit_leader"),
+    ],
 )
 def test_leader_roles(value, expected):
     assert parse.parse_leader_role(value) == expected
@@ -133,8 +158,15 @@ def test_leader_roles(value, expected):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("包保", "responsibility"), ("家属", "family"), ("志愿者", "volunteer"), ("邻居", "neighbour"),
-     ("Responsibility", "responsibility"), ("family", "family"), ("neighbor", "neighbour")],
+    [
+        ("包保", "responsibility"),
+        ("家属", "family"),
+        ("志愿者", "volunteer"),
+        ("邻居", "neighbour"),
+        ("Responsibility", "responsibility"),
+        ("family", "family"),
+        ("neighbor", "neighbour"),
+    ],
 )
 def test_care_kinds(value, expected):
     assert parse.parse_care_kind(value) == expected

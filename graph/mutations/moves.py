@@ -13,14 +13,14 @@ from datetime import date
 
 import neo4j
 
-from graph import db, ids
-from graph import mutations_cypher as Q
+from analysis.domain import REMOVAL_REASONS
+from graph import ids
 from graph.errors import Conflict
 from graph.models import CareRecord, PostRecord, ResidentRecord, care_from_row, post_from_row
-from graph.mutations_common import (
-    REMOVAL_REASONS, load_active, not_future, one_of, record, require, run_write, today,
-)
-from graph.mutations_people import Address, check_address, checked_address, ensure_household
+from graph.mutations import cypher as Q
+from graph.mutations.common import load_active, not_future, one_of, record, require, today
+from graph.mutations.people import Address, check_address, checked_address, ensure_household
+from graph.store import Store, counted
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,7 @@ class Removal:
     vacated_posts: tuple[PostRecord, ...] = ()
 
 
-def move_resident(driver: neo4j.Driver, database: str, resident_id: str, to: Address, *,
-                  on: date | None = None) -> ResidentRecord:
+def move_resident(store: Store, resident_id: str, to: Address, *, on: date | None = None) -> ResidentRecord:
     """Move an active resident to ``to`` in their community, from ``on`` (default today).
 
     The new ``LIVES_IN`` carries ``since: on``; the old one is removed and the old
@@ -50,14 +49,13 @@ def move_resident(driver: neo4j.Driver, database: str, resident_id: str, to: Add
         if resident.household_id == target:
             raise Conflict(f"resident {resident_id!r} already lives in {target!r}")
         hid = ensure_household(tx, resident.community, where)
-        row = db.counted(tx, "move_resident", Q.MOVE_IN, id=resident_id, household=hid, on=day).single()
+        row = counted(tx, "move_resident", Q.MOVE_IN, id=resident_id, household=hid, on=day).single()
         return record(row)
 
-    return run_write(driver, database, work)
+    return store.transaction(work)
 
 
-def remove_resident(driver: neo4j.Driver, database: str, resident_id: str, *, reason: str,
-                    on: date) -> Removal:
+def remove_resident(store: Store, resident_id: str, *, reason: str, on: date) -> Removal:
     """Mark an active resident ``moved_out`` or ``deceased`` on ``on`` (not in the future).
 
     Their care relationships, both ways, that had not ended by ``on`` now end on
@@ -69,10 +67,10 @@ def remove_resident(driver: neo4j.Driver, database: str, resident_id: str, *, re
     def work(tx: neo4j.ManagedTransaction) -> Removal:
         resident = load_active(tx, resident_id)
         require(day >= resident.birth_date, "on", f"{day.isoformat()} is before the resident was born")
-        care = db.counted(tx, "end_all_care", Q.END_ALL_CARE, id=resident_id, on=day)
+        care = counted(tx, "end_all_care", Q.END_ALL_CARE, id=resident_id, on=day)
         ended = tuple(care_from_row(row) for row in care)
-        vacated = tuple(post_from_row(row) for row in db.counted(tx, "drop_posts", Q.DROP_POSTS, id=resident_id))
-        row = db.counted(tx, "remove_resident", Q.MARK_REMOVED, id=resident_id, status=reason, on=day).single()
+        vacated = tuple(post_from_row(row) for row in counted(tx, "drop_posts", Q.DROP_POSTS, id=resident_id))
+        row = counted(tx, "remove_resident", Q.MARK_REMOVED, id=resident_id, status=reason, on=day).single()
         return Removal(record(row), ended, vacated)
 
-    return run_write(driver, database, work)
+    return store.transaction(work)

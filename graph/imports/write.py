@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import neo4j
 
-from graph import db
+from graph.store import Store, counted
 
 Step = tuple[str, list[dict]]  # (a Cypher constant taking $rows, the rows)
 
@@ -20,7 +20,6 @@ class WriteSummary:
     relationships_deleted: int = 0
     properties_set: int = 0
     rows: int = 0
-    by_step: dict[str, int] = field(default_factory=dict)
 
     def add(self, counters: neo4j.SummaryCounters, rows: int) -> None:
         self.nodes_created += counters.nodes_created
@@ -37,8 +36,7 @@ class WriteSummary:
 
 
 def write_steps(
-    driver: neo4j.Driver,
-    database: str,
+    store: Store,
     params: dict,
     steps: Sequence[Step],
     *,
@@ -57,12 +55,11 @@ def write_steps(
         summary = WriteSummary()
         for statement, rows in steps:
             for start in range(0, len(rows), batch_size):
-                batch = rows[start:start + batch_size]
-                result = db.counted(tx, "import", statement, rows=batch, **params)
+                batch = rows[start : start + batch_size]
+                result = counted(tx, "import", statement, rows=batch, **params)
                 summary.add(result.consume().counters, len(batch))
                 if on_rows:
                     on_rows(len(batch))
         return summary
 
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
+    return store.transaction(work)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import neo4j
-
-from graph import db
+from analysis.domain import ELDER_AGE, born_by
 from graph.errors import NotFound
+from graph.store import Store
 
 STATS = """
 UNWIND $communities AS community
@@ -36,27 +35,17 @@ RETURN c.id AS id, c.name AS name ORDER BY c.name
 """
 
 
-def elder_birth_cutoff(today: date, elder_age: int = 60) -> date:
-    """The latest birth date of someone aged ``elder_age`` or more on ``today``."""
-    try:
-        return today.replace(year=today.year - elder_age)
-    except ValueError:  # 29 February in a non-leap year
-        return today.replace(year=today.year - elder_age, day=28)
-
-
-def community_stats(driver: neo4j.Driver, database: str, community: str, *, today: date) -> dict:
+def community_stats(store: Store, community: str, *, today: date) -> dict:
     """Counts of one community's parts; raises `NotFound` for an unknown community."""
-    found = many_community_stats(driver, database, [community], today=today)
+    found = many_community_stats(store, [community], today=today)
     if community not in found:
         raise NotFound(f"no community named {community!r}")
     return found[community]
 
 
-def many_community_stats(driver: neo4j.Driver, database: str, communities: list[str], *,
-                         today: date) -> dict[str, dict]:
+def many_community_stats(store: Store, communities: list[str], *, today: date) -> dict[str, dict]:
     """Counts of several communities, by name; unknown names are left out."""
-    records = db.read(driver, database, "community_stats", STATS, communities=communities,
-                      elderBorn=elder_birth_cutoff(today))
+    records = store.read("community_stats", STATS, communities=communities, elderBorn=born_by(today, ELDER_AGE))
     return {r["community"]: _with_leaders(dict(r)) for r in records}
 
 
@@ -68,6 +57,6 @@ def _with_leaders(stats: dict) -> dict:
     return stats
 
 
-def list_communities(driver: neo4j.Driver, database: str) -> list[dict]:
-    records = db.read(driver, database, "list_communities", COMMUNITIES)
+def list_communities(store: Store) -> list[dict]:
+    records = store.read("list_communities", COMMUNITIES)
     return [dict(r) for r in records]

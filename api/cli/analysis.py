@@ -11,27 +11,44 @@ import json
 
 import click
 
-from api.cli import err, friendly_errors, main, resolve_community
-from api.settings import get_settings
+from api.cli.common import COMMUNITY, friendly_errors, resolve_community, store
 
 _OPTIONS = {
-    "community": click.option(
-        "--community", help="Community name (may be left out when the database holds one)."),
+    "community": COMMUNITY,
     "as_of": click.option(
-        "--as-of", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-        help="The day ages and care are counted on  [default: today]"),
+        "--as-of",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        metavar="YYYY-MM-DD",
+        help="The day ages and care are counted on  [default: today]",
+    ),
     "elder_age": click.option(
-        "--elder-age", type=click.IntRange(1, 150), default=60, show_default=True,
-        help="The age from which a resident counts as an elder."),
+        "--elder-age",
+        type=click.IntRange(1, 150),
+        default=60,
+        show_default=True,
+        help="The age from which a resident counts as an elder.",
+    ),
     "care_capacity": click.option(
-        "--care-capacity", type=click.IntRange(min=0), default=10, show_default=True,
-        help="How many people one person can care for, unless the ledger's 照护能力 column says otherwise."),
+        "--care-capacity",
+        type=click.IntRange(min=0),
+        default=10,
+        show_default=True,
+        help="How many people one person can care for, unless the ledger's 照护能力 column says otherwise.",
+    ),
     "format": click.option(
-        "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-        help="A readable report (most urgent first), or every field as JSON."),
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="A readable report (most urgent first), or every field as JSON.",
+    ),
     "limit": click.option(
-        "--limit", type=click.IntRange(min=1), metavar="N",
-        help="Show at most N lines of each list in the text report  [default: all]"),
+        "--limit",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Show at most N lines of each list in the text report  [default: all]",
+    ),
 }
 
 
@@ -48,13 +65,10 @@ def options(*names: str):
 
 def load_graph(community: str | None):
     """Export a community (the only one if ``community`` is None) from the store."""
-    from api.store import open_store
     from graph.export import community_graph
 
-    driver, database = open_store(get_settings(), say=err)
-    with driver:
-        name = resolve_community(driver, database, community)
-        return community_graph(driver, database, name)
+    with store() as s:
+        return community_graph(s, resolve_community(s, community))
 
 
 def emit(result, fmt: str, text) -> None:
@@ -69,7 +83,7 @@ def _day(as_of):
     return as_of.date() if as_of else None
 
 
-@main.command()
+@click.command()
 @options("community", "as_of", "elder_age", "care_capacity", "format", "limit")
 @friendly_errors
 def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
@@ -85,13 +99,14 @@ def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     building or unit is without leader when nobody holds its post, and
     without backup when it has an A post but no B post.
     """
-    from analysis import audit as run, format_audit
+    from analysis import audit as run
+    from analysis import format_audit
 
     result = run(load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity)
     emit(result, fmt, lambda r: format_audit(r, limit=limit))
 
 
-@main.command()
+@click.command()
 @options("community", "as_of", "elder_age", "format", "limit")
 @friendly_errors
 def spof(community, as_of, elder_age, fmt, limit) -> None:
@@ -122,7 +137,7 @@ NO_ONE_LEFT = (
 )
 
 
-@main.command()
+@click.command()
 @options("community", "as_of", "elder_age", "care_capacity", "format", "limit")
 @friendly_errors
 def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
@@ -138,8 +153,9 @@ def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     """
     from analysis import format_assignments, suggest_assignments
 
-    result = suggest_assignments(load_graph(community), as_of=_day(as_of), elder_age=elder_age,
-                                 care_capacity=care_capacity)
+    result = suggest_assignments(
+        load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity
+    )
     emit(result, fmt, lambda r: _with_next_steps(format_assignments(r, limit=limit), r))
 
 
@@ -148,10 +164,16 @@ def _with_next_steps(text: str, result) -> str:
     return "\n\n".join([text, *notes])
 
 
-@main.command("suggest-leaders")
+@click.command("suggest-leaders")
 @options("community", "as_of", "care_capacity", "format")
-@click.option("--limit", type=click.IntRange(min=1), default=5, show_default=True, metavar="N",
-              help="How many people to suggest for each scope.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    metavar="N",
+    help="How many people to suggest for each scope.",
+)
 @friendly_errors
 def suggest_leaders(community, as_of, care_capacity, fmt, limit) -> None:
     """Rank residents for the posts of scopes without a leader or without a B backup.
@@ -163,7 +185,8 @@ def suggest_leaders(community, as_of, care_capacity, fmt, limit) -> None:
     volunteer or grid service role, age (40-70 best), minus posts already
     held, minus care load over capacity (照护能力, else --care-capacity).
     """
-    from analysis import format_leader_suggestions, suggest_leaders as run
+    from analysis import format_leader_suggestions
+    from analysis import suggest_leaders as run
 
     result = run(load_graph(community), as_of=_day(as_of), limit=limit, care_capacity=care_capacity)
     emit(result, fmt, lambda r: format_leader_suggestions(r, limit=limit))

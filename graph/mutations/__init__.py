@@ -1,27 +1,50 @@
 """The write side of the API: changing a community's network, one transaction each.
 
-Every function takes the driver and database first and resident GLOBAL ids
+Every function takes the `graph.store.Store` first and resident GLOBAL ids
 (``graph.ids.resident_id``). Expected failures are raised, with nothing
 written, as `graph.errors.NotFound` (``.kind``, ``.id``), `graph.errors.Invalid`
 (``.field`` as the API spells it, ``.reason``) or `graph.errors.Conflict`
 (``.reason``); the GraphQL layer turns them into typed results.
 """
 
-from graph.mutations_common import CARE_KINDS, LEADER_ROLES, POSTS, REMOVAL_REASONS, get_resident
-from graph.mutations_links import Membership, add_care, add_care_many, end_care, join_team, leave_team
-from graph.mutations_moves import Removal, move_resident, remove_resident
 from graph import ids
 from graph.errors import Invalid
-from graph.mutations_people import (
-    Address, NewResident, ResidentChanges, checked_address, register_resident, update_resident,
+from graph.mutations.common import get_resident
+from graph.mutations.links import Membership, add_care, add_care_many, end_care, join_team, leave_team
+from graph.mutations.moves import Removal, move_resident, remove_resident
+from graph.mutations.people import (
+    Address,
+    NewResident,
+    ResidentChanges,
+    checked_address,
+    register_resident,
+    update_resident,
 )
-from graph.mutations_posts import Assignment, Scope, Vacancy, assign_post, scope_id, vacate_post
+from graph.mutations.posts import Assignment, Scope, Vacancy, assign_post, scope_id, vacate_post
 
 __all__ = [
-    "CARE_KINDS", "LEADER_ROLES", "POSTS", "REMOVAL_REASONS",
-    "Address", "Assignment", "Membership", "NewResident", "Removal", "ResidentChanges", "Scope", "Vacancy",
-    "add_care", "add_care_many", "assign_post", "end_care", "get_resident", "join_team", "leave_team", "move_resident",
-    "register_resident", "remove_resident", "update_resident", "vacate_post", "place_of_address", "place_of_post",
+    "Address",
+    "Assignment",
+    "Membership",
+    "NewResident",
+    "Removal",
+    "ResidentChanges",
+    "Scope",
+    "Vacancy",
+    "add_care",
+    "add_care_many",
+    "assign_post",
+    "end_care",
+    "get_resident",
+    "join_team",
+    "leave_team",
+    "move_resident",
+    "register_resident",
+    "remove_resident",
+    "update_resident",
+    "vacate_post",
+    "place_of_address",
+    "place_of_post",
 ]
 
 

@@ -14,13 +14,13 @@ from datetime import date
 import neo4j
 from neo4j.exceptions import ConstraintError
 
-from graph import db, ids
-from graph import mutations_cypher as Q
+from analysis.domain import ResidentStatus
+from graph import ids
 from graph.errors import Conflict, NotFound
 from graph.models import ResidentRecord
-from graph.mutations_common import (
-    label, load_active, not_future, one_of, record, require, run_write, text,
-)
+from graph.mutations import cypher as Q
+from graph.mutations.common import label, load_active, not_future, one_of, record, require, text
+from graph.store import Store, counted
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,15 @@ class ResidentChanges:
 
 
 # dataclass field -> Resident property (also the API's field name)
-PROPS = {"name": "name", "birth_date": "birthDate", "gender": "gender", "phone": "phone",
-         "lives_alone": "livesAlone", "party_member": "partyMember", "care_capacity": "careCapacity"}
+PROPS = {
+    "name": "name",
+    "birth_date": "birthDate",
+    "gender": "gender",
+    "phone": "phone",
+    "lives_alone": "livesAlone",
+    "party_member": "partyMember",
+    "care_capacity": "careCapacity",
+}
 CLEARABLE = ("gender", "phone", "care_capacity")
 
 
@@ -74,14 +81,19 @@ def _flag(value, name: str) -> bool:
 
 
 def _capacity(value, name: str) -> int:
-    require(isinstance(value, int) and not isinstance(value, bool) and value >= 0, name,
-            "must be a whole number, 0 or more")
+    require(
+        isinstance(value, int) and not isinstance(value, bool) and value >= 0, name, "must be a whole number, 0 or more"
+    )
     return value
 
 
 _CHECKS = {
-    "name": text, "birth_date": not_future, "gender": lambda v, f: one_of(v, ("F", "M"), f),
-    "phone": lambda v, f: str(v).strip() or None, "lives_alone": _flag, "party_member": _flag,
+    "name": text,
+    "birth_date": not_future,
+    "gender": lambda v, f: one_of(v, ("F", "M"), f),
+    "phone": lambda v, f: str(v).strip() or None,
+    "lives_alone": _flag,
+    "party_member": _flag,
     "care_capacity": _capacity,
 }
 
@@ -108,13 +120,14 @@ def checked_address(a: Address, name: str) -> Address:
 def check_address(tx: neo4j.ManagedTransaction, community: str, a: Address, name: str) -> None:
     """The community, building and unit must exist, and the building be in the grid given."""
     bid, uid = ids.building_id(community, a.building), ids.unit_id(community, a.building, a.unit)
-    row = db.counted(tx, "address", Q.ADDRESS, community=community, building=bid, unit=uid).single()
+    row = counted(tx, "address", Q.ADDRESS, community=community, building=bid, unit=uid).single()
     if not row["community"]:
         raise NotFound(f"no community {community!r}", kind="community", id=community)
     if not row["building"]:
         raise NotFound(f"no building {bid!r}", kind="building", id=bid)
-    require(row["grid"] == a.grid, f"{name}.grid",
-            f"building {a.building!r} is in grid {row['grid']!r}, not {a.grid!r}")
+    require(
+        row["grid"] == a.grid, f"{name}.grid", f"building {a.building!r} is in grid {row['grid']!r}, not {a.grid!r}"
+    )
     if not row["unit"]:
         raise NotFound(f"no unit {uid!r}", kind="unit", id=uid)
 
@@ -122,12 +135,19 @@ def check_address(tx: neo4j.ManagedTransaction, community: str, a: Address, name
 def ensure_household(tx: neo4j.ManagedTransaction, community: str, a: Address) -> str:
     """The household's id, creating it under its (existing) unit if it is new."""
     hid = ids.household_id(community, a.building, a.unit, a.room)
-    db.counted(tx, "ensure_household", Q.ENSURE_HOUSEHOLD, community=community, room=a.room, household=hid,
-               unit=ids.unit_id(community, a.building, a.unit)).consume()
+    counted(
+        tx,
+        "ensure_household",
+        Q.ENSURE_HOUSEHOLD,
+        community=community,
+        room=a.room,
+        household=hid,
+        unit=ids.unit_id(community, a.building, a.unit),
+    ).consume()
     return hid
 
 
-def register_resident(driver: neo4j.Driver, database: str, community: str, data: NewResident) -> ResidentRecord:
+def register_resident(store: Store, community: str, data: NewResident) -> ResidentRecord:
     """Add an active resident living at ``data.address`` (a new room becomes a household).
 
     `Conflict` if the community already has ``data.resident_id``; `NotFound` for
@@ -136,24 +156,23 @@ def register_resident(driver: neo4j.Driver, database: str, community: str, data:
     local = text(data.resident_id, "residentId")
     where = checked_address(data.address, "address")
     props = resident_props({k: getattr(data, k) for k in PROPS if hasattr(data, k)})
-    props |= {"community": community, "residentId": local, "status": "active"}
+    props |= {"community": community, "residentId": local, "status": ResidentStatus.ACTIVE.value}
     rid = ids.resident_id(community, local)
 
     def work(tx: neo4j.ManagedTransaction) -> ResidentRecord:
         check_address(tx, community, where, "address")
-        if db.counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=rid).single():
+        if counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=rid).single():
             raise Conflict(f"resident {rid!r} already exists")
         hid = ensure_household(tx, community, where)
-        return record(db.counted(tx, "register_resident", Q.REGISTER, id=rid, props=props, household=hid).single())
+        return record(counted(tx, "register_resident", Q.REGISTER, id=rid, props=props, household=hid).single())
 
     try:
-        return run_write(driver, database, work)
+        return store.transaction(work)
     except ConstraintError as e:  # registered concurrently, after our check
         raise Conflict(f"resident {rid!r} already exists") from e
 
 
-def update_resident(driver: neo4j.Driver, database: str, resident_id: str,
-                    changes: ResidentChanges) -> ResidentRecord:
+def update_resident(store: Store, resident_id: str, changes: ResidentChanges) -> ResidentRecord:
     """Change an active resident's own fields (not the address: `move_resident`)."""
     props = change_props(changes)
 
@@ -161,6 +180,6 @@ def update_resident(driver: neo4j.Driver, database: str, resident_id: str,
         resident = load_active(tx, resident_id)
         if not props:
             return resident
-        return record(db.counted(tx, "update_resident", Q.UPDATE, id=resident_id, props=props).single())
+        return record(counted(tx, "update_resident", Q.UPDATE, id=resident_id, props=props).single())
 
-    return run_write(driver, database, work)
+    return store.transaction(work)

@@ -1,12 +1,15 @@
 """Cypher of the mutations: named, parameterised, one statement per step.
 
-Each mutation runs these inside ONE managed transaction (`graph.mutations_common`).
+Each mutation runs these inside ONE managed transaction (`graph.store.Store.transaction`).
 Statements that read what a mutation is about to change take a write lock on
 it first (``SET x._lock = true REMOVE x._lock`` leaves no trace), so two
 concurrent mutations of one resident or one leader post are serialised and
 the later one validates against what the earlier one wrote. Labels are written
 out here, per closed set, never taken from input.
 """
+
+from analysis.domain import LEADER_ROLES, Role, kind_of_role
+from graph.models import SCOPE_LABELS
 
 _HOUSEHOLD_OF = "COLLECT { MATCH (r)-[:LIVES_IN]->(h:Household) RETURN h.id }[0]"
 
@@ -119,21 +122,14 @@ DELETE l
 
 # one statement per leader role: a closed set, written out here
 SCOPE = {
-    "grid_leader": _SCOPE.replace("{path}", "(s:Grid {id: $scope}), (g:Grid {id: $scope})"),
-    "building_leader": _SCOPE.replace("{path}", "(g:Grid)-[:HAS_BUILDING]->(s:Building {id: $scope})"),
-    "unit_leader": _SCOPE.replace(
-        "{path}", "(g:Grid)-[:HAS_BUILDING]->(:Building)-[:HAS_UNIT]->(s:Unit {id: $scope})"),
+    Role.GRID_LEADER: _SCOPE.replace("{path}", "(s:Grid {id: $scope}), (g:Grid {id: $scope})"),
+    Role.BUILDING_LEADER: _SCOPE.replace("{path}", "(g:Grid)-[:HAS_BUILDING]->(s:Building {id: $scope})"),
+    Role.UNIT_LEADER: _SCOPE.replace(
+        "{path}", "(g:Grid)-[:HAS_BUILDING]->(:Building)-[:HAS_UNIT]->(s:Unit {id: $scope})"
+    ),
 }
-ASSIGN = {
-    "grid_leader": _ASSIGN.replace("{label}", "Grid"),
-    "building_leader": _ASSIGN.replace("{label}", "Building"),
-    "unit_leader": _ASSIGN.replace("{label}", "Unit"),
-}
-VACATE = {
-    "grid_leader": _VACATE.replace("{label}", "Grid"),
-    "building_leader": _VACATE.replace("{label}", "Building"),
-    "unit_leader": _VACATE.replace("{label}", "Unit"),
-}
+ASSIGN = {role: _ASSIGN.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
+VACATE = {role: _VACATE.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
 
 MEMBERSHIP = """
 OPTIONAL MATCH (t:VolunteerTeam {id: $team})

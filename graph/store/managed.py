@@ -27,16 +27,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import LocalServerError
-from graph.runtime import ADMIN_TOOL, ENTRY_POINT, ensure_runtime, find_java
+from graph.store.runtime import ADMIN_TOOL, ENTRY_POINT, ensure_runtime, find_java
 
-USER = "neo4j"
 _JVM_FLAGS = [
-    "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+ExitOnOutOfMemoryError",
-    "-XX:+UnlockExperimentalVMOptions", "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC", "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true", "-Dlog4j2.disable.jmx=true",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+ExitOnOutOfMemoryError",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Dlog4j2.disable.jmx=true",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens=java.base/java.lang=ALL-UNNAMED",
 ]
 
 
@@ -72,8 +78,9 @@ class LocalNeo4j:
         state = self._state()
         pid, port = state.get("pid"), state.get("port")
         running = bool(pid and _alive(pid) and port and _bolt_open(port))
-        return LocalStatus(running, pid if running else None,
-                           f"bolt://127.0.0.1:{port}" if running else None, self.opts.home)
+        return LocalStatus(
+            running, pid if running else None, f"bolt://127.0.0.1:{port}" if running else None, self.opts.home
+        )
 
     def password(self) -> str:
         path = self.dir / "password"
@@ -153,7 +160,9 @@ class LocalNeo4j:
             return  # the password was set before the first start
         done = subprocess.run(
             [str(java), "-cp", f"{lib}/*", ADMIN_TOOL, "dbms", "set-initial-password", "--", self.password()],
-            env=self._env(), capture_output=True, text=True,
+            env=self._env(),
+            capture_output=True,
+            text=True,
         )
         if done.returncode != 0:
             raise LocalServerError(f"could not set the Neo4j password: {done.stderr.strip()[-500:]}")
@@ -161,11 +170,26 @@ class LocalNeo4j:
     def _spawn(self, java: Path, lib: Path) -> int:
         self.say(f"Starting Neo4j in {self.dir} …")
         heap = [f"-Xms{self.opts.heap}", f"-Xmx{self.opts.heap}"]
-        cmd = [str(java), *heap, *_JVM_FLAGS, "-cp", f"{lib}/*", ENTRY_POINT,
-               f"--home-dir={self.dir}", f"--config-dir={self.dir / 'conf'}"]
+        cmd = [
+            str(java),
+            *heap,
+            *_JVM_FLAGS,
+            "-cp",
+            f"{lib}/*",
+            ENTRY_POINT,
+            f"--home-dir={self.dir}",
+            f"--config-dir={self.dir / 'conf'}",
+        ]
         with open(self.dir / "logs" / "console.log", "ab") as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    env=self._env(), start_new_session=True, cwd=self.dir)
+            proc = subprocess.Popen(
+                cmd,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self._env(),
+                start_new_session=True,
+                cwd=self.dir,
+            )
         return proc.pid
 
     def _wait_for_bolt(self, pid: int, port: int) -> None:

@@ -5,6 +5,9 @@ the same rows twice leaves the graph as it was. Labels and relationship types
 are written in the statements, never taken from input.
 """
 
+from analysis.domain import LEADER_ROLES, kind_of_role
+from graph.models import SCOPE_LABELS
+
 COMMUNITY = """
 MERGE (c:Community {id: $community})
 SET c.name = $community, c.community = $community
@@ -97,11 +100,7 @@ ON CREATE SET l.since = date()
 SET l.role = row.role
 """
 # one statement per scope label: a closed set, written out here
-LEADS = {
-    "grid_leader": _LEADS.replace("{label}", "Grid"),
-    "building_leader": _LEADS.replace("{label}", "Building"),
-    "unit_leader": _LEADS.replace("{label}", "Unit"),
-}
+LEADS = {role: _LEADS.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
 
 CARE = """
 UNWIND $rows AS row

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
-from api.cli import err, friendly_errors, main, resolve_community
+from analysis.domain import today
+from api.cli.common import COMMUNITY, err, friendly_errors, resolve_community, store
 from api.settings import get_settings
 
 MAX_SHOWN = 200
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--community", help="Community name for every row (else the ledger's 社区/community column).")
-@click.option("--skip-bad-rows", is_flag=True,
-              help="Import the valid rows and write the rejected ones to a file beside PATH.")
+@click.option(
+    "--skip-bad-rows", is_flag=True, help="Import the valid rows and write the rejected ones to a file beside PATH."
+)
 @friendly_errors
 def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
     """Import a community ledger: an .xlsx workbook or a folder of CSV files.
@@ -35,8 +36,10 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
     ledger = read_checked(path, community)
     _show_problems(ledger.problems)
     if ledger.errors and not skip_bad_rows:
-        err(f"{len(ledger.errors)} error(s): nothing was written. Fix the rows above, "
-            "or use --skip-bad-rows to import the rest.")
+        err(
+            f"{len(ledger.errors)} error(s): nothing was written. Fix the rows above, "
+            "or use --skip-bad-rows to import the rest."
+        )
         sys.exit(1)
     if ledger.errors:
         from loaders.ledger import write_rejected
@@ -44,9 +47,11 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
         err(f"{len(ledger.errors)} error(s): rejected rows written to {write_rejected(ledger, path)}")
     summary = import_ledger_file(ledger, get_settings(), say=err, progress=True)
     for name, s in summary.communities.items():
-        click.echo(f"{name}: {s.rows} rows written; created {s.nodes_created} nodes and "
-                   f"{s.relationships_created} relationships, removed {s.relationships_deleted}"
-                   + (" (already up to date)" if s.structural_changes == 0 else ""))
+        click.echo(
+            f"{name}: {s.rows} rows written; created {s.nodes_created} nodes and "
+            f"{s.relationships_created} relationships, removed {s.relationships_deleted}"
+            + (" (already up to date)" if s.structural_changes == 0 else "")
+        )
 
 
 def _show_problems(problems) -> None:
@@ -56,12 +61,18 @@ def _show_problems(problems) -> None:
         err(f"… and {len(problems) - MAX_SHOWN} more problems.")
 
 
-@main.command("demo-ledger")
-@click.option("--out", required=True, type=click.Path(path_type=Path),
-              help="An .xlsx file, or a folder to fill with CSV files.")
+@click.command("demo-ledger")
+@click.option(
+    "--out", required=True, type=click.Path(path_type=Path), help="An .xlsx file, or a folder to fill with CSV files."
+)
 @click.option("--seed", default=7, show_default=True, help="Same seed, same ledger.")
-@click.option("--communities", default=1, show_default=True, type=click.IntRange(1, 1000),
-              help="How many distinct communities (the first is 长山花园社区).")
+@click.option(
+    "--communities",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 1000),
+    help="How many distinct communities (the first is 长山花园社区).",
+)
 def demo_ledger(out: Path, seed: int, communities: int) -> None:
     """Write a generated Changshan Garden ledger in the import format.
 
@@ -76,27 +87,32 @@ def demo_ledger(out: Path, seed: int, communities: int) -> None:
     click.echo(f"Wrote {written} ({rows} rows).")
 
 
-@main.command()
-@click.option("--community", help="Community name (may be left out when the database holds one).")
+@click.command()
+@COMMUNITY
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @friendly_errors
 def stats(community: str | None, fmt: str) -> None:
     """Count a community's grids, buildings, units, households, residents, posts …"""
-    from api.store import open_store
-    from graph.stats import community_stats
+    from graph.reads.stats import community_stats
 
-    driver, database = open_store(get_settings(), say=err)
-    with driver:
-        name = resolve_community(driver, database, community)
-        result = community_stats(driver, database, name, today=date.today())
+    with store() as s:
+        result = community_stats(s, resolve_community(s, community), today=today())
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else _stats_text(result))
 
 
 def _stats_text(s: dict) -> str:
-    labels = [("grids", "网格"), ("buildings", "楼栋"), ("units", "单元"), ("households", "户"),
-              ("residents", "居民"), ("elders", "60岁以上"), ("party_groups", "党小组"),
-              ("party_member_households", "党员家庭户"), ("volunteer_teams", "志愿服务队"),
-              ("care_relationships", "照护关系")]
+    labels = [
+        ("grids", "网格"),
+        ("buildings", "楼栋"),
+        ("units", "单元"),
+        ("households", "户"),
+        ("residents", "居民"),
+        ("elders", "60岁以上"),
+        ("party_groups", "党小组"),
+        ("party_member_households", "党员家庭户"),
+        ("volunteer_teams", "志愿服务队"),
+        ("care_relationships", "照护关系"),
+    ]
     lines = [s["community"]] + [f"  {zh} {key}: {s[key]}" for key, zh in labels]
     for role, zh in (("grid", "网格长"), ("building", "楼栋长"), ("unit", "单元长")):
         posts = s["leaders"][role]

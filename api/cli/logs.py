@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import click
 
-from api.cli import err, friendly_errors, main, resolve_community
+from api.cli.common import COMMUNITY, err, friendly_errors, known_community, resolve_community, store, when
 from api.settings import get_settings
 
 MIN_RETENTION_DAYS = 183  # six months: what the law asks access records to be kept, at least
@@ -41,24 +40,6 @@ class Days(click.ParamType):
         return days
 
 
-@contextmanager
-def _store():
-    from api.store import open_store
-
-    driver, database = open_store(get_settings(), say=err)
-    with driver:
-        yield driver, database
-
-
-def _known_community(driver, database: str, community: str) -> str:
-    from graph.errors import NotFound
-    from graph.stats import list_communities
-
-    if community not in {c["name"] for c in list_communities(driver, database)}:
-        raise NotFound(f"no community named {community!r}")
-    return community
-
-
 def _retention_days(older_than: int | None) -> int:
     if older_than is not None:
         return older_than
@@ -70,11 +51,14 @@ def _retention_days(older_than: int | None) -> int:
 
 def _prune_options(fn):
     fn = click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")(fn)
-    fn = click.option("--older-than", type=Days(), metavar="DAYS",
-                      help=f"Delete what is older than this, e.g. 400d; {MIN_RETENTION_DAYS}d at least "
-                           "[default: GRIDCARE_LOG_RETENTION_DAYS, else 400d]")(fn)
-    fn = click.option("--community", help="Only this community's records  [default: every community]")(fn)
-    return fn
+    fn = click.option(
+        "--older-than",
+        type=Days(),
+        metavar="DAYS",
+        help=f"Delete what is older than this, e.g. 400d; {MIN_RETENTION_DAYS}d at least "
+        "[default: GRIDCARE_LOG_RETENTION_DAYS, else 400d]",
+    )(fn)
+    return click.option("--community", help="Only this community's records  [default: every community]")(fn)
 
 
 def _prune(what: str, kind: str, community: str | None, older_than: int | None, dry_run: bool) -> None:
@@ -85,28 +69,29 @@ def _prune(what: str, kind: str, community: str | None, older_than: int | None, 
     from graph import retention
 
     days = _retention_days(older_than)
-    before = datetime.now(timezone.utc) - timedelta(days=days)
-    with _store() as (driver, database):
+    before = datetime.now(UTC) - timedelta(days=days)
+    with store() as s:
         if community:
-            _known_community(driver, database, community)
+            known_community(s, community)
         where = f"in {community}" if community else "in every community"
-        due = retention.prune(driver, database, kind, before, community=community, dry_run=True)
+        due = retention.prune(s, kind, before, community=community, dry_run=True)
         if dry_run:
-            click.echo(f"Would delete {due} {what} older than {days} days (before {_when(before)}) {where}; "
-                       "nothing was deleted (--dry-run).")
+            click.echo(
+                f"Would delete {due} {what} older than {days} days (before {when(before)}) {where}; "
+                "nothing was deleted (--dry-run)."
+            )
             return
         if due <= retention.PRUNE_BATCH:
-            deleted = retention.prune(driver, database, kind, before, community=community)
+            deleted = retention.prune(s, kind, before, community=community)
         else:
             columns = (TextColumn(f"deleting {what}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
             with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
                 task = bar.add_task("prune", total=due)
-                deleted = retention.prune(driver, database, kind, before, community=community,
-                                          on_batch=lambda n: bar.advance(task, n))
-    click.echo(f"Deleted {deleted} {what} older than {days} days (before {_when(before)}) {where}.")
+                deleted = retention.prune(s, kind, before, community=community, on_batch=lambda n: bar.advance(task, n))
+    click.echo(f"Deleted {deleted} {what} older than {days} days (before {when(before)}) {where}.")
 
 
-@main.group("access-log")
+@click.group("access-log")
 def access_log_group() -> None:
     """Read and prune the access log of sensitive reads.
 
@@ -118,26 +103,47 @@ def access_log_group() -> None:
 
 
 @access_log_group.command("show")
-@click.option("--community", help="Community name (may be left out when the database holds one).")
+@COMMUNITY
 @click.option("--resident", metavar="ID", help="Only the reads of this resident (the ledger's id, e.g. A1).")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=100, show_default=True, metavar="N",
-              help="The N newest entries.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Tab-separated columns with a header, or a JSON list.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=100,
+    show_default=True,
+    metavar="N",
+    help="The N newest entries.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Tab-separated columns with a header, or a JSON list.",
+)
 @friendly_errors
 def show_cmd(community: str | None, resident: str | None, limit: int, fmt: str) -> None:
     """Show a community's access log, newest first: when, whose, which fields, who, request id."""
     from graph.ids import resident_id
     from graph.sensitive import access_log
 
-    with _store() as (driver, database):
-        name = _known_community(driver, database, community) if community else resolve_community(driver, database, None)
+    with store() as s:
+        name = known_community(s, community) if community else resolve_community(s, None)
         wanted = None if resident is None else resident if "/" in resident else resident_id(name, resident)
-        entries = access_log(driver, database, name, resident=wanted, limit=limit)
+        entries = access_log(s, name, resident=wanted, limit=limit)
     prefix = resident_id(name, "")
-    rows = [{"at": _when(e.at), "resident": e.resident.removeprefix(prefix), "fields": list(e.fields),
-             "actor": e.actor, "role": e.actor_role, "token": e.token_id, "request": e.request_id}
-            for e in entries]
+    rows = [
+        {
+            "at": when(e.at),
+            "resident": e.resident.removeprefix(prefix),
+            "fields": list(e.fields),
+            "actor": e.actor,
+            "role": e.actor_role,
+            "token": e.token_id,
+            "request": e.request_id,
+        }
+        for e in entries
+    ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
@@ -160,7 +166,7 @@ def prune_access_log_cmd(community: str | None, older_than: int | None, dry_run:
     _prune("access-log entries", "access_log", community, older_than, dry_run)
 
 
-@main.group("qr-scans")
+@click.group("qr-scans")
 def qr_scans_group() -> None:
     """Prune the records of anti-wandering QR code scans.
 
@@ -180,7 +186,3 @@ def prune_qr_scans_cmd(community: str | None, older_than: int | None, dry_run: b
     --community every community's records are pruned.
     """
     _prune("QR scan records", "qr_scans", community, older_than, dry_run)
-
-
-def _when(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

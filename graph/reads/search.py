@@ -10,12 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import neo4j
-
-from graph import db
+from analysis.domain import ResidentStatus, born_by, today
 from graph.errors import NotFound
 from graph.models import ResidentRecord, resident_from_props
-from graph.stats import elder_birth_cutoff
+from graph.store import Store
 
 _ACTIVE_CARE = "(c.until IS NULL OR c.until >= $asOf) AND (c.since IS NULL OR c.since <= $asOf)"
 _FILTERS = {
@@ -39,7 +37,7 @@ _SORTS = {"NAME": ("r.name", "ASC"), "AGE": ("r.birthDate", "DESC")}
 @dataclass(frozen=True)
 class ResidentQuery:
     community: str
-    statuses: tuple[str, ...] = ("active",)
+    statuses: tuple[str, ...] = (ResidentStatus.ACTIVE,)
     grid: str | None = None  # global ids of the places
     building: str | None = None
     unit: str | None = None
@@ -64,12 +62,18 @@ class Page:
 
 def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict]:
     params = {
-        "grid": q.grid, "building": q.building, "unit": q.unit, "livesAlone": q.lives_alone,
-        "partyMember": q.party_member, "hasCaregiver": q.has_caregiver, "holdsPost": q.holds_post,
-        "team": q.team, "nameContains": q.name_contains,
+        "grid": q.grid,
+        "building": q.building,
+        "unit": q.unit,
+        "livesAlone": q.lives_alone,
+        "partyMember": q.party_member,
+        "hasCaregiver": q.has_caregiver,
+        "holdsPost": q.holds_post,
+        "team": q.team,
+        "nameContains": q.name_contains,
         "within": sorted(q.within) if q.within is not None else None,
-        "bornOnOrBefore": elder_birth_cutoff(as_of, q.min_age) if q.min_age is not None else None,
-        "bornAfter": elder_birth_cutoff(as_of, q.max_age + 1) if q.max_age is not None else None,
+        "bornOnOrBefore": born_by(as_of, q.min_age) if q.min_age is not None else None,
+        "bornAfter": born_by(as_of, q.max_age + 1) if q.max_age is not None else None,
     }
     params = {k: v for k, v in params.items() if v is not None}
     return ["r.status IN $statuses"] + [_FILTERS[k] for k in params], params
@@ -94,16 +98,31 @@ RETURN community IS NOT NULL AS exists, total, page
 """
 
 
-def search_residents(driver: neo4j.Driver, database: str, q: ResidentQuery, *, first: int,
-                     sort: str = "NAME", descending: bool = False,
-                     after: tuple | None = None) -> Page:
+def search_residents(
+    store: Store,
+    q: ResidentQuery,
+    *,
+    first: int,
+    sort: str = "NAME",
+    descending: bool = False,
+    after: tuple | None = None,
+) -> Page:
     """One page of residents matching ``q``; ``after`` is the (key, id) of the last one seen."""
-    as_of = q.as_of or date.today()
+    as_of = q.as_of or today()
     clauses, params = _where(q, as_of)
     cypher = _cypher(clauses, sort, descending, after is not None)
     key, rid = after or (None, None)
-    rows = db.read(driver, database, "search_residents", cypher, community=q.community,
-                   statuses=list(q.statuses), asOf=as_of, limit=first + 1, afterKey=key, afterId=rid, **params)
+    rows = store.read(
+        "search_residents",
+        cypher,
+        community=q.community,
+        statuses=list(q.statuses),
+        asOf=as_of,
+        limit=first + 1,
+        afterKey=key,
+        afterId=rid,
+        **params,
+    )
     row = rows[0]
     if not row["exists"]:
         raise NotFound(f"no community named {q.community!r}")

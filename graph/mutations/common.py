@@ -1,8 +1,8 @@
-"""What every mutation shares: the closed sets, one transaction, resident look-ups, checks.
+"""What every mutation shares: resident look-ups and the checks of inputs.
 
 A mutation validates its input here (pure checks, before any round trip),
-then runs ONE transaction function with `run_write`: it reads what it needs
-through `graph.db.counted`, raises `NotFound`, `Invalid` or `Conflict` from
+then runs ONE transaction function with `graph.store.Store.transaction`: it
+reads what it needs through `graph.store.counted`, raises `NotFound`, `Invalid` or `Conflict` from
 inside the function when the graph forbids the change (so nothing is
 committed), and only then writes.
 """
@@ -10,40 +10,30 @@ committed), and only then writes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Collection
 from datetime import date
-from typing import TypeVar
 
 import neo4j
 
-from graph import db
-from graph import mutations_cypher as Q
+from analysis.domain import ResidentStatus, today
 from graph.errors import Invalid, NotFound
 from graph.models import ResidentRecord, resident_from_props
+from graph.mutations import cypher as Q
+from graph.store import Store, counted
 
-# the same codes as the ledger's (loaders.model), which graph must not import
-LEADER_ROLES = ("grid_leader", "building_leader", "unit_leader")
-POSTS = ("A", "B")
-CARE_KINDS = ("responsibility", "family", "volunteer", "neighbour")
-REMOVAL_REASONS = ("moved_out", "deceased")
-
-T = TypeVar("T")
-
-
-def run_write(driver: neo4j.Driver, database: str, work: Callable[[neo4j.ManagedTransaction], T]) -> T:
-    """Run ``work`` as one managed write transaction; an exception it raises rolls it back."""
-    with driver.session(database=database) as session:
-        return session.execute_write(work)
-
-
-#: Where mutations read the date; a test pins it so a run that crosses midnight
-#: compares with the same day the mutation used.
-clock: Callable[[], date] = date.today
-
-
-def today() -> date:
-    """The day a mutation records when the caller names none."""
-    return clock()
+__all__ = [
+    "get_resident",
+    "label",
+    "load_active",
+    "load_resident",
+    "not_future",
+    "one_of",
+    "record",
+    "require",
+    "same_community",
+    "text",
+    "today",
+]
 
 
 def record(row: neo4j.Record | dict) -> ResidentRecord:
@@ -51,9 +41,9 @@ def record(row: neo4j.Record | dict) -> ResidentRecord:
     return resident_from_props(row["props"], row["household"])
 
 
-def get_resident(driver: neo4j.Driver, database: str, resident_id: str) -> ResidentRecord:
+def get_resident(store: Store, resident_id: str) -> ResidentRecord:
     """The resident with this GLOBAL id, moved out or not; `NotFound` if there is none."""
-    rows = db.read(driver, database, "resident", Q.RESIDENT_READ, id=resident_id)
+    rows = store.read("resident", Q.RESIDENT_READ, id=resident_id)
     if not rows:
         raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
     return record(rows[0])
@@ -61,7 +51,7 @@ def get_resident(driver: neo4j.Driver, database: str, resident_id: str) -> Resid
 
 def load_resident(tx: neo4j.ManagedTransaction, resident_id: str) -> ResidentRecord:
     """The resident, write-locked for this transaction; `NotFound` if there is none."""
-    row = db.counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=resident_id).single()
+    row = counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=resident_id).single()
     if row is None:
         raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
     return record(row)
@@ -70,8 +60,8 @@ def load_resident(tx: neo4j.ManagedTransaction, resident_id: str) -> ResidentRec
 def load_active(tx: neo4j.ManagedTransaction, resident_id: str, field: str = "residentId") -> ResidentRecord:
     """The resident as `load_resident`, who must not have moved out or died (`Invalid` on ``field``)."""
     resident = load_resident(tx, resident_id)
-    if resident.status != "active":
-        gone = "has died" if resident.status == "deceased" else "has moved out"
+    if resident.status != ResidentStatus.ACTIVE:
+        gone = "has died" if resident.status == ResidentStatus.DECEASED else "has moved out"
         raise Invalid(field, f"resident {resident_id!r} {gone}")
     return resident
 
@@ -94,7 +84,7 @@ def label(value: str | None, field: str) -> str:
     return text(unicodedata.normalize("NFKC", value or ""), field)
 
 
-def one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
+def one_of(value: str, allowed: Collection[str], field: str) -> str:
     require(value in allowed, field, f"{value!r} is not one of {', '.join(allowed)}")
     return value
 
@@ -106,5 +96,4 @@ def not_future(day: date, field: str) -> date:
 
 
 def same_community(resident: ResidentRecord, community: str, field: str) -> None:
-    require(resident.community == community, field,
-            f"resident {resident.id!r} is not in community {community!r}")
+    require(resident.community == community, field, f"resident {resident.id!r} is not in community {community!r}")

@@ -1,4 +1,4 @@
-"""Opening the one Neo4j driver of a process, and checking that it answers."""
+"""Opening the one Neo4j driver of a process as a `Store`, and checking that it answers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from neo4j import GraphDatabase, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.errors import StoreUnavailable
+from graph.store.store import Store
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,11 @@ def open_driver(conn: Connection, *, wait: float = 30.0) -> neo4j.Driver:
     Raises `StoreUnavailable` naming the URI (never the password) when it does not.
     """
     driver = GraphDatabase.driver(
-        conn.uri, auth=(conn.user, conn.password), connection_timeout=5.0,
-        connection_acquisition_timeout=30.0, max_transaction_retry_time=15.0,
+        conn.uri,
+        auth=(conn.user, conn.password),
+        connection_timeout=5.0,
+        connection_acquisition_timeout=30.0,
+        max_transaction_retry_time=15.0,
         notifications_min_severity="OFF",
     )
     deadline = time.monotonic() + wait
@@ -48,8 +52,11 @@ def open_driver(conn: Connection, *, wait: float = 30.0) -> neo4j.Driver:
             time.sleep(0.5)
 
 
+def connect(conn: Connection, *, wait: float = 30.0) -> Store:
+    """The store of ``conn``: a driver opened by `open_driver`, with the database to work in."""
+    return Store(open_driver(conn, wait=wait), conn.database)
+
+
 def ping(driver: neo4j.Driver, database: str, timeout: float = 2.0) -> None:
     """One trivial read; raises the driver's error if the database does not answer."""
-    driver.execute_query(
-        neo4j.Query("RETURN 1", timeout=timeout), database_=database, routing_=RoutingControl.READ
-    )
+    driver.execute_query(neo4j.Query("RETURN 1", timeout=timeout), database_=database, routing_=RoutingControl.READ)

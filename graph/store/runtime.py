@@ -28,12 +28,10 @@ def runtime_dir(cache: Path, version: str = NEO4J_VERSION) -> Path:
     return cache / f"neo4j-community-{version}"
 
 
-def ensure_runtime(
-    cache: Path, *, version: str = NEO4J_VERSION, say: Callable[[str], None] = print
-) -> Path:
+def ensure_runtime(cache: Path, *, version: str = NEO4J_VERSION, say: Callable[[str], None] = print) -> Path:
     """Return the folder of the Neo4j jars, downloading them first if needed.
 
-    The download runs Maven on the project's pom (``graph/neo4j-runtime.pom.xml``);
+    The download runs Maven on the project's pom (``graph/store/neo4j-runtime.pom.xml``);
     a marker file is written only once every jar is in place, so an interrupted
     download is simply resumed at the next call.
     """
@@ -48,9 +46,17 @@ def ensure_runtime(
         )
     say(f"Downloading Neo4j Community {version} from Maven Central into {lib} (once, about 125 MB)…")
     lib.mkdir(parents=True, exist_ok=True)
-    with resources.as_file(resources.files("graph") / "neo4j-runtime.pom.xml") as pom:
-        cmd = [mvn, "-B", "-q", "-f", str(pom), f"-Dneo4j.version={version}",
-               "dependency:copy-dependencies", f"-DoutputDirectory={lib}"]
+    with resources.as_file(resources.files("graph.store") / "neo4j-runtime.pom.xml") as pom:
+        cmd = [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(pom),
+            f"-Dneo4j.version={version}",
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={lib}",
+        ]
         done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
@@ -73,7 +79,8 @@ def find_java(java_home: str | None = None) -> Path:
         if major in SUPPORTED_JAVA:
             return java
     raise LocalServerError(
-        "Neo4j 5.26 needs Java 17 or 21; found: " + (", ".join(seen) or "no java")
+        "Neo4j 5.26 needs Java 17 or 21; found: "
+        + (", ".join(seen) or "no java")
         + ". Install one or set GRIDCARE_JAVA_HOME."
     )
 

@@ -10,13 +10,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-import neo4j
-
-from graph import db
+from analysis.domain import ResidentStatus, place_key
 from graph.models import (
-    CareRecord, PlaceRecord, PostRecord, ResidentRecord, care_from_row, natural_key, place_from_props,
-    post_from_row, resident_from_props,
+    PLACE_LABELS,
+    SCOPE_LABELS,
+    CareRecord,
+    PlaceRecord,
+    PostRecord,
+    ResidentRecord,
+    care_from_row,
+    place_from_props,
+    post_from_row,
+    resident_from_props,
 )
+from graph.store import Store
 
 # (parent label, relationship, child label, child kind): the place hierarchy
 PLACE_CHILDREN = {
@@ -26,16 +33,20 @@ PLACE_CHILDREN = {
     "households": ("Unit", "HAS_HOUSEHOLD", "Household", "household"),
 }
 _CHILDREN = {
-    name: (f"UNWIND $ids AS pid MATCH (:{p} {{id: pid}})-[:{rel}]->(c:{c}) "
-           "RETURN collect([pid, properties(c)]) AS rows")
+    name: (
+        f"UNWIND $ids AS pid MATCH (:{p} {{id: pid}})-[:{rel}]->(c:{c}) RETURN collect([pid, properties(c)]) AS rows"
+    )
     for name, (p, rel, c, _) in PLACE_CHILDREN.items()
 }
-PLACE_LABELS = {"grid": "Grid", "building": "Building", "unit": "Unit", "household": "Household"}
-_PARENT = {"grid": ("Community", "HAS_GRID"), "building": ("Grid", "HAS_BUILDING"),
-           "unit": ("Building", "HAS_UNIT"), "household": ("Unit", "HAS_HOUSEHOLD")}
+_PARENT = {
+    "grid": ("Community", "HAS_GRID"),
+    "building": ("Grid", "HAS_BUILDING"),
+    "unit": ("Building", "HAS_UNIT"),
+    "household": ("Unit", "HAS_HOUSEHOLD"),
+}
 _PLACES_BY_ID = {
     kind: f"UNWIND $ids AS id MATCH (parent:{_PARENT[kind][0]})-[:{_PARENT[kind][1]}]->(p:{label} {{id: id}}) "
-          "RETURN collect([properties(p), parent.id]) AS rows"
+    "RETURN collect([properties(p), parent.id]) AS rows"
     for kind, label in PLACE_LABELS.items()
 }
 
@@ -60,51 +71,52 @@ RETURN collect([rid, properties(h), properties(u), properties(b), properties(g)]
 _POST_FIELDS = "collect({holder: r.id, scope: s.id, role: l.role, post: l.post, since: l.since}) AS rows"
 POSTS_OF_SCOPES = {
     kind: f"UNWIND $ids AS sid MATCH (r:Resident)-[l:LEADS]->(s:{label} {{id: sid}}) RETURN {_POST_FIELDS}"
-    for kind, label in PLACE_LABELS.items() if kind != "household"
+    for kind, label in SCOPE_LABELS.items()
 }
 POSTS_OF_RESIDENTS = f"UNWIND $ids AS rid MATCH (r:Resident {{id: rid}})-[l:LEADS]->(s) RETURN {_POST_FIELDS}"
-_CARE = ("RETURN collect({caregiver: a.id, recipient: b.id, kind: c.kind, since: c.since, until: c.until}) "
-         "AS rows")
+_CARE = "RETURN collect({caregiver: a.id, recipient: b.id, kind: c.kind, since: c.since, until: c.until}) AS rows"
 CARE_OF_RECIPIENTS = "UNWIND $ids AS rid MATCH (a:Resident)-[c:CARES_FOR]->(b:Resident {id: rid}) " + _CARE
 CARE_OF_CAREGIVERS = "UNWIND $ids AS rid MATCH (a:Resident {id: rid})-[c:CARES_FOR]->(b:Resident) " + _CARE
 
 
-def children(driver: neo4j.Driver, database: str, relation: str, parent_ids: list[str]) -> dict[str, list]:
+def children(store: Store, relation: str, parent_ids: list[str]) -> dict[str, list]:
     """Places under each parent (``relation`` one of `PLACE_CHILDREN`), naturally ordered."""
     kind = PLACE_CHILDREN[relation][3]
     out: dict[str, list[PlaceRecord]] = defaultdict(list)
-    for parent, props in db.read_rows(driver, database, f"{relation}_of", _CHILDREN[relation], ids=parent_ids):
+    for parent, props in store.read_rows(f"{relation}_of", _CHILDREN[relation], ids=parent_ids):
         out[parent].append(place_from_props(kind, props, parent))
     for places in out.values():
-        places.sort(key=lambda p: natural_key(p.number))
+        places.sort(key=lambda p: place_key(p.number))
     return out
 
 
-def places_by_id(driver: neo4j.Driver, database: str, kind: str, ids: list[str]) -> dict[str, PlaceRecord]:
-    rows = db.read_rows(driver, database, f"{kind}_by_id", _PLACES_BY_ID[kind], ids=ids)
+def places_by_id(store: Store, kind: str, ids: list[str]) -> dict[str, PlaceRecord]:
+    rows = store.read_rows(f"{kind}_by_id", _PLACES_BY_ID[kind], ids=ids)
     return {props["id"]: place_from_props(kind, props, parent) for props, parent in rows}
 
 
-def residents_of_households(driver: neo4j.Driver, database: str, ids: list[str],
-                            statuses: Iterable[str] = ("active",)) -> dict[str, list[ResidentRecord]]:
+def residents_of_households(
+    store: Store, ids: list[str], statuses: Iterable[str] = (ResidentStatus.ACTIVE,)
+) -> dict[str, list[ResidentRecord]]:
     out: dict[str, list[ResidentRecord]] = defaultdict(list)
-    for parent, props in db.read_rows(driver, database, "residents_of_households", RESIDENTS_OF_HOUSEHOLDS,
-                                      ids=ids, statuses=list(statuses)):
+    for parent, props in store.read_rows(
+        "residents_of_households", RESIDENTS_OF_HOUSEHOLDS, ids=ids, statuses=list(statuses)
+    ):
         out[parent].append(resident_from_props(props, parent))
     for people in out.values():
         people.sort(key=lambda r: (r.birth_date, r.id))
     return out
 
 
-def residents_by_id(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, ResidentRecord]:
-    rows = db.read_rows(driver, database, "residents_by_id", RESIDENTS_BY_ID, ids=ids)
+def residents_by_id(store: Store, ids: list[str]) -> dict[str, ResidentRecord]:
+    rows = store.read_rows("residents_by_id", RESIDENTS_BY_ID, ids=ids)
     return {props["id"]: resident_from_props(props, household) for props, household in rows}
 
 
-def locations(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, dict[str, PlaceRecord]]:
+def locations(store: Store, ids: list[str]) -> dict[str, dict[str, PlaceRecord]]:
     """Each resident's household, unit, building and grid."""
     out = {}
-    for rid, h, u, b, g in db.read_rows(driver, database, "locations", LOCATIONS, ids=ids):
+    for rid, h, u, b, g in store.read_rows("locations", LOCATIONS, ids=ids):
         out[rid] = {
             "household": place_from_props("household", h, u["id"]),
             "unit": place_from_props("unit", u, b["id"]),
@@ -114,27 +126,27 @@ def locations(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, 
     return out
 
 
-def posts_of_scopes(driver: neo4j.Driver, database: str, kind: str, ids: list[str]) -> dict[str, list]:
+def posts_of_scopes(store: Store, kind: str, ids: list[str]) -> dict[str, list]:
     out: dict[str, list[PostRecord]] = defaultdict(list)
-    for row in db.read_rows(driver, database, f"posts_of_{kind}s", POSTS_OF_SCOPES[kind], ids=ids):
+    for row in store.read_rows(f"posts_of_{kind}s", POSTS_OF_SCOPES[kind], ids=ids):
         out[row["scope"]].append(post_from_row(row))
     for posts in out.values():
         posts.sort(key=lambda p: (p.post, p.holder_id))
     return out
 
 
-def posts_of_residents(driver: neo4j.Driver, database: str, ids: list[str]) -> dict[str, list]:
+def posts_of_residents(store: Store, ids: list[str]) -> dict[str, list]:
     out: dict[str, list[PostRecord]] = defaultdict(list)
-    for row in db.read_rows(driver, database, "posts_of_residents", POSTS_OF_RESIDENTS, ids=ids):
+    for row in store.read_rows("posts_of_residents", POSTS_OF_RESIDENTS, ids=ids):
         out[row["holder"]].append(post_from_row(row))
     return out
 
 
-def care_of(driver: neo4j.Driver, database: str, side: str, ids: list[str]) -> dict[str, list[CareRecord]]:
+def care_of(store: Store, side: str, ids: list[str]) -> dict[str, list[CareRecord]]:
     """Care relationships by recipient (``side="recipient"``) or by caregiver."""
     cypher = CARE_OF_RECIPIENTS if side == "recipient" else CARE_OF_CAREGIVERS
     out: dict[str, list[CareRecord]] = defaultdict(list)
-    for row in db.read_rows(driver, database, f"care_of_{side}s", cypher, ids=ids):
+    for row in store.read_rows(f"care_of_{side}s", cypher, ids=ids):
         care = care_from_row(row)
         out[care.recipient_id if side == "recipient" else care.caregiver_id].append(care)
     return out

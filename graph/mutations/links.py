@@ -14,13 +14,13 @@ from datetime import date
 
 import neo4j
 
-from graph import db, ids
-from graph import mutations_cypher as Q
+from analysis.domain import CARE_KINDS, CareKind
+from graph import ids
 from graph.errors import Conflict, NotFound
 from graph.models import CareRecord, care_from_row, to_date
-from graph.mutations_common import (
-    CARE_KINDS, label, load_active, load_resident, one_of, require, run_write, same_community, today,
-)
+from graph.mutations import cypher as Q
+from graph.mutations.common import label, load_active, load_resident, one_of, require, same_community, today
+from graph.store import Store, counted
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Membership:
 
 
 def _care_row(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: str, kind: str):
-    return db.counted(tx, "care", Q.CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind).single()
+    return counted(tx, "care", Q.CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind).single()
 
 
 def _is_active(row, day: date) -> bool:
@@ -49,13 +49,20 @@ def _check_pair(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: s
     same_community(recipient, caregiver.community, "recipientId")
 
 
-def _add_care_in(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: str, kind: str,
-                 since: date | None, until: date | None) -> CareRecord:
+def _add_care_in(
+    tx: neo4j.ManagedTransaction,
+    caregiver_id: str,
+    recipient_id: str,
+    kind: str,
+    since: date | None,
+    until: date | None,
+) -> CareRecord:
     _check_pair(tx, caregiver_id, recipient_id)
     if _is_active(_care_row(tx, caregiver_id, recipient_id, kind), today()):
         raise Conflict(f"{caregiver_id!r} already cares for {recipient_id!r} ({kind})")
-    row = db.counted(tx, "add_care", Q.SET_CARE, caregiver=caregiver_id, recipient=recipient_id,
-                     kind=kind, since=since, until=until).single()
+    row = counted(
+        tx, "add_care", Q.SET_CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind, since=since, until=until
+    ).single()
     return care_from_row(row)
 
 
@@ -65,15 +72,23 @@ def _check_care_input(kind: str, since: date | None, until: date | None) -> None
         require(until >= since, "until", f"{until.isoformat()} is before since {since.isoformat()}")
 
 
-def add_care(driver: neo4j.Driver, database: str, caregiver_id: str, recipient_id: str, *,
-             kind: str = "responsibility", since: date | None = None, until: date | None = None) -> CareRecord:
+def add_care(
+    store: Store,
+    caregiver_id: str,
+    recipient_id: str,
+    *,
+    kind: str = CareKind.RESPONSIBILITY,
+    since: date | None = None,
+    until: date | None = None,
+) -> CareRecord:
     """Record that ``caregiver_id`` cares for ``recipient_id`` (both active, one community)."""
     _check_care_input(kind, since, until)
-    return run_write(driver, database, lambda tx: _add_care_in(tx, caregiver_id, recipient_id, kind, since, until))
+    return store.transaction(lambda tx: _add_care_in(tx, caregiver_id, recipient_id, kind, since, until))
 
 
-def add_care_many(driver: neo4j.Driver, database: str, pairs: list[tuple[str, str]], *,
-                  kind: str = "responsibility", since: date | None = None) -> list[CareRecord]:
+def add_care_many(
+    store: Store, pairs: list[tuple[str, str]], *, kind: str = CareKind.RESPONSIBILITY, since: date | None = None
+) -> list[CareRecord]:
     """Add several care relationships in ONE transaction: all of them, or none.
 
     Each pair is checked as in `add_care`; a pair given twice is `Invalid`
@@ -82,12 +97,10 @@ def add_care_many(driver: neo4j.Driver, database: str, pairs: list[tuple[str, st
     _check_care_input(kind, since, None)
     require(bool(pairs), "assignments", "no assignments given")
     require(len(set(pairs)) == len(pairs), "assignments", "the same pair is given twice")
-    return run_write(driver, database,
-                     lambda tx: [_add_care_in(tx, a, b, kind, since, None) for a, b in pairs])
+    return store.transaction(lambda tx: [_add_care_in(tx, a, b, kind, since, None) for a, b in pairs])
 
 
-def end_care(driver: neo4j.Driver, database: str, caregiver_id: str, recipient_id: str, *,
-             kind: str, on: date) -> CareRecord:
+def end_care(store: Store, caregiver_id: str, recipient_id: str, *, kind: str, on: date) -> CareRecord:
     """End an active care relationship on ``on`` (its ``until``); `NotFound` if none is active."""
     one_of(kind, CARE_KINDS, "kind")
     require(isinstance(on, date), "on", "must be a date")
@@ -97,19 +110,22 @@ def end_care(driver: neo4j.Driver, database: str, caregiver_id: str, recipient_i
         load_resident(tx, recipient_id)
         found = _care_row(tx, caregiver_id, recipient_id, kind)
         if not _is_active(found, today()):
-            raise NotFound(f"no active {kind} care of {caregiver_id!r} for {recipient_id!r}", kind="care",
-                           id=f"{caregiver_id}->{recipient_id}:{kind}")
+            raise NotFound(
+                f"no active {kind} care of {caregiver_id!r} for {recipient_id!r}",
+                kind="care",
+                id=f"{caregiver_id}->{recipient_id}:{kind}",
+            )
         since = to_date(found["since"])
         require(since is None or on >= since, "on", f"{on.isoformat()} is before since {since}")
-        row = db.counted(tx, "end_care", Q.END_CARE, caregiver=caregiver_id, recipient=recipient_id,
-                         kind=kind, on=on).single()
+        row = counted(
+            tx, "end_care", Q.END_CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind, on=on
+        ).single()
         return care_from_row(row)
 
-    return run_write(driver, database, work)
+    return store.transaction(work)
 
 
-def join_team(driver: neo4j.Driver, database: str, resident_id: str, team: str, *,
-              since: date | None = None) -> Membership:
+def join_team(store: Store, resident_id: str, team: str, *, since: date | None = None) -> Membership:
     """Make an active resident a member of the team named ``team`` (created if new)."""
     name = label(team, "team")
     day = since or today()
@@ -117,28 +133,36 @@ def join_team(driver: neo4j.Driver, database: str, resident_id: str, team: str, 
     def work(tx: neo4j.ManagedTransaction) -> Membership:
         resident = load_active(tx, resident_id)
         tid = ids.team_id(resident.community, name)
-        if db.counted(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid).single()["member"]:
+        if counted(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid).single()["member"]:
             raise Conflict(f"resident {resident_id!r} is already a member of {tid!r}")
-        row = db.counted(tx, "join_team", Q.JOIN_TEAM, resident=resident_id, team=tid, teamName=name,
-                         community=resident.community, since=day).single()
+        row = counted(
+            tx,
+            "join_team",
+            Q.JOIN_TEAM,
+            resident=resident_id,
+            team=tid,
+            teamName=name,
+            community=resident.community,
+            since=day,
+        ).single()
         return Membership(resident_id, tid, row["name"], to_date(row["since"]))
 
-    return run_write(driver, database, work)
+    return store.transaction(work)
 
 
-def leave_team(driver: neo4j.Driver, database: str, resident_id: str, team: str) -> Membership:
+def leave_team(store: Store, resident_id: str, team: str) -> Membership:
     """End a membership (the team stays); `NotFound` for an unknown team or a non-member."""
     name = label(team, "team")
 
     def work(tx: neo4j.ManagedTransaction) -> Membership:
         resident = load_resident(tx, resident_id)
         tid = ids.team_id(resident.community, name)
-        found = db.counted(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid).single()
+        found = counted(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid).single()
         if not found["team"]:
             raise NotFound(f"no volunteer team {tid!r}", kind="team", id=tid)
         if not found["member"]:
             raise NotFound(f"resident {resident_id!r} is not a member of {tid!r}", kind="membership", id=tid)
-        db.counted(tx, "leave_team", Q.LEAVE_TEAM, resident=resident_id, team=tid).consume()
+        counted(tx, "leave_team", Q.LEAVE_TEAM, resident=resident_id, team=tid).consume()
         return Membership(resident_id, tid, name, to_date(found["since"]))
 
-    return run_write(driver, database, work)
+    return store.transaction(work)

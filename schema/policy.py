@@ -1,0 +1,286 @@
+"""Who may read and change what: gridcare's access policy, top to bottom.
+
+The caller is a `Principal`, built on the server from its bearer token
+(`api.tokens`), never from arguments. Its role is one of `analysis.domain.Role`:
+
+======================  ==============================================  ===========================================
+role                    reads                                           changes
+======================  ==============================================  ===========================================
+admin                   every community                                 everything
+staff                   their community, whole: counts, audits,         their community; consents and QR codes
+                        suggestions, the access log, QR scans
+grid / building /       the active residents living in their grid,      the residents living where they answer;
+unit leader             building or unit (and themselves); the places   registering or moving people into, and
+                        above theirs only as the way down               posts of, places in their scope; removing
+                                                                        only who holds no post outside it
+volunteer               themselves, the people they actively care for   nothing (``FORBIDDEN``)
+                        today, and those people's homes
+======================  ==============================================  ===========================================
+
+What lies outside a caller's reach answers exactly as what does not exist:
+null, left out of lists and counts, or the typed ``NotFound`` a made-up id gets.
+Sensitive fields (health notes, emergency contacts) are served to whoever reaches
+the resident, and every read is logged (`schema.sensitive`). A principal built
+without arguments reaches nothing.
+
+The reach of leaders and volunteers is read once per request (`Access`); its
+Cypher is `graph.scope`. Staff-only fields carry a permission of this module
+(`only`); every mutation asks the function of its family here
+(`check_change`, `check_removal`) through `schema.changes.run_change`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLError
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+
+from analysis.domain import Role, today
+from graph import scope as graph_scope
+from graph.mutations import Address, place_of_address
+from graph.scope import Reach
+from schema.results import Conflict, NotFound
+
+if TYPE_CHECKING:
+    from strawberry.types import Info
+
+    from graph.store import Store
+
+WHOLE_COMMUNITY = frozenset({Role.ADMIN, Role.STAFF})  # see all of a community: nothing to filter
+
+
+# --- the caller ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller. ``scope_kind``/``scope_value`` name the place a leader answers for (``unit``/``5-2``);
+    ``resident_id`` is the caller's own stable resident id, when the token names one. Without a role it
+    reaches nothing: there is no default that grants anything."""
+
+    name: str = "anonymous"
+    role: Role | None = None
+    community: str | None = None
+    token_id: str | None = None
+    scope_kind: str | None = None
+    scope_value: str | None = None
+    resident_id: str | None = None
+
+    @classmethod
+    def development(cls) -> Principal:
+        """The caller of every request under ``GRIDCARE_AUTH=off`` (development mode only): an admin."""
+        return cls(name="anonymous-development", role=Role.ADMIN)
+
+
+def reads_community(p: Principal, community: str | None) -> bool:
+    """Whether the caller sees the community at all: admins every one, anyone else their own
+    (leaders and volunteers only their reach within it, `Access`)."""
+    return p.role == Role.ADMIN or (p.role is not None and community is not None and community == p.community)
+
+
+def reads_whole_community(p: Principal, community: str | None) -> bool:
+    """Whether the caller sees all of the community (admins; its staff): counts, audits, logs, scans."""
+    return p.role in WHOLE_COMMUNITY and reads_community(p, community)
+
+
+# --- what one request reaches ----------------------------------------------------------------------------------
+
+
+class Access:
+    """The caller's reach, read on first use and kept for the request (shared by resolvers asking at once)."""
+
+    def __init__(self, principal: Principal, run: Callable[..., Any]):
+        self.principal = principal
+        self._run = run  # Context.run: fn(store, *args) off the event loop
+        self._reach: asyncio.Future[Reach] | None = None
+
+    @property
+    def whole(self) -> bool:
+        """Whether the caller sees whole communities (admin, staff): nothing to filter."""
+        return self.principal.role in WHOLE_COMMUNITY
+
+    async def reach(self, *, fresh: bool = False) -> Reach | None:
+        """None for admin and staff; else the ids the caller reaches (``fresh``: read again now)."""
+        if self.whole:
+            return None
+        if self._reach is None or fresh:
+            self._reach = asyncio.ensure_future(self._run(reach_of, self.principal))
+        return await self._reach
+
+    async def keeper(self) -> Callable[[Any], bool] | None:
+        """A test of loaded records (residents, places, `Related` nodes) for being within reach;
+        None for an admin, who sees everything."""
+        if self.principal.role == Role.ADMIN:
+            return None
+        reach = await self.reach()
+        if reach is None:  # staff: their whole community
+            community = self.principal.community
+            return lambda item: _field(item, "community") == community
+        return lambda item: reach.sees(str(_field(item, "id")))
+
+    async def sees_resident(self, resident_id: str, community: str, *, fresh: bool = False) -> bool:
+        """Whether the caller may see this resident (and read their sensitive fields, logged)."""
+        if not reads_community(self.principal, community):
+            return False
+        reach = await self.reach(fresh=fresh)
+        return reach is None or resident_id in reach.residents
+
+    async def keep_care(self, care: list[Any]) -> list[Any]:
+        """Care relationships (`CareRecord`) are listed only when both their ends are within reach."""
+        reach = await self.reach()
+        if reach is None:
+            return care
+        return [c for c in care if reach.sees(c.caregiver_id) and reach.sees(c.recipient_id)]
+
+    async def keep_posts(self, posts: list[Any]) -> list[Any]:
+        """Leader posts (`PostRecord`) are listed only when their holder is within reach."""
+        reach = await self.reach()
+        if reach is None:
+            return posts
+        return [p for p in posts if reach.sees(p.holder_id)]
+
+    async def may_change(self, resident_id: str) -> bool:
+        """Whether the caller may change a resident already known to be within reach: staff and admins
+        always; a leader only those living where they answer (not themselves living elsewhere)."""
+        reach = await self.reach()
+        return reach is None or resident_id in reach.changes
+
+    async def answers_for(self, place_id: str, community: str) -> bool:
+        """Whether the caller may change things at a place (a unit, a household, a leader post's scope)."""
+        if not reads_community(self.principal, community):
+            return False
+        reach = await self.reach()
+        return reach is None or place_id in reach.answers_for
+
+
+def reach_of(store: Store, principal: Principal) -> Reach:
+    """What a leader or a volunteer reaches today (`graph.scope`); anyone else with a reach: nothing."""
+    community = principal.community or ""
+    role = principal.role
+    if role is not None and role.is_leader and principal.scope_kind and principal.scope_value:
+        return graph_scope.leader_reach(
+            store, community, principal.scope_kind, principal.scope_value, principal.resident_id
+        )
+    if role == Role.VOLUNTEER and principal.resident_id:
+        return graph_scope.volunteer_reach(store, community, principal.resident_id, today())
+    return Reach(community=community, residents=frozenset(), places=frozenset(), answers_for=frozenset())
+
+
+def _field(item: Any, name: str) -> Any:
+    """A field of a record or dataclass, or of a `Related` item's node."""
+    node = getattr(item, "node", None)
+    return node.get(name) if node is not None else getattr(item, name, None)
+
+
+# --- fields for staff ------------------------------------------------------------------------------------------
+
+
+def not_found(community: str) -> GraphQLError:
+    """What a caller gets for a community out of their reach: the answer for one that does not exist."""
+    return GraphQLError(f"no community named {community!r}", extensions={"code": "NOT_FOUND"})
+
+
+class StaffOfCommunity(BasePermission):
+    """Fields that name everyone of the community given as the ``community`` argument (audits, suggestions,
+    the access log, QR scans): its staff and admins; anyone else is told there is no such community."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        community = kwargs.get("community")
+        if not reads_whole_community(info.context.principal, community):
+            raise not_found(str(community))
+        return True
+
+
+class WholeCommunityOnly(BasePermission):
+    """Fields of a `Community` that count all of it (`stats`): null for leaders and volunteers, since counts of
+    the whole community on chosen days would tell them about people out of reach."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return reads_whole_community(info.context.principal, str(source.id))
+
+
+class StaffOnly(BasePermission):
+    """Changes made by the community office only (QR codes, consents): ``FORBIDDEN`` for anyone else."""
+
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return info.context.principal.role in WHOLE_COMMUNITY
+
+
+def only(*permissions: BasePermission, silent: bool = False) -> list[FieldExtension]:
+    """The field extensions that hold a field to ``permissions``; ``silent``: null (or an empty list) instead
+    of an error. No schema directive is added, so the SDL stays as it is."""
+    return [PermissionExtension(permissions=list(permissions), use_directives=False, fail_silently=silent)]
+
+
+QR_CODES = StaffOnly("QR codes are issued and revoked by community staff")
+CONSENTS = StaffOnly("consents are recorded by community staff")
+
+
+# --- mutations -------------------------------------------------------------------------------------------------
+
+
+def forbidden(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "FORBIDDEN"})
+
+
+async def check_change(
+    info: Info,
+    community: str | None,
+    residents: Sequence[str],
+    place: tuple[str, str] | None,
+    moving_to: Address | None,
+) -> NotFound | Conflict | None:
+    """The family of changes to people and places: None when the caller may make it, else the typed answer.
+
+    Volunteers change nothing. A community, resident or place the caller may not change is answered as one
+    that does not exist. Staff change their whole community; a leader changes the residents they reach who
+    live where they answer, and the places they answer for: registering or
+    moving someone into a unit, or filling a post, elsewhere is refused. ``place``: (kind, id) of the place
+    changed (a post's scope); ``moving_to``: an address someone is registered or moved into.
+    """
+    principal, access = info.context.principal, info.context.access
+    if principal.role == Role.VOLUNTEER or principal.role is None:
+        raise forbidden(
+            "volunteers read the records of the people they care for; changes are made by staff and leaders"
+        )
+    if community is not None and not reads_community(principal, community):
+        return NotFound(message=f"no community named {community!r}", kind="community", id=community)
+    home = community
+    for rid in residents:
+        found = await info.context.loaders.resident().load(rid)  # null when out of reach, as when missing
+        if found is None or not reads_community(principal, found.community):
+            return NotFound(message=f"no resident {rid!r}", kind="resident", id=rid)
+        if not await access.may_change(rid):
+            reason = "they live outside the caller's scope"
+            return Conflict(message=f"resident {rid!r} cannot be changed: {reason}", reason=reason)
+        home = home or found.community
+    if moving_to is not None and home is not None:
+        place = place_of_address(home, moving_to)
+    if place is not None and home is not None and not await access.answers_for(place[1], home):
+        kind, pid = place
+        return NotFound(message=f"no {kind} {pid!r}", kind=kind, id=pid)
+    return None
+
+
+async def check_removal(info: Info, resident_id: str) -> Conflict | None:
+    """Removing someone vacates their posts: a leader may not remove someone holding a post outside their
+    scope (staff do). The posts loader keeps to the caller's reach, so posts out of reach are not seen."""
+    access: Access = info.context.access
+    reach = await access.reach()
+    if reach is None:
+        return None
+    for post in await info.context.loaders.posts_of_resident().load(resident_id):
+        if post.scope_id not in reach.answers_for:
+            why = f"they hold a post of {post.scope_id!r}, outside the caller's scope: staff remove them"
+            return Conflict(message=f"resident {resident_id!r} cannot be removed: {why}", reason=why)
+    return None
