@@ -117,12 +117,19 @@ def add_post(G, resident_id, role, post="A", *, grid=None, building=None, unit=N
     """
     kind = kind_of_role(role)
     if kind == "grid":
-        scope = _grid(G, grid)
+        scope = _grid(G, _needed(grid, "grid", role))
     elif kind == "building":
-        scope = _building(G, building, grid)
+        scope = _building(G, _needed(building, "building", role), grid)
     else:
-        scope = _unit(G, building, unit, grid)
+        scope = _unit(G, _needed(building, "building", role), _needed(unit, "unit", role), grid)
     _edge(G, _resident(G, resident_id), scope, "LEADS", role=role, post=post)
+
+
+def _needed(label, name, role):
+    """`label`, which a post of `role` needs: a missing one would make a place named "None"."""
+    if label is None:
+        raise ValueError(f"a {role} post needs its {name}")
+    return label
 
 
 def add_care(G, caregiver_id, recipient_id, kind="responsibility", *, since=None, until=None):
