@@ -25,20 +25,27 @@ Results list elders in urgency order: solitary first, oldest first, id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeAlias
 
 import networkx as nx
 
-from analysis.coverage import find_uncovered
+from analysis.coverage import UncoveredElder, find_uncovered
 from analysis.domain import as_of_date
+from analysis.model import Attrs, Graph
 from analysis.self_pairs import pair_cost
 from analysis.tiered import solve_tiered
-from analysis.view import CommunityView
+from analysis.view import CommunityView, Row
 from analysis.workload import capacity_of
 
 __all__ = ["Assignment", "AssignmentResult", "suggest_assignments", "solve_generic"]
 
 PROXIMITY = {1: "unit", 2: "building", 3: "grid", 4: "community"}
+
+#: Where someone lives: their known (grid, building, unit) labels, cut at the first unknown one.
+Hub: TypeAlias = tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ class Person:
 
     key: str
     resident_id: str
-    hub: tuple
+    hub: Hub
     solitary: bool = False
     age: int = 0
     capacity: int = 0
@@ -62,7 +69,7 @@ class Assignment:
     proximity: str
     cost: int
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
@@ -74,23 +81,28 @@ class AssignmentResult:
     age, ``lives_alone`` and place, for reports.
     """
 
-    community: str
-    as_of: object
+    community: str | None
+    as_of: date
     elder_age: int
     care_capacity: int
-    assignments: list
-    unassigned: list
-    totals: dict
-    people: dict = field(default_factory=dict, repr=False)
+    assignments: list[Assignment]
+    unassigned: list[str]
+    totals: dict[str, int]
+    people: dict[str, Row] = field(default_factory=dict, repr=False)
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "people"}
         d["as_of"] = self.as_of.isoformat()
         d["assignments"] = [a.to_dict() for a in self.assignments]
         return d
 
 
-def suggest_assignments(G, *, as_of=None, elder_age=60, care_capacity=10, method="tiered"):
+#: A solver: optimal ``(elder, candidate)`` pairs of elders and candidates.
+Solver: TypeAlias = Callable[[list[Person], list[Person]], list[tuple[Person, Person]]]
+
+
+def suggest_assignments(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, care_capacity: int = 10,
+                        method: str = "tiered") -> AssignmentResult:
     """Suggest a caregiver for each uncovered elder, optimally.
 
     Parameters
@@ -121,7 +133,7 @@ def suggest_assignments(G, *, as_of=None, elder_age=60, care_capacity=10, method
     >>> r.totals
     {'covered': 4, 'solitary_covered': 1, 'cost': 5}
     """
-    solvers = {"tiered": solve_tiered, "generic": solve_generic}
+    solvers: dict[str, Solver] = {"tiered": solve_tiered, "generic": solve_generic}
     if method not in solvers:
         raise ValueError(f"unknown method {method!r}: use 'tiered' or 'generic'")
     view, as_of = CommunityView(G), as_of_date(as_of)
@@ -132,8 +144,9 @@ def suggest_assignments(G, *, as_of=None, elder_age=60, care_capacity=10, method
     return AssignmentResult(view.community, as_of, elder_age, care_capacity, *result)
 
 
-def _hub(d):
-    hub = []
+def _hub(d: Attrs) -> Hub:
+    """The hub of a resident: their grid, building and unit labels up to the first unknown."""
+    hub: list[str] = []
     for label in (d.get("grid"), d.get("building"), d.get("unit")):
         if label is None:
             break
@@ -141,17 +154,18 @@ def _hub(d):
     return tuple(hub)
 
 
-def _elder(view, uncovered):
+def _elder(view: CommunityView, uncovered: UncoveredElder) -> Person:
+    """An uncovered elder as the solvers see them."""
     key = view.resident_key(uncovered.resident_id)
     return Person(key, uncovered.resident_id, _hub(view.nodes["resident"][key]),
                   uncovered.lives_alone, uncovered.age)
 
 
-def find_candidates(view, as_of, care_capacity):
+def find_candidates(view: CommunityView, as_of: date, care_capacity: int) -> list[Person]:
     """Leaders and team members with remaining capacity, as `Person` records."""
     loads, res = view.care_loads(as_of), view.nodes["resident"]
     people = {p.person for p in view.posts} | {r for r, teams in view.teams.items() if teams}
-    result = []
+    result: list[Person] = []
     for r in sorted(people, key=lambda r: res[r]["resident_id"]):
         left = max(0, capacity_of(res[r], care_capacity) - loads.get(r, 0))
         if left > 0:
@@ -159,7 +173,7 @@ def find_candidates(view, as_of, care_capacity):
     return result
 
 
-def solve_generic(elders, candidates):
+def solve_generic(elders: list[Person], candidates: list[Person]) -> list[tuple[Person, Person]]:
     """Optimal pairs by ``networkx.max_flow_min_cost`` on the full bipartite graph.
 
     The flow is maximal first (most elders covered); arcs from the source to
@@ -173,7 +187,8 @@ def solve_generic(elders, candidates):
     >>> [(a.resident_id, b.resident_id) for a, b in solve_generic(e, c)]
     [('E1', 'C1')]
     """
-    D, big = nx.DiGraph(), 4 * len(elders) + 1
+    D: nx.DiGraph[str | tuple[str, int]] = nx.DiGraph()
+    big = 4 * len(elders) + 1
     for i, e in enumerate(elders):
         D.add_edge("s", ("e", i), capacity=1, weight=-big * e.solitary)
         for j, c in enumerate(candidates):
@@ -184,13 +199,17 @@ def solve_generic(elders, candidates):
     if "s" not in D or "t" not in D:
         return []
     flow = nx.max_flow_min_cost(D, "s", "t")
-    return [(elders[u[1]], candidates[v[1]]) for u in D if u[0] == "e"
+    return [(elders[u[1]], candidates[v[1]]) for u in D if isinstance(u, tuple) and u[0] == "e"
             for v, f in flow[u].items() if f > 0]
 
 
-def _result(view, uncovered, pairs):
+def _result(view: CommunityView, uncovered: list[UncoveredElder], pairs: list[tuple[Person, Person]],
+            ) -> tuple[list[Assignment], list[str], dict[str, int], dict[str, Row]]:
+    """Assignments, unassigned elder ids, totals and the people involved, in urgency order."""
     by_elder = {e.resident_id: (e, c) for e, c in pairs}
-    assignments, unassigned, people = [], [], {}
+    assignments: list[Assignment] = []
+    unassigned: list[str] = []
+    people: dict[str, Row] = {}
     for u in uncovered:
         people[u.resident_id] = u.to_dict()
         if u.resident_id not in by_elder:
@@ -206,7 +225,8 @@ def _result(view, uncovered, pairs):
     return assignments, unassigned, totals, people
 
 
-def _person_info(view, key):
+def _person_info(view: CommunityView, key: str) -> Row:
+    """Name, solitude and place of a resident, for reports."""
     d = view.nodes["resident"][key]
     keys = ("resident_id", "name", "lives_alone", "grid", "building", "unit", "room")
     return {k: d.get(k) for k in keys}

@@ -22,14 +22,16 @@ unit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from analysis.domain import SCOPE_KINDS, as_of_date, place_key, role_of_kind
+from analysis.model import Graph
 from analysis.places import (
-    DEFAULT_SPAN_LIMITS, find_elder_only_households, find_leader_spans, find_missing_roles,
+    DEFAULT_SPAN_LIMITS, SpanLimits, find_elder_only_households, find_leader_spans, find_missing_roles,
     find_place_coverage,
 )
-from analysis.view import CommunityView
-from analysis.workload import find_overloaded
+from analysis.view import CommunityView, Row
+from analysis.workload import OverloadedLeader, find_overloaded
 
 __all__ = ["AuditResult", "UncoveredElder", "audit", "uncovered_elders", "vacant_posts"]
 
@@ -39,15 +41,15 @@ class UncoveredElder:
     """An elder nobody actively cares for."""
 
     resident_id: str
-    name: str
+    name: str | None
     age: int
     lives_alone: bool
-    grid: str
-    building: str
-    unit: str
-    room: str
+    grid: str | None  # None where the resident's home is not known
+    building: str | None
+    unit: str | None
+    room: str | None
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
@@ -55,23 +57,23 @@ class UncoveredElder:
 class AuditResult:
     """The audit of one community; `to_dict` gives its JSON form."""
 
-    community: str
-    as_of: object
+    community: str | None
+    as_of: date
     elder_age: int
     care_capacity: int
-    totals: dict
-    uncovered_elders: list
-    overloaded_leaders: list
-    grids_without_leader: list
-    buildings_without_leader: list
-    units_without_leader: list
-    scopes_without_backup: list
-    coverage: dict = field(default_factory=dict)
-    grids_missing_roles: list = field(default_factory=list)
-    elder_only_households: list = field(default_factory=list)
-    leader_spans: list = field(default_factory=list)
+    totals: dict[str, int]
+    uncovered_elders: list[UncoveredElder]
+    overloaded_leaders: list[OverloadedLeader]
+    grids_without_leader: list[Row]
+    buildings_without_leader: list[Row]
+    units_without_leader: list[Row]
+    scopes_without_backup: list[Row]
+    coverage: dict[str, list[Row]] = field(default_factory=dict)
+    grids_missing_roles: list[Row] = field(default_factory=list)
+    elder_only_households: list[Row] = field(default_factory=list)
+    leader_spans: list[Row] = field(default_factory=list)
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["as_of"] = self.as_of.isoformat()
         d["uncovered_elders"] = [e.to_dict() for e in self.uncovered_elders]
@@ -79,7 +81,8 @@ class AuditResult:
         return d
 
 
-def audit(G, *, as_of=None, elder_age=60, care_capacity=10, span_limits=None):
+def audit(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, care_capacity: int = 10,
+          span_limits: SpanLimits | None = None) -> AuditResult:
     """Audit who is cared for and which posts are vacant or unbacked.
 
     Parameters
@@ -129,7 +132,7 @@ def audit(G, *, as_of=None, elder_age=60, care_capacity=10, span_limits=None):
     return result
 
 
-def uncovered_elders(G, *, as_of=None, elder_age=60):
+def uncovered_elders(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60) -> list[UncoveredElder]:
     """Return the elders without any active care, most urgent first.
 
     Sorted solitary elders first, then oldest first, then by resident id.
@@ -143,10 +146,10 @@ def uncovered_elders(G, *, as_of=None, elder_age=60):
     return find_uncovered(CommunityView(G), as_of_date(as_of), elder_age)
 
 
-def find_uncovered(view, as_of, elder_age):
+def find_uncovered(view: CommunityView, as_of: date, elder_age: int) -> list[UncoveredElder]:
     """`uncovered_elders` on a `CommunityView`."""
     cared = view.caregivers(as_of)
-    result = []
+    result: list[UncoveredElder] = []
     for r, age in view.elders(as_of, elder_age).items():
         if not cared.get(r):
             d = view.nodes["resident"][r]
@@ -156,7 +159,7 @@ def find_uncovered(view, as_of, elder_age):
     return sorted(result, key=lambda e: (not e.lives_alone, -e.age, e.resident_id))
 
 
-def vacant_posts(G):
+def vacant_posts(G: Graph) -> dict[str, list[Row]]:
     """Return the scopes without a leader and those without a B backup.
 
     Examples
@@ -172,14 +175,15 @@ def vacant_posts(G):
 _VACANT_FIELDS = {"grid": ("grid",), "building": ("grid", "building"), "unit": ("building", "unit")}
 
 
-def find_vacant(view):
+def find_vacant(view: CommunityView) -> dict[str, list[Row]]:
     """`vacant_posts` on a `CommunityView`."""
-    result, backup = {}, []
+    result: dict[str, list[Row]] = {}
+    backup: list[Row] = []
     for kind, fields in _VACANT_FIELDS.items():
-        vacant = []
+        vacant: list[Row] = []
         for scope in view.sorted_nodes(kind):
             entry = dict(zip(("grid", "building", "unit"), view.labels(scope)))
-            posts = view.holders.get(scope, {})
+            posts: dict[str, set[str]] = view.holders.get(scope, {})
             if not posts.get("A") and not posts.get("B"):
                 vacant.append({k: entry[k] for k in fields})
             elif not posts.get("B"):
@@ -190,7 +194,8 @@ def find_vacant(view):
     return result
 
 
-def _totals(view, as_of, elder_age, r):
+def _totals(view: CommunityView, as_of: date, elder_age: int, r: AuditResult) -> dict[str, int]:
+    """The counts of an audit: residents, elders, coverage and posts missing."""
     elders = view.elders(as_of, elder_age)
     residents = view.nodes["resident"]
     solitary = sum(1 for e in elders if residents[e].get("lives_alone"))

@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from analysis.model import (
-    add_care, add_member, add_post, add_resident, add_service, community_graph,
+    Graph, add_care, add_member, add_post, add_resident, add_service, community_graph,
 )
 
 __all__ = ["example_graph", "EXAMPLE_AS_OF"]
@@ -28,7 +28,7 @@ _RESIDENTS = (
 )
 
 
-def example_graph():
+def example_graph() -> Graph:
     """Return a small community: 2 grids, 2 buildings, 3 units, 8 residents.
 
     On 2024-06-01 (`EXAMPLE_AS_OF`): six elders, of whom R03 and R04 are cared

@@ -21,32 +21,39 @@ to `DEFAULT_WEIGHTS`. Ties go to the lower resident id.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import TypeAlias
 
 from analysis.domain import SCOPE_KINDS, as_of_date, role_of_kind
-from analysis.view import CommunityView
+from analysis.model import Graph
+from analysis.view import CommunityView, Row
 from analysis.workload import capacity_of
 
 __all__ = ["DEFAULT_WEIGHTS", "LeaderSuggestions", "suggest_leaders"]
 
-DEFAULT_WEIGHTS = {"lives_there": 1.0, "party_member": 2.0, "volunteer": 1.5,
-                   "age": 1.0, "posts_held": 1.0, "care_load": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {"lives_there": 1.0, "party_member": 2.0, "volunteer": 1.5,
+                                     "age": 1.0, "posts_held": 1.0, "care_load": 1.0}
 MIN_AGE = 18
+
+#: What ranking needs of a resident: (resident_id, name, age, party, volunteer, posts, load share).
+Fact: TypeAlias = tuple[str, str | None, int, bool, bool, int, float]
 
 
 @dataclass
 class LeaderSuggestions:
     """Ranked people for each scope needing a leader or a backup."""
 
-    community: str
-    as_of: object
-    scopes: list
+    community: str | None
+    as_of: date
+    scopes: list[Row]
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         return {"community": self.community, "as_of": self.as_of.isoformat(), "scopes": self.scopes}
 
 
-def age_band(age):
+def age_band(age: int) -> float:
     """The ``age`` component before weighting.
 
     >>> [age_band(a) for a in (25, 35, 40, 70, 72, 79, 81)]
@@ -59,7 +66,8 @@ def age_band(age):
     return -1.0 if age > 80 else 0.0
 
 
-def suggest_leaders(G, *, as_of=None, limit=5, weights=None, care_capacity=10):
+def suggest_leaders(G: Graph, *, as_of: date | str | None = None, limit: int = 5,
+                    weights: Mapping[str, float] | None = None, care_capacity: int = 10) -> LeaderSuggestions:
     """Rank residents for the posts of scopes without a leader or a backup.
 
     Parameters
@@ -100,38 +108,41 @@ def suggest_leaders(G, *, as_of=None, limit=5, weights=None, care_capacity=10):
     view, as_of = CommunityView(G), as_of_date(as_of)
     facts = _facts(view, as_of, care_capacity)
     living = _residents_by_scope(view)
-    scopes = [_suggest(view, scope, need, living[scope], facts, w, limit)
-              for need, scope in _needs(view)]
+    scopes = [_suggest(view, scope, kind, need, living[scope], facts, w, limit)
+              for need, kind, scope in _needs(view)]
     return LeaderSuggestions(view.community, as_of, scopes)
 
 
-def _needs(view):
-    vacant, unbacked = [], []
+def _needs(view: CommunityView) -> list[tuple[str, str, str]]:
+    """``(need, kind, scope)`` of the scopes without a leader, then of those without a backup."""
+    vacant: list[tuple[str, str, str]] = []
+    unbacked: list[tuple[str, str, str]] = []
     for kind in SCOPE_KINDS:
         for scope in view.sorted_nodes(kind):
-            posts = view.holders.get(scope, {})
+            posts: dict[str, set[str]] = view.holders.get(scope, {})
             if not posts.get("A") and not posts.get("B"):
-                vacant.append(("leader", scope))
+                vacant.append(("leader", kind, scope))
             elif not posts.get("B"):
-                unbacked.append(("backup", scope))
+                unbacked.append(("backup", kind, scope))
     return vacant + unbacked
 
 
-def _residents_by_scope(view):
-    living = defaultdict(list)
+def _residents_by_scope(view: CommunityView) -> defaultdict[str, list[str]]:
+    """The residents living in each place (an empty list for a place nobody lives in)."""
+    living: defaultdict[str, list[str]] = defaultdict(list)
     for r in view.nodes["resident"]:
         for place in view.ancestors(r):
             living[place].append(r)
     return living
 
 
-def _facts(view, as_of, care_capacity):
+def _facts(view: CommunityView, as_of: date, care_capacity: int) -> dict[str, Fact]:
     """Per resident: (resident_id, name, age, party, volunteer, posts, load share)."""
     ages, loads = view.ages(as_of), view.care_loads(as_of)
-    posts = defaultdict(int)
+    posts: defaultdict[str, int] = defaultdict(int)
     for p in view.posts:
         posts[p.person] += 1
-    facts = {}
+    facts: dict[str, Fact] = {}
     for r, d in view.nodes["resident"].items():
         if r in ages:
             share = loads.get(r, 0) / max(capacity_of(d, care_capacity), 1)
@@ -140,17 +151,20 @@ def _facts(view, as_of, care_capacity):
     return facts
 
 
-def _suggest(view, scope, need, residents, facts, w, limit):
+def _suggest(view: CommunityView, scope: str, kind: str, need: str, residents: list[str], facts: dict[str, Fact],
+             w: Mapping[str, float], limit: int) -> Row:
+    """The entry of one scope of `kind`: its place, its `need` and its best `limit` candidates."""
     grid, building, unit = view.labels(scope)
-    holders = set().union(*view.holders.get(scope, {}).values())
+    holders: set[str] = set().union(*view.holders.get(scope, {}).values())
     scored = [_score(facts[r], w) for r in residents
               if r in facts and r not in holders and facts[r][2] >= MIN_AGE]
     scored.sort(key=lambda c: (-c["score"], c["resident_id"]))
-    return {"role": role_of_kind(view.kind(scope)).value, "grid": grid, "building": building,
+    return {"role": role_of_kind(kind).value, "grid": grid, "building": building,
             "unit": unit, "need": need, "candidates": scored[:limit]}
 
 
-def _score(fact, w):
+def _score(fact: Fact, w: Mapping[str, float]) -> Row:
+    """A candidate's entry: weighted components and their sum."""
     rid, name, age, party, volunteer, posts, share = fact
     values = {"lives_there": 1.0, "party_member": float(party), "volunteer": float(volunteer),
               "age": age_band(age), "posts_held": -float(posts), "care_load": -share}

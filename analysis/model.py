@@ -18,33 +18,42 @@ Places are normalised labels (``"5"`` for 5号楼); `analysis.domain.place_key` 
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any, TypeAlias
+
 import networkx as nx
 
 from analysis.domain import as_of_date, kind_of_role
 
 __all__ = [
+    "Attrs", "Graph",
     "community_graph",
     "add_resident", "add_post", "add_care", "add_member", "add_service",
 ]
 
+#: A community graph (``docs/analysis-graph.md``): node keys are str, attributes plain dicts.
+Graph: TypeAlias = "nx.MultiDiGraph[str]"
+#: The attribute dict of a node or an edge of a community graph.
+Attrs: TypeAlias = dict[str, Any]
 
-def community_graph(community):
+
+def community_graph(community: str) -> Graph:
     """Return an empty community graph: a MultiDiGraph with its community node.
 
     >>> G = community_graph("示例社区")
     >>> G.graph["community"], dict(G.nodes["示例社区"])
     ('示例社区', {'kind': 'community', 'name': '示例社区'})
     """
-    G = nx.MultiDiGraph(community=community)
+    G: Graph = nx.MultiDiGraph(community=community)
     G.add_node(community, kind="community", name=community)
     return G
 
 
-def _edge(G, u, v, rel, key=None, **attrs):
+def _edge(G: Graph, u: str, v: str, rel: str, key: str | None = None, **attrs: Any) -> None:
     G.add_edge(u, v, key=key or rel, rel=rel, **attrs)
 
 
-def _grid(G, grid):
+def _grid(G: Graph, grid: str) -> str:
     c = G.graph["community"]
     key = f"{c}/g/{grid}"
     if key not in G:
@@ -53,7 +62,7 @@ def _grid(G, grid):
     return key
 
 
-def _building(G, building, grid=None):
+def _building(G: Graph, building: str, grid: str | None = None) -> str:
     key = f"{G.graph['community']}/b/{building}"
     if key not in G:
         if grid is None:
@@ -63,7 +72,7 @@ def _building(G, building, grid=None):
     return key
 
 
-def _unit(G, building, unit, grid=None):
+def _unit(G: Graph, building: str, unit: str, grid: str | None = None) -> str:
     b = _building(G, building, grid)
     key = f"{b}/u/{unit}"
     if key not in G:
@@ -72,7 +81,7 @@ def _unit(G, building, unit, grid=None):
     return key
 
 
-def _household(G, grid, building, unit, room):
+def _household(G: Graph, grid: str, building: str, unit: str, room: str) -> str:
     u = _unit(G, building, unit, grid)
     key = f"{u}/h/{room}"
     if key not in G:
@@ -81,12 +90,13 @@ def _household(G, grid, building, unit, room):
     return key
 
 
-def _resident(G, resident_id):
+def _resident(G: Graph, resident_id: str) -> str:
     return f"{G.graph['community']}/r/{resident_id}"
 
 
-def add_resident(G, resident_id, *, birth_date, grid, building, unit, room, name=None,
-                 lives_alone=False, party_member=False, care_capacity=None):
+def add_resident(G: Graph, resident_id: str, *, birth_date: date | str, grid: str, building: str, unit: str,
+                 room: str, name: str | None = None, lives_alone: bool = False, party_member: bool = False,
+                 care_capacity: int | None = None) -> str:
     """Add a resident and, as needed, their grid, building, unit and household.
 
     `birth_date` is a date or an ISO string. Returns the resident's node key.
@@ -104,7 +114,8 @@ def add_resident(G, resident_id, *, birth_date, grid, building, unit, room, name
     return key
 
 
-def add_post(G, resident_id, role, post="A", *, grid=None, building=None, unit=None):
+def add_post(G: Graph, resident_id: str, role: str, post: str = "A", *, grid: str | None = None,
+             building: str | None = None, unit: str | None = None) -> None:
     """Make a resident hold leader post `post` (A/B) of `role` over a scope.
 
     A grid post needs `grid`; a building post `building` (and `grid` if the
@@ -117,15 +128,23 @@ def add_post(G, resident_id, role, post="A", *, grid=None, building=None, unit=N
     """
     kind = kind_of_role(role)
     if kind == "grid":
-        scope = _grid(G, grid)
+        scope = _grid(G, _needed(grid, "grid", role))
     elif kind == "building":
-        scope = _building(G, building, grid)
+        scope = _building(G, _needed(building, "building", role), grid)
     else:
-        scope = _unit(G, building, unit, grid)
+        scope = _unit(G, _needed(building, "building", role), _needed(unit, "unit", role), grid)
     _edge(G, _resident(G, resident_id), scope, "LEADS", role=role, post=post)
 
 
-def add_care(G, caregiver_id, recipient_id, kind="responsibility", *, since=None, until=None):
+def _needed(label: str | None, name: str, role: str) -> str:
+    """`label`, which a post of `role` needs: a missing one would make a place named "None"."""
+    if label is None:
+        raise ValueError(f"a {role} post needs its {name}")
+    return label
+
+
+def add_care(G: Graph, caregiver_id: str, recipient_id: str, kind: str = "responsibility", *,
+             since: date | str | None = None, until: date | str | None = None) -> None:
     """Record that one resident cares for another (`since`/`until`: dates or None).
 
     >>> G = community_graph("c")
@@ -139,7 +158,7 @@ def add_care(G, caregiver_id, recipient_id, kind="responsibility", *, since=None
           key=f"CARES_FOR:{kind}", kind=kind, since=since, until=until)
 
 
-def add_member(G, resident_id, team):
+def add_member(G: Graph, resident_id: str, team: str) -> None:
     """Make a resident a member of a volunteer team (created as needed).
 
     >>> G = community_graph("c")
@@ -153,7 +172,7 @@ def add_member(G, resident_id, team):
     _edge(G, _resident(G, resident_id), key, "MEMBER_OF")
 
 
-def add_service(G, resident_id, grid, role):
+def add_service(G: Graph, resident_id: str, grid: str, role: str) -> None:
     """Make a resident serve a grid in one of the 8 service roles.
 
     >>> G = community_graph("c")

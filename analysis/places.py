@@ -14,20 +14,27 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
+from datetime import date
+from typing import TypeAlias
 
-from analysis.domain import LEADER_ROLES, SERVICE_ROLES, Role, as_of_date
-from analysis.view import CommunityView
+from analysis.domain import LEADER_ROLES, SERVICE_ROLES, PlaceSortKey, Role, as_of_date
+from analysis.model import Graph
+from analysis.view import CommunityView, Row
 
 __all__ = [
-    "DEFAULT_SPAN_LIMITS", "place_coverage", "grids_missing_roles",
+    "DEFAULT_SPAN_LIMITS", "SpanLimits", "place_coverage", "grids_missing_roles",
     "elder_only_households", "leader_spans",
 ]
 
-DEFAULT_SPAN_LIMITS = {Role.GRID_LEADER: (300, 500)}
+#: ``{role: (min, max)}`` households a leader's scope should hold; a bound may be None.
+SpanLimits: TypeAlias = Mapping[str, tuple[int | None, int | None]]
+
+DEFAULT_SPAN_LIMITS: SpanLimits = {Role.GRID_LEADER: (300, 500)}
 _LABELS = {"grid": ("grid",), "building": ("grid", "building"), "unit": ("grid", "building", "unit")}
 
 
-def place_coverage(G, *, as_of=None, elder_age=60):
+def place_coverage(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60) -> dict[str, list[Row]]:
     """Return elder coverage per grid, building and unit.
 
     Examples
@@ -39,30 +46,32 @@ def place_coverage(G, *, as_of=None, elder_age=60):
     return find_place_coverage(CommunityView(G), as_of_date(as_of), elder_age)
 
 
-def find_place_coverage(view, as_of, elder_age):
+def find_place_coverage(view: CommunityView, as_of: date, elder_age: int) -> dict[str, list[Row]]:
     """`place_coverage` on a `CommunityView`."""
-    cared, counts = view.caregivers(as_of), defaultdict(Counter)
+    cared = view.caregivers(as_of)
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for e in view.elders(as_of, elder_age):
         covered = bool(cared.get(e))
         alone = bool(view.nodes["resident"][e].get("lives_alone"))
         for place in view.ancestors(e):
             counts[place].update(elders=1, covered=covered, uncovered=not covered,
                                  solitary_uncovered=alone and not covered)
-    result = {}
+    result: dict[str, list[Row]] = {}
     for kind, names in _LABELS.items():
         result[f"{kind}s"] = [_coverage_entry(view, s, names, counts[s]) for s in view.sorted_nodes(kind)]
     return result
 
 
-def _coverage_entry(view, scope, names, count):
+def _coverage_entry(view: CommunityView, scope: str, names: tuple[str, ...], count: Counter[str]) -> Row:
+    """The coverage row of one place: its labels `names` and its counts."""
     labels = dict(zip(("grid", "building", "unit"), view.labels(scope)))
-    entry = {name: labels[name] for name in names}
+    entry: Row = {name: labels[name] for name in names}
     for key in ("elders", "covered", "uncovered", "solitary_uncovered"):
         entry[key] = count[key]
     return entry
 
 
-def grids_missing_roles(G):
+def grids_missing_roles(G: Graph) -> list[Row]:
     """Return the grids where some of the 8 service roles is not served.
 
     Examples
@@ -74,9 +83,9 @@ def grids_missing_roles(G):
     return find_missing_roles(CommunityView(G))
 
 
-def find_missing_roles(view):
+def find_missing_roles(view: CommunityView) -> list[Row]:
     """`grids_missing_roles` on a `CommunityView`."""
-    result = []
+    result: list[Row] = []
     for grid in view.sorted_nodes("grid"):
         missing = [r for r in SERVICE_ROLES if r not in view.services.get(grid, ())]
         if missing:
@@ -84,7 +93,7 @@ def find_missing_roles(view):
     return result
 
 
-def elder_only_households(G, *, as_of=None, elder_age=60):
+def elder_only_households(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60) -> list[Row]:
     """Return households of elders only whom nobody younger actively cares for.
 
     Examples
@@ -97,11 +106,11 @@ def elder_only_households(G, *, as_of=None, elder_age=60):
     return find_elder_only_households(CommunityView(G), as_of_date(as_of), elder_age)
 
 
-def find_elder_only_households(view, as_of, elder_age):
+def find_elder_only_households(view: CommunityView, as_of: date, elder_age: int) -> list[Row]:
     """`elder_only_households` on a `CommunityView`."""
     ages, cared = view.ages(as_of), view.caregivers(as_of)
     members = view.household_members()
-    result = []
+    result: list[Row] = []
     for h in view.sorted_nodes("household"):
         people = members.get(h, [])
         if not people or any(ages.get(p, 0) < elder_age for p in people):
@@ -117,7 +126,7 @@ def find_elder_only_households(view, as_of, elder_age):
     return result
 
 
-def leader_spans(G, *, span_limits=None):
+def leader_spans(G: Graph, *, span_limits: SpanLimits | None = None) -> list[Row]:
     """Return each leader's span (households in their scopes) per role.
 
     Parameters
@@ -137,20 +146,21 @@ def leader_spans(G, *, span_limits=None):
     return find_leader_spans(CommunityView(G), limits)
 
 
-def find_leader_spans(view, limits):
+def find_leader_spans(view: CommunityView, limits: SpanLimits) -> list[Row]:
     """`leader_spans` on a `CommunityView`."""
-    scopes = defaultdict(set)
+    scopes: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
     for post in view.posts:
         scopes[(post.person, post.role)].add(post.scope)
-    keyed = []
-    for (person, role), held in scopes.items():
-        held = sorted(held, key=view.place_sort_key)
+    keyed: list[tuple[tuple[int, tuple[PlaceSortKey, ...], str], Row]] = []
+    for (person, role), scope_set in scopes.items():
+        held = sorted(scope_set, key=view.place_sort_key)
         entry = _span(view, person, role, held, limits)
         keyed.append(((LEADER_ROLES.index(role), view.place_sort_key(held[0]), entry["resident_id"]), entry))
     return [entry for _, entry in sorted(keyed, key=lambda x: x[0])]
 
 
-def _span(view, person, role, held, limits):
+def _span(view: CommunityView, person: str, role: str, held: list[str], limits: SpanLimits) -> Row:
+    """The span row of `person` in `role` over the scopes `held`, checked against `limits`."""
     households = len({h for s in held for h in view.descendants(s, "household")})
     low, high = limits.get(role, (None, None))
     if role not in limits:

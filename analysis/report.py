@@ -8,12 +8,29 @@ elders, then the oldest). `limit` cuts each list, saying how many are left.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol, TypeAlias
+
 from analysis.domain import Role, ServiceRole
 
-__all__ = ["format_audit", "place_text", "post_text", "scope_text"]
+if TYPE_CHECKING:  # for annotations only: the formatters read plain dicts
+    from analysis.coverage import AuditResult
+    from analysis.view import Row
+
+__all__ = ["Reportable", "format_audit", "place_text", "post_text", "scope_text"]
 
 
-def place_text(grid=None, building=None, unit=None, room=None):
+class Result(Protocol):
+    """A result of an analysis: ``to_dict()`` gives its JSON form."""
+
+    def to_dict(self) -> Row: ...
+
+
+#: What a formatter takes: a result object, or its ``to_dict()`` form (a saved JSON report).
+Reportable: TypeAlias = "Result | Row"
+
+
+def place_text(grid: str | None = None, building: str | None = None, unit: str | None = None,
+               room: str | None = None) -> str:
     """A place in words.
 
     >>> place_text("3", "5", "2", "301")
@@ -24,7 +41,7 @@ def place_text(grid=None, building=None, unit=None, room=None):
     return " ".join(p for p in parts if p)
 
 
-def scope_text(role, grid=None, building=None, unit=None):
+def scope_text(role: str, grid: str | None = None, building: str | None = None, unit: str | None = None) -> str:
     """A leader's scope in words: ``楼栋长 第2网格 6号楼``.
 
     >>> scope_text("unit_leader", "1", "5", "2")
@@ -35,7 +52,7 @@ def scope_text(role, grid=None, building=None, unit=None):
     return f"{_role_zh(role)} {place_text(grid, building, unit)}"
 
 
-def post_text(post):
+def post_text(post: str) -> str:
     """A post label such as ``"unit_leader:5-2:B"`` in words.
 
     >>> post_text("unit_leader:5-2:B"), post_text("grid_leader:3:A")
@@ -45,7 +62,7 @@ def post_text(post):
     return f"{_role_zh(role)} {label_place(role, scope)} {ab}岗"
 
 
-def label_place(role, label):
+def label_place(role: str, label: str) -> str:
     """The place of a scope label (``"3"``, ``"5"``, ``"5-2"``) of a leader role.
 
     >>> label_place("unit_leader", "5-2")
@@ -58,20 +75,22 @@ def label_place(role, label):
     return place_text(building=label)
 
 
-def _role_zh(role):
+def _role_zh(role: str) -> str:
+    """The Chinese name of a role code (an unknown code as it is)."""
     return Role(role).zh if role in Role.__members__.values() else role
 
 
-def _service_zh(role):
+def _service_zh(role: str) -> str:
+    """The Chinese name of a service role code (an unknown code as it is)."""
     return ServiceRole(role).zh if role in ServiceRole.__members__.values() else role
 
 
-def as_dict(result):
+def as_dict(result: Reportable) -> Row:
     """The ``to_dict()`` form of a result (a dict is returned as it is)."""
     return result if isinstance(result, dict) else result.to_dict()
 
 
-def section(title, lines, limit=None):
+def section(title: str, lines: list[str], limit: int | None = None) -> list[str]:
     """A titled list with its count; at most `limit` lines are shown."""
     out = [f"{title}：{len(lines)}"]
     shown = lines if limit is None else lines[:limit]
@@ -81,7 +100,7 @@ def section(title, lines, limit=None):
     return out
 
 
-def format_audit(result, *, limit=None):
+def format_audit(result: AuditResult | Row, *, limit: int | None = None) -> str:
     """Render an `analysis.coverage.AuditResult` as a readable report.
 
     Examples
@@ -112,12 +131,14 @@ def format_audit(result, *, limit=None):
     return "\n".join(lines)
 
 
-def _elder(e):
+def _elder(e: Row) -> str:
+    """An uncovered elder's line."""
     return f"{e['resident_id']} {e['name']} {e['age']}岁 " + place_text(
         e["grid"], e["building"], e["unit"], e["room"])
 
 
-def _audit_sections(d):
+def _audit_sections(d: Row) -> list[tuple[str, list[str]]]:
+    """The titled lists of an audit after its uncovered elders."""
     return [
         ("超负荷的负责人 (overloaded leaders)", [
             f"{o['resident_id']} {o['name']} 包保 {o['care_load']} 人，能力 {o['capacity']} 人；"

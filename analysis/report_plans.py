@@ -6,7 +6,15 @@ form and keeps the result's order (most urgent first).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from analysis.report import as_dict, place_text, post_text, scope_text, section
+
+if TYPE_CHECKING:  # for annotations only: the formatters read plain dicts
+    from analysis.assignment import AssignmentResult
+    from analysis.leaders import LeaderSuggestions
+    from analysis.spof import SpofResult
+    from analysis.view import Row
 
 __all__ = ["format_assignments", "format_spof", "format_leader_suggestions"]
 
@@ -15,7 +23,8 @@ COMPONENTS_ZH = {"lives_there": "居住", "party_member": "党员", "volunteer":
                  "age": "年龄", "posts_held": "已任岗位", "care_load": "包保负担"}
 
 
-def _who(people, rid):
+def _who(people: dict[str, Row], rid: str) -> str:
+    """A resident by id, with name, age and solitude where `people` knows them."""
     p = people.get(rid)
     if not p:
         return rid
@@ -24,7 +33,7 @@ def _who(people, rid):
     return f"{rid} {p['name']}{age}{alone}"
 
 
-def format_assignments(result, *, limit=None):
+def format_assignments(result: AssignmentResult | Row, *, limit: int | None = None) -> str:
     """Render an `analysis.assignment.AssignmentResult` as readable text.
 
     Names come from the result's ``people``; from a plain dict, ids only.
@@ -44,12 +53,12 @@ def format_assignments(result, *, limit=None):
     未能安排的老人 (unassigned elders)：0
     """
     d = as_dict(result)
-    people = getattr(result, "people", {}) or {}
+    people: dict[str, Row] = getattr(result, "people", {}) or {}
     t = d["totals"]
     lines = [f"{d['community']} 包保建议 (assignment suggestions)，截至 {d['as_of']}",
              f"可新覆盖 {t['covered']} 位老人（独居 {t['solitary_covered']}），总成本 {t['cost']}；"
              f"未能安排 {len(d['unassigned'])} 位"]
-    rows = []
+    rows: list[str] = []
     for a in d["assignments"]:
         p = people.get(a["elder_id"], {})
         where = place_text(p.get("grid"), p.get("building"), p.get("unit"), p.get("room"))
@@ -62,7 +71,7 @@ def format_assignments(result, *, limit=None):
     return "\n".join(lines)
 
 
-def format_spof(result, *, limit=None):
+def format_spof(result: SpofResult | Row, *, limit: int | None = None) -> str:
     """Render an `analysis.spof.SpofResult` as readable text.
 
     Examples
@@ -84,7 +93,7 @@ def format_spof(result, *, limit=None):
     lines = [f"{d['community']} 单点风险 (single points of failure)，截至 {d['as_of']}",
              f"老人 {t['elders']} 人，其中 {t['elders_at_risk']} 人系于一人，"
              f"{t['unreached_elders']} 人已无人负责（无照料人且上级岗位空缺）"]
-    rows = []
+    rows: list[str] = []
     for i, p in enumerate(d["people"], 1):
         posts = f"（{'、'.join(post_text(x) for x in p['posts'])}）" if p["posts"] else "（照料人）"
         rows.append(f"{i}. {p['resident_id']} {p['name']}{posts}：缺席将使 {p['elders']} 位老人无人负责"
@@ -95,7 +104,7 @@ def format_spof(result, *, limit=None):
     return "\n".join(lines)
 
 
-def format_leader_suggestions(result, *, limit=None):
+def format_leader_suggestions(result: LeaderSuggestions | Row, *, limit: int | None = None) -> str:
     """Render `analysis.leaders.LeaderSuggestions` as readable text.
 
     Examples

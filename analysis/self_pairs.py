@@ -16,11 +16,15 @@ again with those people kept apart.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # assignment imports this module (through tiered) at run time
+    from analysis.assignment import Hub, Person
 
 __all__ = ["pair_cost", "repair_self_pairs"]
 
 
-def pair_cost(hub_a, hub_b):
+def pair_cost(hub_a: Hub, hub_b: Hub) -> int:
     """Cost of pairing people at two hubs: 4 minus their common prefix length.
 
     >>> pair_cost(("1", "5", "2"), ("1", "5", "2")), pair_cost(("1", "5", "2"), ("1", "6"))
@@ -34,7 +38,7 @@ def pair_cost(hub_a, hub_b):
     return 4 - common
 
 
-def repair_self_pairs(pairs, candidates):
+def repair_self_pairs(pairs: list[list[Person]], candidates: list[Person]) -> set[str]:
     """Remove self-pairs from `pairs` (a list of ``[elder, candidate]``) in place.
 
     Returns the set of keys of the people whose self-pair stays.
@@ -49,15 +53,15 @@ def repair_self_pairs(pairs, candidates):
     selfs = [i for i, (e, c) in enumerate(pairs) if e.key == c.key]
     if not selfs:
         return set()
-    at_hub = defaultdict(list)
+    at_hub: defaultdict[Hub, list[int]] = defaultdict(list)
     for i, (e, c) in enumerate(pairs):
         at_hub[e.hub].append(i)
         at_hub[c.hub].append(i)
     used = Counter(c.key for _, c in pairs)
-    spare = defaultdict(list)
+    spare: defaultdict[Hub, list[Person]] = defaultdict(list)
     for c in candidates:
         spare[c.hub].append(c)
-    stuck = set()
+    stuck: set[str] = set()
     for i in selfs:  # an earlier swap may have resolved this one already
         if pairs[i][0].key == pairs[i][1].key and not (
                 _swap(pairs, i, at_hub) or _spare(pairs, i, spare, used)):
@@ -65,7 +69,8 @@ def repair_self_pairs(pairs, candidates):
     return stuck
 
 
-def _swap(pairs, i, at_hub):
+def _swap(pairs: list[list[Person]], i: int, at_hub: dict[Hub, list[int]]) -> bool:
+    """Swap self-pair `i` with another pair at its hub when that costs no more."""
     p = pairs[i][0]
     for j in at_hub[p.hub]:
         e, q = pairs[j]
@@ -79,7 +84,8 @@ def _swap(pairs, i, at_hub):
     return False
 
 
-def _spare(pairs, i, spare, used):
+def _spare(pairs: list[list[Person]], i: int, spare: dict[Hub, list[Person]], used: Counter[str]) -> bool:
+    """Give self-pair `i` a spare slot of another candidate at its hub, if there is one."""
     p = pairs[i][0]
     for q in spare[p.hub]:
         if q.key != p.key and used[q.key] < q.capacity:

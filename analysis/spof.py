@@ -38,35 +38,49 @@ elders among those, then resident id.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from typing import TypeAlias
 
 import networkx as nx
 
 from analysis.domain import as_of_date
-from analysis.view import CommunityView
+from analysis.model import Graph
+from analysis.view import CommunityView, Row
 from analysis.workload import post_sort_key
 
 __all__ = ["SpofResult", "responsibility_graph", "single_points_of_failure"]
+
+#: A node of the responsibility graph: a place or resident key, a post node
+#: ``("post", person, scope)``, or ``("community", name)`` for a graph without a community node.
+Node: TypeAlias = "str | tuple[str, str, str] | tuple[str, str | None]"
+#: The responsibility graph (see the module doc).
+ResponsibilityGraph: TypeAlias = "nx.DiGraph[Node]"
+#: Immediate dominators in the responsibility graph, node by node.
+Dominators: TypeAlias = "dict[Node, Node]"
+#: The urgency order of elders: solitary first, then oldest, then resident id.
+Urgency: TypeAlias = Callable[[str], tuple[bool, int, str]]
 
 
 @dataclass
 class SpofResult:
     """People ranked by the elders their absence would leave with nobody."""
 
-    community: str
-    as_of: object
+    community: str | None
+    as_of: date
     elder_age: int
-    totals: dict
-    people: list
-    unreached_elders: list
+    totals: dict[str, int]
+    people: list[Row]
+    unreached_elders: list[str]
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["as_of"] = self.as_of.isoformat()
         return d
 
 
-def responsibility_graph(G, *, as_of=None, elder_age=60):
+def responsibility_graph(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60) -> ResponsibilityGraph:
     """Return the responsibility DiGraph of a community (see the module doc).
 
     Nodes keep the community graph's keys; post nodes are
@@ -85,19 +99,23 @@ def responsibility_graph(G, *, as_of=None, elder_age=60):
     return _graph(view, view.elders(as_of, elder_age))
 
 
-def _root(view):
+def _root(view: CommunityView) -> Node:
+    """The community node: the root of the responsibility graph."""
     return next(iter(view.nodes["community"]), ("community", view.community))
 
 
-def _graph(view, elders):
-    H, root = nx.DiGraph(), _root(view)
+def _graph(view: CommunityView, elders: Iterable[str]) -> ResponsibilityGraph:
+    """The responsibility graph of the places, posts and `elders` of a view."""
+    H: ResponsibilityGraph = nx.DiGraph()
+    root = _root(view)
     H.add_node(root, kind="community")
     for grid in view.nodes["grid"]:
         H.add_edge(root, grid)
     for kind in ("grid", "building", "unit"):
         for scope in view.nodes[kind]:
             H.add_node(scope, kind=kind)
-            for person in sorted(set().union(*view.holders.get(scope, {}).values())):
+            holders: set[str] = set().union(*view.holders.get(scope, {}).values())
+            for person in sorted(holders):
                 post = ("post", person, scope)
                 H.add_node(post, kind="post", person=person)
                 H.add_edge(scope, post)
@@ -110,7 +128,8 @@ def _graph(view, elders):
     return H
 
 
-def single_points_of_failure(G, *, as_of=None, elder_age=60, limit=None):
+def single_points_of_failure(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60,
+                             limit: int | None = None) -> SpofResult:
     """Rank people whose absence would leave elders with no one answering for them.
 
     Parameters
@@ -143,21 +162,24 @@ def single_points_of_failure(G, *, as_of=None, elder_age=60, limit=None):
     view, as_of = CommunityView(G), as_of_date(as_of)
     elders = view.elders(as_of, elder_age)
     H = _graph(view, elders)
-    idom = nx.immediate_dominators(H, _root(view))
+    idom: Dominators = nx.immediate_dominators(H, _root(view))
     cared = view.caregivers(as_of)
     lost, unreached = _lost_elders(H, idom, elders, cared)
     urgency = _urgency(view, elders)
     people = sorted((_entry(view, p, es, idom, cared, urgency) for p, es in lost.items()),
                     key=lambda x: (-x["elders"], -x["solitary"], x["resident_id"]))
-    totals = {"elders": len(elders), "elders_at_risk": len(set().union(*lost.values())),
+    at_risk: set[str] = set().union(*lost.values())
+    totals = {"elders": len(elders), "elders_at_risk": len(at_risk),
               "unreached_elders": len(unreached), "people": len(people)}
     unreached_ids = [view.nodes["resident"][e]["resident_id"] for e in sorted(unreached, key=urgency)]
     return SpofResult(view.community, as_of, elder_age, totals, people[:limit], unreached_ids)
 
 
-def _lost_elders(H, idom, elders, cared):
+def _lost_elders(H: ResponsibilityGraph, idom: Dominators, elders: Iterable[str], cared: dict[str, set[str]],
+                 ) -> tuple[dict[str, set[str]], list[str]]:
     """Map each person to the elders they alone keep reached; list the unreached."""
-    lost, unreached = defaultdict(set), []
+    lost: defaultdict[str, set[str]] = defaultdict(set)
+    unreached: list[str] = []
     for e in elders:
         givers = cared.get(e, set())
         chain = _chain_people(H, idom, e) if e in idom else None
@@ -167,15 +189,16 @@ def _lost_elders(H, idom, elders, cared):
                 lost[c].add(e)
         elif not givers and chain is None:
             unreached.append(e)
-        elif not givers:
+        elif not givers and chain is not None:
             for p in chain - {e}:
                 lost[p].add(e)
     return lost, unreached
 
 
-def _chain_people(H, idom, e):
+def _chain_people(H: ResponsibilityGraph, idom: Dominators, e: str) -> set[str]:
     """The people whose post nodes dominate elder `e`."""
-    people, n = set(), idom[e]
+    people: set[str] = set()
+    n = idom[e]
     while n in idom:
         if H.nodes[n].get("kind") == "post":
             people.add(H.nodes[n]["person"])
@@ -183,12 +206,15 @@ def _chain_people(H, idom, e):
     return people
 
 
-def _urgency(view, elders):
+def _urgency(view: CommunityView, elders: dict[str, int]) -> Urgency:
+    """The sort key putting `elders` in urgency order."""
     res = view.nodes["resident"]
     return lambda e: (not res[e].get("lives_alone"), -elders[e], res[e]["resident_id"])
 
 
-def _entry(view, person, lost, idom, cared, urgency):
+def _entry(view: CommunityView, person: str, lost: set[str], idom: Dominators, cared: dict[str, set[str]],
+           urgency: Urgency) -> Row:
+    """The entry of one person: their posts and the elders their absence would leave."""
     res = view.nodes["resident"]
     posts = sorted((p for p in view.posts if p.person == person), key=lambda p: post_sort_key(view, p))
     sole = [p for p in posts if set().union(*view.holders[p.scope].values()) == {person}]

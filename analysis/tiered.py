@@ -43,38 +43,51 @@ from __future__ import annotations
 
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 import networkx as nx
 
 from analysis.self_pairs import repair_self_pairs
 
+if TYPE_CHECKING:  # assignment imports this module at run time
+    from analysis.assignment import Hub, Person
+
 __all__ = ["solve_tiered"]
 
+#: A node of the hub network: ``"S"``/``"T"``, ``(tag, key)``, ``(tag, hub)`` or ``("E", hub, solitary)``.
+_Node: TypeAlias = "str | tuple[str, str] | tuple[str, Hub] | tuple[str, Hub, bool]"
+#: A flow: arc by arc, the amount sent (``networkx.network_simplex``).
+_Flow: TypeAlias = "dict[_Node, dict[_Node, int]]"
+#: A path of a flow: ``(source, sink, amount)``.
+_Path: TypeAlias = "tuple[_Node, _Node, int]"
 
-def _prefixes(hub):
+
+def _prefixes(hub: Hub) -> list[Hub]:
     return [hub[:i] for i in range(len(hub), -1, -1)]
 
 
 class _Network:
     """The hub network of one instance (see the module doc)."""
 
-    def __init__(self, elders, candidates, isolated):
-        self.D = nx.DiGraph()
+    def __init__(self, elders: list[Person], candidates: list[Person], isolated: set[str]) -> None:
+        self.D: nx.DiGraph[_Node] = nx.DiGraph()
         n = len(elders)
         self.m2 = 4 * n + 1
         self.m1 = (self.m2 + 4) * n + 1
-        self.members = defaultdict(list)  # source or sink node -> people
+        self.members: defaultdict[_Node, list[Person]] = defaultdict(list)  # source or sink node -> people
         self.D.add_node("S", demand=-n)
         self.D.add_node("T", demand=n)
         self.D.add_edge("S", "T", capacity=n, weight=0)
         self._add_candidates(candidates, isolated)
         self._add_elders(elders, isolated)
 
-    def _add_candidates(self, candidates, dual_keys):
-        self.down_children = defaultdict(set)
-        self.at_hub = defaultdict(list)  # hub -> sink nodes attached there
+    def _add_candidates(self, candidates: Iterable[Person], dual_keys: set[str]) -> None:
+        """Sink nodes of the candidates, their capacity, and the down tree above them."""
+        self.down_children: defaultdict[Hub, set[Hub]] = defaultdict(set)
+        self.at_hub: defaultdict[Hub, list[_Node]] = defaultdict(list)  # hub -> sink nodes attached there
         for c in sorted(candidates, key=lambda c: c.resident_id):
-            sink = ("Cd", c.key) if c.key in dual_keys else ("G", c.hub)
+            sink: _Node = ("Cd", c.key) if c.key in dual_keys else ("G", c.hub)
             if sink not in self.members:
                 self.at_hub[c.hub].append(sink)
                 self.D.add_edge(("D", c.hub), sink, weight=0)
@@ -87,10 +100,11 @@ class _Network:
                 self.down_children[h[:-1]].add(h)
                 self.D.add_edge(("D", h[:-1]), ("D", h), weight=0)
 
-    def _add_elders(self, elders, dual_keys):
+    def _add_elders(self, elders: Iterable[Person], dual_keys: set[str]) -> None:
+        """Source nodes of the elder classes (or of isolated duals) and their arcs up."""
         for e in sorted(elders, key=lambda e: (not e.solitary, -e.age, e.resident_id)):
             weight = -(self.m2 + self.m1 * e.solitary)
-            source = ("Ed", e.key) if e.key in dual_keys else ("E", e.hub, e.solitary)
+            source: _Node = ("Ed", e.key) if e.key in dual_keys else ("E", e.hub, e.solitary)
             self.members[source].append(e)
             if self.D.has_edge("S", source):
                 self.D.edges["S", source]["capacity"] += 1
@@ -101,7 +115,8 @@ class _Network:
                 self.D.add_edge("S", source, capacity=1, weight=weight)
                 self._add_up_path(source, e.hub)
 
-    def _add_up_path(self, source, hub):
+    def _add_up_path(self, source: _Node, hub: Hub) -> None:
+        """Arcs from an elder class up its hub's prefixes, and down to candidates at each."""
         self.D.add_edge(source, ("U", hub), weight=0)
         for h in _prefixes(hub):
             if h:
@@ -109,7 +124,8 @@ class _Network:
             if ("D", h) in self.D:
                 self.D.add_edge(("U", h), ("D", h), weight=4 - len(h))
 
-    def _add_dual_arcs(self, source, elder):
+    def _add_dual_arcs(self, source: _Node, elder: Person) -> None:
+        """Arcs of an isolated dual to every candidate but themselves, at each hub above them."""
         own = elder.hub
         for a in _prefixes(own):
             cost = 4 - len(a)
@@ -121,7 +137,7 @@ class _Network:
                     self.D.add_edge(source, ("D", child), weight=cost)
 
 
-def solve_tiered(elders, candidates):
+def solve_tiered(elders: list[Person], candidates: list[Person]) -> list[tuple[Person, Person]]:
     """Return optimal ``(elder, candidate)`` pairs (see the module doc).
 
     Parameters
@@ -145,23 +161,24 @@ def solve_tiered(elders, candidates):
     """
     if not elders or not candidates:
         return []
-    isolated = set()
+    isolated: set[str] = set()
     while True:
         net = _Network(elders, candidates, isolated)
         _, flow = nx.network_simplex(net.D)
         pairs = _pairs(net, _paths(flow))
         stuck = repair_self_pairs(pairs, candidates)
         if not stuck:
-            return [tuple(p) for p in pairs]
+            return [(e, c) for e, c in pairs]
         isolated |= stuck
 
 
-def _paths(flow):
+def _paths(flow: _Flow) -> list[_Path]:
     """Split an S-T flow of a DAG into (source, sink, amount) paths."""
-    result = []
+    result: list[_Path] = []
     for source in list(flow["S"]):
         while source != "T" and flow["S"][source] > 0:
-            walk, node = [("S", source)], source
+            walk: list[tuple[_Node, _Node]] = [("S", source)]
+            node = source
             while node != "T":
                 nxt = next(v for v, f in flow[node].items() if f > 0)
                 walk.append((node, nxt))
@@ -173,21 +190,23 @@ def _paths(flow):
     return result
 
 
-def _pairs(net, paths):
+def _pairs(net: _Network, paths: list[_Path]) -> list[list[Person]]:
+    """The ``[elder, candidate]`` pairs of the paths: elders in class order, slots by `_slots`."""
     elders = {s: iter(people) for s, people in net.members.items() if s[0] in ("E", "Ed")}
     slots = {s: iter(_slots(net.members[s], _used(paths, s))) for s in {p[1] for p in paths}}
     return [[next(elders[src]), next(slots[sink])] for src, sink, k in paths for _ in range(k)]
 
 
-def _used(paths, sink):
+def _used(paths: list[_Path], sink: _Node) -> int:
+    """How many elders the paths send to `sink`."""
     return sum(k for _, s, k in paths if s == sink)
 
 
-def _slots(candidates, used):
+def _slots(candidates: list[Person], used: int) -> list[Person]:
     """`used` slots spread over candidates, most remaining capacity first."""
     heap = [(-c.capacity, c.resident_id, i) for i, c in enumerate(candidates)]
     heapq.heapify(heap)
-    result = []
+    result: list[Person] = []
     for _ in range(used):
         left, rid, i = heapq.heappop(heap)
         result.append(candidates[i])

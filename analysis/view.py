@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeAlias
 
-from analysis.domain import SCOPE_KINDS, age_on, is_active, place_key, role_of_kind
+from analysis.domain import SCOPE_KINDS, PlaceSortKey, age_on, is_active, place_key, role_of_kind
+from analysis.model import Attrs, Graph
 
-__all__ = ["CommunityView", "Post"]
+__all__ = ["CommunityView", "Labels", "Post", "Row"]
 
 KINDS = ("community", "grid", "building", "unit", "household", "resident", "team")
+
+#: One JSON-ish entry of a result (a place, a person, a suggestion): what ``to_dict()`` serves.
+Row: TypeAlias = dict[str, Any]
+#: The (grid, building, unit) labels of a place; unknown ones are None.
+Labels: TypeAlias = tuple[str | None, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class Post:
     post: str
 
     @property
-    def role(self):
+    def role(self) -> str:
         return role_of_kind(self.kind).value
 
 
@@ -40,23 +48,26 @@ class CommunityView:
     (8, 4)
     """
 
-    def __init__(self, G):
-        self.community = G.graph.get("community")
-        self.nodes = {kind: {} for kind in KINDS}
-        self.kind_of = {}
+    def __init__(self, G: Graph) -> None:
+        self.community: str | None = G.graph.get("community")
+        self.nodes: dict[str | None, dict[str, Attrs]] = {kind: {} for kind in KINDS}
+        self.kind_of: dict[str, str | None] = {}
         for n, d in G.nodes(data=True):
             self.nodes.setdefault(d.get("kind"), {})[n] = d
             self.kind_of[n] = d.get("kind")
-        self.posts, self.care = [], []
-        self.teams, self.services = defaultdict(set), defaultdict(set)
-        self.servers = set()  # residents serving any grid service role
-        self.home, self.parent = {}, {}
-        self.children = defaultdict(list)
-        self.holders = defaultdict(lambda: defaultdict(set))
+        self.posts: list[Post] = []
+        self.care: list[tuple[str, str, Attrs]] = []
+        self.teams: defaultdict[str, set[str]] = defaultdict(set)
+        self.services: defaultdict[str, set[str | None]] = defaultdict(set)
+        self.servers: set[str] = set()  # residents serving any grid service role
+        self.home: dict[str, str] = {}
+        self.parent: dict[str, str] = {}
+        self.children: defaultdict[str, list[str]] = defaultdict(list)
+        self.holders: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for u, v, d in G.edges(data=True):
             self._read_edge(u, v, d)
 
-    def _read_edge(self, u, v, d):
+    def _read_edge(self, u: str, v: str, d: Attrs) -> None:
         rel, residents = d.get("rel"), self.nodes["resident"]
         if rel in ("HAS_GRID", "HAS_BUILDING", "HAS_UNIT", "HAS_HOUSEHOLD"):
             self.children[u].append(v)
@@ -76,46 +87,46 @@ class CommunityView:
             self.services[v].add(d.get("role"))
             self.servers.add(u)
 
-    def kind(self, n):
+    def kind(self, n: str) -> str | None:
         """The kind of node `n`, or None."""
         return self.kind_of.get(n)
 
-    def attrs(self, n):
+    def attrs(self, n: str) -> Attrs:
         """The attribute dict of node `n`."""
         return self.nodes[self.kind(n)][n]
 
-    def resident_key(self, resident_id):
+    def resident_key(self, resident_id: str) -> str:
         """The node key of the resident with ledger id `resident_id`."""
         if not hasattr(self, "_by_id"):
-            self._by_id = {d["resident_id"]: r for r, d in self.nodes["resident"].items()}
+            self._by_id: dict[str, str] = {d["resident_id"]: r for r, d in self.nodes["resident"].items()}
         return self._by_id[resident_id]
 
-    def ages(self, as_of):
+    def ages(self, as_of: date) -> dict[str, int]:
         """Age of every resident with a birth date, on `as_of`."""
         residents = self.nodes["resident"].items()
         return {r: age_on(d["birth_date"], as_of) for r, d in residents if d.get("birth_date")}
 
-    def elders(self, as_of, elder_age):
+    def elders(self, as_of: date, elder_age: int) -> dict[str, int]:
         """Residents aged `elder_age` or more on `as_of`, mapped to their age."""
         return {r: a for r, a in self.ages(as_of).items() if a >= elder_age}
 
-    def caregivers(self, as_of):
+    def caregivers(self, as_of: date) -> dict[str, set[str]]:
         """Map each resident actively cared for to the set of their caregivers."""
-        result = defaultdict(set)
+        result: defaultdict[str, set[str]] = defaultdict(set)
         for u, v, d in self.care:
             if is_active(d.get("since"), d.get("until"), as_of):
                 result[v].add(u)
         return result
 
-    def care_loads(self, as_of):
+    def care_loads(self, as_of: date) -> dict[str, int]:
         """Map each active caregiver to the number of distinct people cared for."""
-        recipients = defaultdict(set)
+        recipients: defaultdict[str, set[str]] = defaultdict(set)
         for v, givers in self.caregivers(as_of).items():
             for u in givers:
                 recipients[u].add(v)
         return {u: len(vs) for u, vs in recipients.items()}
 
-    def labels(self, n):
+    def labels(self, n: str) -> Labels:
         """(grid, building, unit) labels of a scope or household node."""
         d = self.attrs(n)
         kind = self.kind(n)
@@ -127,44 +138,45 @@ class CommunityView:
             return (d.get("grid"), d.get("building"), d.get("number"))
         return (d.get("grid"), d.get("building"), d.get("unit"))
 
-    def sorted_nodes(self, kind):
+    def sorted_nodes(self, kind: str) -> list[str]:
         """The nodes of a place kind, in place order (`analysis.model.place_key`)."""
         return sorted(self.nodes[kind], key=self.place_sort_key)
 
-    def place_sort_key(self, n):
+    def place_sort_key(self, n: str) -> tuple[PlaceSortKey, ...]:
         """Sort key of a place node by its (grid, building, unit[, room]) labels."""
-        labels = self.labels(n)
+        labels: tuple[str | None, ...] = self.labels(n)
         if self.kind(n) == "household":
             labels += (self.attrs(n).get("room"),)
         return tuple(place_key(x) for x in labels)
 
-    def scope_label(self, scope):
+    def scope_label(self, scope: str) -> str | None:
         """A scope's label: ``"3"`` (grid), ``"5"`` (building), ``"5-2"`` (unit)."""
         grid, building, unit = self.labels(scope)
         kind = self.kind(scope)
         return grid if kind == "grid" else building if kind == "building" else f"{building}-{unit}"
 
-    def post_label(self, post):
+    def post_label(self, post: Post) -> str:
         """A post as text: ``"unit_leader:5-2:B"``."""
         return f"{post.role}:{self.scope_label(post.scope)}:{post.post}"
 
-    def descendants(self, n, kind):
+    def descendants(self, n: str, kind: str) -> list[str]:
         """The nodes of `kind` below `n` in the place tree (n itself if of that kind)."""
         if self.kind(n) == kind:
             return [n]
         return [d for c in self.children.get(n, ()) for d in self.descendants(c, kind)]
 
-    def ancestors(self, resident):
+    def ancestors(self, resident: str) -> list[str]:
         """The household, unit, building and grid a resident lives in (known ones)."""
-        chain, n = [], self.home.get(resident)
+        chain: list[str] = []
+        n = self.home.get(resident)
         while n is not None and self.kind(n) != "community":
             chain.append(n)
             n = self.parent.get(n)
         return chain
 
-    def household_members(self):
+    def household_members(self) -> dict[str, list[str]]:
         """Map each household to the residents living in it."""
-        members = defaultdict(list)
+        members: defaultdict[str, list[str]] = defaultdict(list)
         for r, h in self.home.items():
             if r in self.nodes["resident"]:
                 members[h].append(r)

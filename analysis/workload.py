@@ -9,10 +9,14 @@ capacity: their own ``care_capacity`` attribute where set, else the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from analysis.domain import LEADER_ROLES, as_of_date, place_key
-from analysis.view import CommunityView
+from analysis.domain import LEADER_ROLES, PlaceSortKey, as_of_date, place_key
+from analysis.model import Graph
+from analysis.view import CommunityView, Post, Row
 
 __all__ = ["OverloadedLeader", "capacity_of", "care_loads", "leader_posts", "overloaded_leaders"]
 
@@ -22,28 +26,28 @@ class OverloadedLeader:
     """A leader caring for more people than their capacity."""
 
     resident_id: str
-    name: str
+    name: str | None
     care_load: int
     capacity: int
-    posts: list
+    posts: list[str]
 
-    def to_dict(self):
+    def to_dict(self) -> Row:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["posts"] = list(self.posts)
         return d
 
 
-def capacity_of(attrs, care_capacity=10):
+def capacity_of(attrs: Mapping[str, Any], care_capacity: int = 10) -> int:
     """A person's capacity: own ``care_capacity`` attribute, else the default.
 
     >>> capacity_of({"care_capacity": 3}), capacity_of({"care_capacity": None}, 10)
     (3, 10)
     """
-    own = attrs.get("care_capacity")
+    own: int | None = attrs.get("care_capacity")
     return care_capacity if own is None else own
 
 
-def care_loads(G, *, as_of=None):
+def care_loads(G: Graph, *, as_of: date | str | None = None) -> dict[str, int]:
     """Return the care load of every active caregiver, by resident id.
 
     Parameters
@@ -66,7 +70,7 @@ def care_loads(G, *, as_of=None):
     return {_rid(view, r): n for r, n in sorted(loads.items(), key=lambda x: _rid(view, x[0]))}
 
 
-def leader_posts(G):
+def leader_posts(G: Graph) -> dict[str, list[str]]:
     """Return the posts of every leader, by resident id, e.g. ``"unit_leader:5-2:B"``.
 
     Examples
@@ -79,7 +83,7 @@ def leader_posts(G):
     return {_rid(view, p): posts for p, posts in sorted(_posts_by_person(view).items())}
 
 
-def overloaded_leaders(G, *, as_of=None, care_capacity=10):
+def overloaded_leaders(G: Graph, *, as_of: date | str | None = None, care_capacity: int = 10) -> list[OverloadedLeader]:
     """Return the leaders whose care load is above their capacity.
 
     Parameters
@@ -105,7 +109,7 @@ def overloaded_leaders(G, *, as_of=None, care_capacity=10):
     return find_overloaded(CommunityView(G), as_of_date(as_of), care_capacity)
 
 
-def find_overloaded(view, as_of, care_capacity):
+def find_overloaded(view: CommunityView, as_of: date, care_capacity: int) -> list[OverloadedLeader]:
     """`overloaded_leaders` on a `CommunityView`."""
     loads = view.care_loads(as_of)
     result = []
@@ -117,18 +121,21 @@ def find_overloaded(view, as_of, care_capacity):
     return sorted(result, key=lambda o: (-o.care_load, o.resident_id))
 
 
-def post_sort_key(view, post):
+def post_sort_key(view: CommunityView, post: Post) -> tuple[int, tuple[PlaceSortKey, ...], str]:
     """Order posts by role (grid, building, unit), place, then A before B."""
     labels = tuple(place_key(x) for x in view.labels(post.scope))
     return (LEADER_ROLES.index(post.role), labels, post.post)
 
 
-def _posts_by_person(view):
-    by_person = {}
+def _posts_by_person(view: CommunityView) -> dict[str, list[str]]:
+    """The labels of every leader's posts, in `post_sort_key` order."""
+    by_person: dict[str, list[str]] = {}
     for post in sorted(view.posts, key=lambda p: post_sort_key(view, p)):
         by_person.setdefault(post.person, []).append(view.post_label(post))
     return by_person
 
 
-def _rid(view, person):
-    return view.nodes["resident"][person]["resident_id"]
+def _rid(view: CommunityView, person: str) -> str:
+    """The ledger id of a resident node."""
+    rid: str = view.nodes["resident"][person]["resident_id"]
+    return rid
