@@ -101,8 +101,9 @@ class AssignmentResult:
 Solver: TypeAlias = Callable[[list[Person], list[Person]], list[tuple[Person, Person]]]
 
 
-def suggest_assignments(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, care_capacity: int = 10,
-                        method: str = "tiered") -> AssignmentResult:
+def suggest_assignments(
+    G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, care_capacity: int = 10, method: str = "tiered"
+) -> AssignmentResult:
     """Suggest a caregiver for each uncovered elder, optimally.
 
     Parameters
@@ -157,8 +158,7 @@ def _hub(d: Attrs) -> Hub:
 def _elder(view: CommunityView, uncovered: UncoveredElder) -> Person:
     """An uncovered elder as the solvers see them."""
     key = view.resident_key(uncovered.resident_id)
-    return Person(key, uncovered.resident_id, _hub(view.nodes["resident"][key]),
-                  uncovered.lives_alone, uncovered.age)
+    return Person(key, uncovered.resident_id, _hub(view.nodes["resident"][key]), uncovered.lives_alone, uncovered.age)
 
 
 def find_candidates(view: CommunityView, as_of: date, care_capacity: int) -> list[Person]:
@@ -199,12 +199,18 @@ def solve_generic(elders: list[Person], candidates: list[Person]) -> list[tuple[
     if "s" not in D or "t" not in D:
         return []
     flow = nx.max_flow_min_cost(D, "s", "t")
-    return [(elders[u[1]], candidates[v[1]]) for u in D if isinstance(u, tuple) and u[0] == "e"
-            for v, f in flow[u].items() if f > 0]
+    return [
+        (elders[u[1]], candidates[v[1]])
+        for u in D
+        if isinstance(u, tuple) and u[0] == "e"
+        for v, f in flow[u].items()
+        if f > 0
+    ]
 
 
-def _result(view: CommunityView, uncovered: list[UncoveredElder], pairs: list[tuple[Person, Person]],
-            ) -> tuple[list[Assignment], list[str], dict[str, int], dict[str, Row]]:
+def _result(
+    view: CommunityView, uncovered: list[UncoveredElder], pairs: list[tuple[Person, Person]]
+) -> tuple[list[Assignment], list[str], dict[str, int], dict[str, Row]]:
     """Assignments, unassigned elder ids, totals and the people involved, in urgency order."""
     by_elder = {e.resident_id: (e, c) for e, c in pairs}
     assignments: list[Assignment] = []
@@ -219,9 +225,11 @@ def _result(view: CommunityView, uncovered: list[UncoveredElder], pairs: list[tu
         cost = pair_cost(e.hub, c.hub)
         assignments.append(Assignment(e.resident_id, c.resident_id, PROXIMITY[cost], cost))
         people.setdefault(c.resident_id, _person_info(view, c.key))
-    totals = {"covered": len(assignments),
-              "solitary_covered": sum(people[a.elder_id]["lives_alone"] for a in assignments),
-              "cost": sum(a.cost for a in assignments)}
+    totals = {
+        "covered": len(assignments),
+        "solitary_covered": sum(people[a.elder_id]["lives_alone"] for a in assignments),
+        "cost": sum(a.cost for a in assignments),
+    }
     return assignments, unassigned, totals, people
 
 

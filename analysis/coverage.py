@@ -27,7 +27,11 @@ from datetime import date
 from analysis.domain import SCOPE_KINDS, as_of_date, place_key, role_of_kind
 from analysis.model import Graph
 from analysis.places import (
-    DEFAULT_SPAN_LIMITS, SpanLimits, find_elder_only_households, find_leader_spans, find_missing_roles,
+    DEFAULT_SPAN_LIMITS,
+    SpanLimits,
+    find_elder_only_households,
+    find_leader_spans,
+    find_missing_roles,
     find_place_coverage,
 )
 from analysis.view import CommunityView, Row
@@ -81,8 +85,14 @@ class AuditResult:
         return d
 
 
-def audit(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, care_capacity: int = 10,
-          span_limits: SpanLimits | None = None) -> AuditResult:
+def audit(
+    G: Graph,
+    *,
+    as_of: date | str | None = None,
+    elder_age: int = 60,
+    care_capacity: int = 10,
+    span_limits: SpanLimits | None = None,
+) -> AuditResult:
     """Audit who is cared for and which posts are vacant or unbacked.
 
     Parameters
@@ -121,8 +131,14 @@ def audit(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, car
     uncovered = find_uncovered(view, as_of, elder_age)
     vacant = find_vacant(view)
     result = AuditResult(
-        view.community, as_of, elder_age, care_capacity, {}, uncovered,
-        find_overloaded(view, as_of, care_capacity), **vacant,
+        view.community,
+        as_of,
+        elder_age,
+        care_capacity,
+        {},
+        uncovered,
+        find_overloaded(view, as_of, care_capacity),
+        **vacant,
         coverage=find_place_coverage(view, as_of, elder_age),
         grids_missing_roles=find_missing_roles(view),
         elder_only_households=find_elder_only_households(view, as_of, elder_age),
@@ -153,9 +169,18 @@ def find_uncovered(view: CommunityView, as_of: date, elder_age: int) -> list[Unc
     for r, age in view.elders(as_of, elder_age).items():
         if not cared.get(r):
             d = view.nodes["resident"][r]
-            result.append(UncoveredElder(
-                d["resident_id"], d.get("name"), age, bool(d.get("lives_alone")),
-                d.get("grid"), d.get("building"), d.get("unit"), d.get("room")))
+            result.append(
+                UncoveredElder(
+                    d["resident_id"],
+                    d.get("name"),
+                    age,
+                    bool(d.get("lives_alone")),
+                    d.get("grid"),
+                    d.get("building"),
+                    d.get("unit"),
+                    d.get("room"),
+                )
+            )
     return sorted(result, key=lambda e: (not e.lives_alone, -e.age, e.resident_id))
 
 
@@ -200,8 +225,10 @@ def _totals(view: CommunityView, as_of: date, elder_age: int, r: AuditResult) ->
     residents = view.nodes["resident"]
     solitary = sum(1 for e in elders if residents[e].get("lives_alone"))
     return {
-        "residents": len(residents), "households": len(view.nodes["household"]),
-        "elders": len(elders), "solitary_elders": solitary,
+        "residents": len(residents),
+        "households": len(view.nodes["household"]),
+        "elders": len(elders),
+        "solitary_elders": solitary,
         "covered_elders": len(elders) - len(r.uncovered_elders),
         "uncovered_elders": len(r.uncovered_elders),
         "solitary_uncovered": sum(e.lives_alone for e in r.uncovered_elders),
@@ -213,4 +240,3 @@ def _totals(view: CommunityView, as_of: date, elder_age: int, r: AuditResult) ->
         "grids_missing_roles": len(r.grids_missing_roles),
         "elder_only_households": len(r.elder_only_households),
     }
-

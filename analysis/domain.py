@@ -25,9 +25,27 @@ from datetime import date
 from enum import StrEnum
 
 __all__ = [
-    "ELDER_AGE", "CARE_KINDS", "LEADER_ROLES", "REMOVAL_REASONS", "SCOPE_KINDS", "SERVICE_ROLES",
-    "CareKind", "PlaceKind", "Post", "ResidentStatus", "Role", "ServiceRole",
-    "age_on", "as_of_date", "born_by", "clock", "is_active", "kind_of_role", "place_key", "role_of_kind", "today",
+    "ELDER_AGE",
+    "CARE_KINDS",
+    "LEADER_ROLES",
+    "REMOVAL_REASONS",
+    "SCOPE_KINDS",
+    "SERVICE_ROLES",
+    "CareKind",
+    "PlaceKind",
+    "Post",
+    "ResidentStatus",
+    "Role",
+    "ServiceRole",
+    "age_on",
+    "as_of_date",
+    "born_by",
+    "clock",
+    "is_active",
+    "kind_of_role",
+    "place_key",
+    "role_of_kind",
+    "today",
 ]
 
 
@@ -117,16 +135,30 @@ CARE_KINDS: tuple[CareKind, ...] = tuple(CareKind)
 SERVICE_ROLES: tuple[ServiceRole, ...] = tuple(ServiceRole)
 REMOVAL_REASONS: tuple[ResidentStatus, ...] = (ResidentStatus.MOVED_OUT, ResidentStatus.DECEASED)
 
-_ROLE_ZH = {Role.ADMIN: "管理员", Role.STAFF: "社区工作人员", Role.GRID_LEADER: "网格长",
-            Role.BUILDING_LEADER: "楼栋长", Role.UNIT_LEADER: "单元长", Role.VOLUNTEER: "志愿者"}
+_ROLE_ZH = {
+    Role.ADMIN: "管理员",
+    Role.STAFF: "社区工作人员",
+    Role.GRID_LEADER: "网格长",
+    Role.BUILDING_LEADER: "楼栋长",
+    Role.UNIT_LEADER: "单元长",
+    Role.VOLUNTEER: "志愿者",
+}
 _PLACE_ZH = {PlaceKind.GRID: "网格", PlaceKind.BUILDING: "楼栋", PlaceKind.UNIT: "单元", PlaceKind.HOUSEHOLD: "户"}
-_CARE_ZH = {CareKind.RESPONSIBILITY: "包保", CareKind.FAMILY: "家属", CareKind.VOLUNTEER: "志愿者",
-            CareKind.NEIGHBOUR: "邻居"}
+_CARE_ZH = {
+    CareKind.RESPONSIBILITY: "包保",
+    CareKind.FAMILY: "家属",
+    CareKind.VOLUNTEER: "志愿者",
+    CareKind.NEIGHBOUR: "邻居",
+}
 _SERVICE_ZH = {
-    ServiceRole.SECURITY_PATROLLER: "治安巡逻员", ServiceRole.ENVIRONMENT_KEEPER: "环境美洁员",
-    ServiceRole.DISPUTE_MEDIATOR: "矛盾调处员", ServiceRole.NEIGHBOUR_WATCHER: "邻里守望员",
-    ServiceRole.LIFE_ADVISER: "生活指导员", ServiceRole.POLITICAL_PUBLICIST: "政治教育宣传员",
-    ServiceRole.SCIENCE_COMMUNICATOR: "科学知识传播员", ServiceRole.CULTURE_SPORTS_ORGANISER: "文体活动组织员",
+    ServiceRole.SECURITY_PATROLLER: "治安巡逻员",
+    ServiceRole.ENVIRONMENT_KEEPER: "环境美洁员",
+    ServiceRole.DISPUTE_MEDIATOR: "矛盾调处员",
+    ServiceRole.NEIGHBOUR_WATCHER: "邻里守望员",
+    ServiceRole.LIFE_ADVISER: "生活指导员",
+    ServiceRole.POLITICAL_PUBLICIST: "政治教育宣传员",
+    ServiceRole.SCIENCE_COMMUNICATOR: "科学知识传播员",
+    ServiceRole.CULTURE_SPORTS_ORGANISER: "文体活动组织员",
 }
 _ROLE_OF_KIND = dict(zip(SCOPE_KINDS, LEADER_ROLES, strict=True))
 _KIND_OF_ROLE = {role: kind for kind, role in _ROLE_OF_KIND.items()}

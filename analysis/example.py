@@ -7,9 +7,7 @@
 
 from __future__ import annotations
 
-from analysis.model import (
-    Graph, add_care, add_member, add_post, add_resident, add_service, community_graph,
-)
+from analysis.model import Graph, add_care, add_member, add_post, add_resident, add_service, community_graph
 
 __all__ = ["example_graph", "EXAMPLE_AS_OF"]
 
@@ -42,8 +40,18 @@ def example_graph() -> Graph:
     """
     G = community_graph("示例社区")
     for rid, name, born, (grid, building, unit, room), alone, party in _RESIDENTS:
-        add_resident(G, rid, name=name, birth_date=born, grid=grid, building=building,
-                     unit=unit, room=room, lives_alone=alone, party_member=party)
+        add_resident(
+            G,
+            rid,
+            name=name,
+            birth_date=born,
+            grid=grid,
+            building=building,
+            unit=unit,
+            room=room,
+            lives_alone=alone,
+            party_member=party,
+        )
     G.nodes["示例社区/r/R01"]["care_capacity"] = 1
     add_post(G, "R01", "building_leader", "A", building="5")
     add_post(G, "R02", "grid_leader", "A", grid="1")

@@ -33,8 +33,14 @@ from analysis.workload import capacity_of
 
 __all__ = ["DEFAULT_WEIGHTS", "LeaderSuggestions", "suggest_leaders"]
 
-DEFAULT_WEIGHTS: dict[str, float] = {"lives_there": 1.0, "party_member": 2.0, "volunteer": 1.5,
-                                     "age": 1.0, "posts_held": 1.0, "care_load": 1.0}
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "lives_there": 1.0,
+    "party_member": 2.0,
+    "volunteer": 1.5,
+    "age": 1.0,
+    "posts_held": 1.0,
+    "care_load": 1.0,
+}
 MIN_AGE = 18
 
 #: What ranking needs of a resident: (resident_id, name, age, party, volunteer, posts, load share).
@@ -66,8 +72,14 @@ def age_band(age: int) -> float:
     return -1.0 if age > 80 else 0.0
 
 
-def suggest_leaders(G: Graph, *, as_of: date | str | None = None, limit: int = 5,
-                    weights: Mapping[str, float] | None = None, care_capacity: int = 10) -> LeaderSuggestions:
+def suggest_leaders(
+    G: Graph,
+    *,
+    as_of: date | str | None = None,
+    limit: int = 5,
+    weights: Mapping[str, float] | None = None,
+    care_capacity: int = 10,
+) -> LeaderSuggestions:
     """Rank residents for the posts of scopes without a leader or a backup.
 
     Parameters
@@ -97,7 +109,8 @@ def suggest_leaders(G: Graph, *, as_of: date | str | None = None, limit: int = 5
     >>> from analysis.example import example_graph
     >>> r = suggest_leaders(example_graph(), as_of="2024-06-01", limit=2)
     >>> [(s["role"], s["need"], [c["resident_id"] for c in s["candidates"]]) for s in r.scopes][:3]
-    [('grid_leader', 'leader', ['R07', 'R06']), ('building_leader', 'leader', ['R07', 'R06']), ('unit_leader', 'leader', ['R07', 'R06'])]
+    [('grid_leader', 'leader', ['R07', 'R06']), ('building_leader', 'leader', ['R07', 'R06']),
+     ('unit_leader', 'leader', ['R07', 'R06'])]
     >>> r.scopes[0]["candidates"][0]["components"]
     {'lives_there': 1.0, 'party_member': 0.0, 'volunteer': 1.5, 'age': 0.5, 'posts_held': 0.0, 'care_load': 0.0}
     """
@@ -108,8 +121,7 @@ def suggest_leaders(G: Graph, *, as_of: date | str | None = None, limit: int = 5
     view, as_of = CommunityView(G), as_of_date(as_of)
     facts = _facts(view, as_of, care_capacity)
     living = _residents_by_scope(view)
-    scopes = [_suggest(view, scope, kind, need, living[scope], facts, w, limit)
-              for need, kind, scope in _needs(view)]
+    scopes = [_suggest(view, scope, kind, need, living[scope], facts, w, limit) for need, kind, scope in _needs(view)]
     return LeaderSuggestions(view.community, as_of, scopes)
 
 
@@ -146,28 +158,59 @@ def _facts(view: CommunityView, as_of: date, care_capacity: int) -> dict[str, Fa
     for r, d in view.nodes["resident"].items():
         if r in ages:
             share = loads.get(r, 0) / max(capacity_of(d, care_capacity), 1)
-            facts[r] = (d["resident_id"], d.get("name"), ages[r], bool(d.get("party_member")),
-                        bool(view.teams.get(r)) or r in view.servers, posts[r], share)
+            facts[r] = (
+                d["resident_id"],
+                d.get("name"),
+                ages[r],
+                bool(d.get("party_member")),
+                bool(view.teams.get(r)) or r in view.servers,
+                posts[r],
+                share,
+            )
     return facts
 
 
-def _suggest(view: CommunityView, scope: str, kind: str, need: str, residents: list[str], facts: dict[str, Fact],
-             w: Mapping[str, float], limit: int) -> Row:
+def _suggest(
+    view: CommunityView,
+    scope: str,
+    kind: str,
+    need: str,
+    residents: list[str],
+    facts: dict[str, Fact],
+    w: Mapping[str, float],
+    limit: int,
+) -> Row:
     """The entry of one scope of `kind`: its place, its `need` and its best `limit` candidates."""
     grid, building, unit = view.labels(scope)
     holders: set[str] = set().union(*view.holders.get(scope, {}).values())
-    scored = [_score(facts[r], w) for r in residents
-              if r in facts and r not in holders and facts[r][2] >= MIN_AGE]
+    scored = [_score(facts[r], w) for r in residents if r in facts and r not in holders and facts[r][2] >= MIN_AGE]
     scored.sort(key=lambda c: (-c["score"], c["resident_id"]))
-    return {"role": role_of_kind(kind).value, "grid": grid, "building": building,
-            "unit": unit, "need": need, "candidates": scored[:limit]}
+    return {
+        "role": role_of_kind(kind).value,
+        "grid": grid,
+        "building": building,
+        "unit": unit,
+        "need": need,
+        "candidates": scored[:limit],
+    }
 
 
 def _score(fact: Fact, w: Mapping[str, float]) -> Row:
     """A candidate's entry: weighted components and their sum."""
     rid, name, age, party, volunteer, posts, share = fact
-    values = {"lives_there": 1.0, "party_member": float(party), "volunteer": float(volunteer),
-              "age": age_band(age), "posts_held": -float(posts), "care_load": -share}
+    values = {
+        "lives_there": 1.0,
+        "party_member": float(party),
+        "volunteer": float(volunteer),
+        "age": age_band(age),
+        "posts_held": -float(posts),
+        "care_load": -share,
+    }
     components = {k: round(w[k] * v, 3) + 0.0 for k, v in values.items()}  # no -0.0
-    return {"resident_id": rid, "name": name, "age": age,
-            "score": round(sum(components.values()), 3), "components": components}
+    return {
+        "resident_id": rid,
+        "name": name,
+        "age": age,
+        "score": round(sum(components.values()), 3),
+        "components": components,
+    }

@@ -25,11 +25,7 @@ import networkx as nx
 
 from analysis.domain import as_of_date, kind_of_role
 
-__all__ = [
-    "Attrs", "Graph",
-    "community_graph",
-    "add_resident", "add_post", "add_care", "add_member", "add_service",
-]
+__all__ = ["Attrs", "Graph", "community_graph", "add_resident", "add_post", "add_care", "add_member", "add_service"]
 
 #: A community graph (``docs/analysis-graph.md``): node keys are str, attributes plain dicts.
 Graph: TypeAlias = "nx.MultiDiGraph[str]"
@@ -94,9 +90,20 @@ def _resident(G: Graph, resident_id: str) -> str:
     return f"{G.graph['community']}/r/{resident_id}"
 
 
-def add_resident(G: Graph, resident_id: str, *, birth_date: date | str, grid: str, building: str, unit: str,
-                 room: str, name: str | None = None, lives_alone: bool = False, party_member: bool = False,
-                 care_capacity: int | None = None) -> str:
+def add_resident(
+    G: Graph,
+    resident_id: str,
+    *,
+    birth_date: date | str,
+    grid: str,
+    building: str,
+    unit: str,
+    room: str,
+    name: str | None = None,
+    lives_alone: bool = False,
+    party_member: bool = False,
+    care_capacity: int | None = None,
+) -> str:
     """Add a resident and, as needed, their grid, building, unit and household.
 
     `birth_date` is a date or an ISO string. Returns the resident's node key.
@@ -106,16 +113,34 @@ def add_resident(G: Graph, resident_id: str, *, birth_date: date | str, grid: st
     'c/r/R1'
     """
     key = _resident(G, resident_id)
-    G.add_node(key, kind="resident", resident_id=resident_id, name=name or resident_id,
-               birth_date=as_of_date(birth_date), lives_alone=lives_alone,
-               party_member=party_member, grid=grid, building=building, unit=unit,
-               room=room, care_capacity=care_capacity)
+    G.add_node(
+        key,
+        kind="resident",
+        resident_id=resident_id,
+        name=name or resident_id,
+        birth_date=as_of_date(birth_date),
+        lives_alone=lives_alone,
+        party_member=party_member,
+        grid=grid,
+        building=building,
+        unit=unit,
+        room=room,
+        care_capacity=care_capacity,
+    )
     _edge(G, key, _household(G, grid, building, unit, room), "LIVES_IN")
     return key
 
 
-def add_post(G: Graph, resident_id: str, role: str, post: str = "A", *, grid: str | None = None,
-             building: str | None = None, unit: str | None = None) -> None:
+def add_post(
+    G: Graph,
+    resident_id: str,
+    role: str,
+    post: str = "A",
+    *,
+    grid: str | None = None,
+    building: str | None = None,
+    unit: str | None = None,
+) -> None:
     """Make a resident hold leader post `post` (A/B) of `role` over a scope.
 
     A grid post needs `grid`; a building post `building` (and `grid` if the
@@ -143,8 +168,15 @@ def _needed(label: str | None, name: str, role: str) -> str:
     return label
 
 
-def add_care(G: Graph, caregiver_id: str, recipient_id: str, kind: str = "responsibility", *,
-             since: date | str | None = None, until: date | str | None = None) -> None:
+def add_care(
+    G: Graph,
+    caregiver_id: str,
+    recipient_id: str,
+    kind: str = "responsibility",
+    *,
+    since: date | str | None = None,
+    until: date | str | None = None,
+) -> None:
     """Record that one resident cares for another (`since`/`until`: dates or None).
 
     >>> G = community_graph("c")
@@ -154,8 +186,16 @@ def add_care(G: Graph, caregiver_id: str, recipient_id: str, kind: str = "respon
     """
     since = since and as_of_date(since)
     until = until and as_of_date(until)
-    _edge(G, _resident(G, caregiver_id), _resident(G, recipient_id), "CARES_FOR",
-          key=f"CARES_FOR:{kind}", kind=kind, since=since, until=until)
+    _edge(
+        G,
+        _resident(G, caregiver_id),
+        _resident(G, recipient_id),
+        "CARES_FOR",
+        key=f"CARES_FOR:{kind}",
+        kind=kind,
+        since=since,
+        until=until,
+    )
 
 
 def add_member(G: Graph, resident_id: str, team: str) -> None:
@@ -180,5 +220,4 @@ def add_service(G: Graph, resident_id: str, grid: str, role: str) -> None:
     >>> G.has_edge("c/r/R1", "c/g/1", key="SERVES:dispute_mediator")
     True
     """
-    _edge(G, _resident(G, resident_id), _grid(G, grid), "SERVES",
-          key=f"SERVES:{role}", role=role)
+    _edge(G, _resident(G, resident_id), _grid(G, grid), "SERVES", key=f"SERVES:{role}", role=role)

@@ -23,8 +23,12 @@ from analysis.model import Graph
 from analysis.view import CommunityView, Row
 
 __all__ = [
-    "DEFAULT_SPAN_LIMITS", "SpanLimits", "place_coverage", "grids_missing_roles",
-    "elder_only_households", "leader_spans",
+    "DEFAULT_SPAN_LIMITS",
+    "SpanLimits",
+    "place_coverage",
+    "grids_missing_roles",
+    "elder_only_households",
+    "leader_spans",
 ]
 
 #: ``{role: (min, max)}`` households a leader's scope should hold; a bound may be None.
@@ -41,7 +45,8 @@ def place_coverage(G: Graph, *, as_of: date | str | None = None, elder_age: int 
     --------
     >>> from analysis.example import example_graph
     >>> place_coverage(example_graph(), as_of="2024-06-01")["buildings"]
-    [{'grid': '1', 'building': '5', 'elders': 4, 'covered': 2, 'uncovered': 2, 'solitary_uncovered': 1}, {'grid': '2', 'building': '6', 'elders': 2, 'covered': 0, 'uncovered': 2, 'solitary_uncovered': 0}]
+    [{'grid': '1', 'building': '5', 'elders': 4, 'covered': 2, 'uncovered': 2, 'solitary_uncovered': 1},
+     {'grid': '2', 'building': '6', 'elders': 2, 'covered': 0, 'uncovered': 2, 'solitary_uncovered': 0}]
     """
     return find_place_coverage(CommunityView(G), as_of_date(as_of), elder_age)
 
@@ -54,8 +59,9 @@ def find_place_coverage(view: CommunityView, as_of: date, elder_age: int) -> dic
         covered = bool(cared.get(e))
         alone = bool(view.nodes["resident"][e].get("lives_alone"))
         for place in view.ancestors(e):
-            counts[place].update(elders=1, covered=covered, uncovered=not covered,
-                                 solitary_uncovered=alone and not covered)
+            counts[place].update(
+                elders=1, covered=covered, uncovered=not covered, solitary_uncovered=alone and not covered
+            )
     result: dict[str, list[Row]] = {}
     for kind, names in _LABELS.items():
         result[f"{kind}s"] = [_coverage_entry(view, s, names, counts[s]) for s in view.sorted_nodes(kind)]
@@ -120,9 +126,15 @@ def find_elder_only_households(view: CommunityView, as_of: date, elder_age: int)
         grid, building, unit = view.labels(h)
         res = view.nodes["resident"]
         who = sorted((res[p]["resident_id"], res[p].get("name"), ages[p]) for p in people)
-        result.append({"grid": grid, "building": building, "unit": unit,
-                       "room": view.attrs(h).get("room"),
-                       "members": [dict(zip(("resident_id", "name", "age"), w)) for w in who]})
+        result.append(
+            {
+                "grid": grid,
+                "building": building,
+                "unit": unit,
+                "room": view.attrs(h).get("room"),
+                "members": [dict(zip(("resident_id", "name", "age"), w)) for w in who],
+            }
+        )
     return result
 
 
@@ -140,7 +152,8 @@ def leader_spans(G: Graph, *, span_limits: SpanLimits | None = None) -> list[Row
     --------
     >>> from analysis.example import example_graph
     >>> leader_spans(example_graph())[0]
-    {'resident_id': 'R02', 'name': '王建国', 'role': 'grid_leader', 'scopes': ['1'], 'households': 5, 'min': 300, 'max': 500, 'status': 'below'}
+    {'resident_id': 'R02', 'name': '王建国', 'role': 'grid_leader', 'scopes': ['1'], 'households': 5,
+     'min': 300, 'max': 500, 'status': 'below'}
     """
     limits = DEFAULT_SPAN_LIMITS if span_limits is None else span_limits
     return find_leader_spans(CommunityView(G), limits)
@@ -172,6 +185,13 @@ def _span(view: CommunityView, person: str, role: str, held: list[str], limits: 
     else:
         status = "ok"
     d = view.nodes["resident"][person]
-    return {"resident_id": d["resident_id"], "name": d.get("name"), "role": role,
-            "scopes": [view.scope_label(s) for s in held], "households": households,
-            "min": low, "max": high, "status": status}
+    return {
+        "resident_id": d["resident_id"],
+        "name": d.get("name"),
+        "role": role,
+        "scopes": [view.scope_label(s) for s in held],
+        "households": households,
+        "min": low,
+        "max": high,
+        "status": status,
+    }

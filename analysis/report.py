@@ -29,15 +29,20 @@ class Result(Protocol):
 Reportable: TypeAlias = "Result | Row"
 
 
-def place_text(grid: str | None = None, building: str | None = None, unit: str | None = None,
-               room: str | None = None) -> str:
+def place_text(
+    grid: str | None = None, building: str | None = None, unit: str | None = None, room: str | None = None
+) -> str:
     """A place in words.
 
     >>> place_text("3", "5", "2", "301")
     '第3网格 5号楼 2单元 301室'
     """
-    parts = [f"第{grid}网格" if grid else "", f"{building}号楼" if building else "",
-             f"{unit}单元" if unit else "", f"{room}室" if room else ""]
+    parts = [
+        f"第{grid}网格" if grid else "",
+        f"{building}号楼" if building else "",
+        f"{unit}单元" if unit else "",
+        f"{room}室" if room else "",
+    ]
     return " ".join(p for p in parts if p)
 
 
@@ -123,8 +128,10 @@ def format_audit(result: AuditResult | Row, *, limit: int | None = None) -> str:
         f"未包保 {t['uncovered_elders']}（其中独居 {t['solitary_uncovered']}）",
     ]
     elders = d["uncovered_elders"]
-    for title, alone in (("未被包保的独居老人 (uncovered solitary elders)", True),
-                         ("未被包保的其他老人 (other uncovered elders)", False)):
+    for title, alone in (
+        ("未被包保的独居老人 (uncovered solitary elders)", True),
+        ("未被包保的其他老人 (other uncovered elders)", False),
+    ):
         lines += section(title, [_elder(e) for e in elders if e["lives_alone"] == alone], limit)
     for title, items in _audit_sections(d):
         lines += section(title, items, limit)
@@ -133,38 +140,65 @@ def format_audit(result: AuditResult | Row, *, limit: int | None = None) -> str:
 
 def _elder(e: Row) -> str:
     """An uncovered elder's line."""
-    return f"{e['resident_id']} {e['name']} {e['age']}岁 " + place_text(
-        e["grid"], e["building"], e["unit"], e["room"])
+    return f"{e['resident_id']} {e['name']} {e['age']}岁 " + place_text(e["grid"], e["building"], e["unit"], e["room"])
 
 
 def _audit_sections(d: Row) -> list[tuple[str, list[str]]]:
     """The titled lists of an audit after its uncovered elders."""
     return [
-        ("超负荷的负责人 (overloaded leaders)", [
-            f"{o['resident_id']} {o['name']} 包保 {o['care_load']} 人，能力 {o['capacity']} 人；"
-            f"岗位：{'、'.join(post_text(p) for p in o['posts'])}" for o in d["overloaded_leaders"]]),
-        ("无网格长的网格 (grids without leader)",
-         [place_text(g["grid"]) for g in d["grids_without_leader"]]),
-        ("无楼栋长的楼栋 (buildings without leader)",
-         [place_text(b["grid"], b["building"]) for b in d["buildings_without_leader"]]),
-        ("无单元长的单元 (units without leader)",
-         [place_text(None, u["building"], u["unit"]) for u in d["units_without_leader"]]),
-        ("无B岗备份的岗位 (posts without B backup)",
-         [scope_text(s["role"], s["grid"], s["building"], s["unit"]) for s in d["scopes_without_backup"]]),
-        ("服务员角色不全的网格 (grids missing service roles)", [
-            f"{place_text(g['grid'])} 缺 " + "、".join(_service_zh(r) for r in g["missing"])
-            for g in d.get("grids_missing_roles", [])]),
-        ("仅老人居住且无年轻人照料的住户 (elder-only households)", [
-            place_text(h["grid"], h["building"], h["unit"], h["room"]) + "：" +
-            "、".join(f"{m['name']} {m['age']}岁" for m in h["members"])
-            for h in d.get("elder_only_households", [])]),
-        ("各网格包保覆盖 (coverage per grid)", [
-            f"{place_text(g['grid'])}：老人 {g['elders']}，已包保 {g['covered']}，"
-            f"未包保 {g['uncovered']}（独居 {g['solitary_uncovered']}）"
-            for g in d.get("coverage", {}).get("grids", [])]),
-        ("管辖户数超出范围的负责人 (leader spans out of limits)", [
-            f"{s['resident_id']} {s['name']} {_role_zh(s['role'])}"
-            f"（{'、'.join(label_place(s['role'], x) for x in s['scopes'])}）："
-            f"{s['households']} 户，应为 {s['min'] or ''}–{s['max'] or ''} 户"
-            for s in d.get("leader_spans", []) if s["status"] in ("below", "above")]),
+        (
+            "超负荷的负责人 (overloaded leaders)",
+            [
+                f"{o['resident_id']} {o['name']} 包保 {o['care_load']} 人，能力 {o['capacity']} 人；"
+                f"岗位：{'、'.join(post_text(p) for p in o['posts'])}"
+                for o in d["overloaded_leaders"]
+            ],
+        ),
+        ("无网格长的网格 (grids without leader)", [place_text(g["grid"]) for g in d["grids_without_leader"]]),
+        (
+            "无楼栋长的楼栋 (buildings without leader)",
+            [place_text(b["grid"], b["building"]) for b in d["buildings_without_leader"]],
+        ),
+        (
+            "无单元长的单元 (units without leader)",
+            [place_text(None, u["building"], u["unit"]) for u in d["units_without_leader"]],
+        ),
+        (
+            "无B岗备份的岗位 (posts without B backup)",
+            [scope_text(s["role"], s["grid"], s["building"], s["unit"]) for s in d["scopes_without_backup"]],
+        ),
+        (
+            "服务员角色不全的网格 (grids missing service roles)",
+            [
+                f"{place_text(g['grid'])} 缺 " + "、".join(_service_zh(r) for r in g["missing"])
+                for g in d.get("grids_missing_roles", [])
+            ],
+        ),
+        (
+            "仅老人居住且无年轻人照料的住户 (elder-only households)",
+            [
+                place_text(h["grid"], h["building"], h["unit"], h["room"])
+                + "："
+                + "、".join(f"{m['name']} {m['age']}岁" for m in h["members"])
+                for h in d.get("elder_only_households", [])
+            ],
+        ),
+        (
+            "各网格包保覆盖 (coverage per grid)",
+            [
+                f"{place_text(g['grid'])}：老人 {g['elders']}，已包保 {g['covered']}，"
+                f"未包保 {g['uncovered']}（独居 {g['solitary_uncovered']}）"
+                for g in d.get("coverage", {}).get("grids", [])
+            ],
+        ),
+        (
+            "管辖户数超出范围的负责人 (leader spans out of limits)",
+            [
+                f"{s['resident_id']} {s['name']} {_role_zh(s['role'])}"
+                f"（{'、'.join(label_place(s['role'], x) for x in s['scopes'])}）："
+                f"{s['households']} 户，应为 {s['min'] or ''}–{s['max'] or ''} 户"
+                for s in d.get("leader_spans", [])
+                if s["status"] in ("below", "above")
+            ],
+        ),
     ]

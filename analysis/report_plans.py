@@ -19,8 +19,14 @@ if TYPE_CHECKING:  # for annotations only: the formatters read plain dicts
 __all__ = ["format_assignments", "format_spof", "format_leader_suggestions"]
 
 PROXIMITY_ZH = {"unit": "同单元", "building": "同楼栋", "grid": "同网格", "community": "同社区"}
-COMPONENTS_ZH = {"lives_there": "居住", "party_member": "党员", "volunteer": "志愿",
-                 "age": "年龄", "posts_held": "已任岗位", "care_load": "包保负担"}
+COMPONENTS_ZH = {
+    "lives_there": "居住",
+    "party_member": "党员",
+    "volunteer": "志愿",
+    "age": "年龄",
+    "posts_held": "已任岗位",
+    "care_load": "包保负担",
+}
 
 
 def _who(people: dict[str, Row], rid: str) -> str:
@@ -55,19 +61,22 @@ def format_assignments(result: AssignmentResult | Row, *, limit: int | None = No
     d = as_dict(result)
     people: dict[str, Row] = getattr(result, "people", {}) or {}
     t = d["totals"]
-    lines = [f"{d['community']} 包保建议 (assignment suggestions)，截至 {d['as_of']}",
-             f"可新覆盖 {t['covered']} 位老人（独居 {t['solitary_covered']}），总成本 {t['cost']}；"
-             f"未能安排 {len(d['unassigned'])} 位"]
+    lines = [
+        f"{d['community']} 包保建议 (assignment suggestions)，截至 {d['as_of']}",
+        f"可新覆盖 {t['covered']} 位老人（独居 {t['solitary_covered']}），总成本 {t['cost']}；"
+        f"未能安排 {len(d['unassigned'])} 位",
+    ]
     rows: list[str] = []
     for a in d["assignments"]:
         p = people.get(a["elder_id"], {})
         where = place_text(p.get("grid"), p.get("building"), p.get("unit"), p.get("room"))
         giver = people.get(a["caregiver_id"], {}).get("name", "")
-        rows.append(f"{_who(people, a['elder_id'])} {where} ← {a['caregiver_id']} {giver}"
-                    f"（{PROXIMITY_ZH[a['proximity']]}，成本 {a['cost']}）".replace("  ", " "))
+        rows.append(
+            f"{_who(people, a['elder_id'])} {where} ← {a['caregiver_id']} {giver}"
+            f"（{PROXIMITY_ZH[a['proximity']]}，成本 {a['cost']}）".replace("  ", " ")
+        )
     lines += section("建议 (suggestions)", rows, limit)
-    lines += section("未能安排的老人 (unassigned elders)",
-                     [_who(people, rid) for rid in d["unassigned"]], limit)
+    lines += section("未能安排的老人 (unassigned elders)", [_who(people, rid) for rid in d["unassigned"]], limit)
     return "\n".join(lines)
 
 
@@ -83,22 +92,27 @@ def format_spof(result: SpofResult | Row, *, limit: int | None = None) -> str:
     老人 6 人，其中 4 人系于一人，2 人已无人负责（无照料人且上级岗位空缺）
     单点风险人员 (people)：2
       1. R01 刘凤霞（楼栋长 5号楼 A岗）：缺席将使 3 位老人无人负责（独居 3，唯一照料人 2）；为其岗位设AB岗可保住 3 位
-      2. R02 王建国（网格长 第1网格 A岗、单元长 5号楼 1单元 A岗、单元长 5号楼 2单元 B岗）：缺席将使 2 位老人无人负责（独居 1，唯一照料人 0）；为其岗位设AB岗可保住 2 位
+      2. R02 王建国（网格长 第1网格 A岗、单元长 5号楼 1单元 A岗、单元长 5号楼 2单元 B岗）：缺席将使 2
+      位老人无人负责（独居 1，唯一照料人 0）；为其岗位设AB岗可保住 2 位
     已无人负责的老人 (unreached elders)：2
       R08
       R06
     """
     d = as_dict(result)
     t = d["totals"]
-    lines = [f"{d['community']} 单点风险 (single points of failure)，截至 {d['as_of']}",
-             f"老人 {t['elders']} 人，其中 {t['elders_at_risk']} 人系于一人，"
-             f"{t['unreached_elders']} 人已无人负责（无照料人且上级岗位空缺）"]
+    lines = [
+        f"{d['community']} 单点风险 (single points of failure)，截至 {d['as_of']}",
+        f"老人 {t['elders']} 人，其中 {t['elders_at_risk']} 人系于一人，"
+        f"{t['unreached_elders']} 人已无人负责（无照料人且上级岗位空缺）",
+    ]
     rows: list[str] = []
     for i, p in enumerate(d["people"], 1):
         posts = f"（{'、'.join(post_text(x) for x in p['posts'])}）" if p["posts"] else "（照料人）"
-        rows.append(f"{i}. {p['resident_id']} {p['name']}{posts}：缺席将使 {p['elders']} 位老人无人负责"
-                    f"（独居 {p['solitary']}，唯一照料人 {p['sole_caregiver_of']}）；"
-                    f"为其岗位设AB岗可保住 {p['fixed_by_backup']} 位")
+        rows.append(
+            f"{i}. {p['resident_id']} {p['name']}{posts}：缺席将使 {p['elders']} 位老人无人负责"
+            f"（独居 {p['solitary']}，唯一照料人 {p['sole_caregiver_of']}）；"
+            f"为其岗位设AB岗可保住 {p['fixed_by_backup']} 位"
+        )
     lines += section("单点风险人员 (people)", rows, limit)
     lines += section("已无人负责的老人 (unreached elders)", list(d["unreached_elders"]), limit)
     return "\n".join(lines)

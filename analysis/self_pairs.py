@@ -63,8 +63,7 @@ def repair_self_pairs(pairs: list[list[Person]], candidates: list[Person]) -> se
         spare[c.hub].append(c)
     stuck: set[str] = set()
     for i in selfs:  # an earlier swap may have resolved this one already
-        if pairs[i][0].key == pairs[i][1].key and not (
-                _swap(pairs, i, at_hub) or _spare(pairs, i, spare, used)):
+        if pairs[i][0].key == pairs[i][1].key and not (_swap(pairs, i, at_hub) or _spare(pairs, i, spare, used)):
             stuck.add(pairs[i][0].key)
     return stuck
 

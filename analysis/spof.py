@@ -128,8 +128,9 @@ def _graph(view: CommunityView, elders: Iterable[str]) -> ResponsibilityGraph:
     return H
 
 
-def single_points_of_failure(G: Graph, *, as_of: date | str | None = None, elder_age: int = 60,
-                             limit: int | None = None) -> SpofResult:
+def single_points_of_failure(
+    G: Graph, *, as_of: date | str | None = None, elder_age: int = 60, limit: int | None = None
+) -> SpofResult:
     """Rank people whose absence would leave elders with no one answering for them.
 
     Parameters
@@ -166,17 +167,24 @@ def single_points_of_failure(G: Graph, *, as_of: date | str | None = None, elder
     cared = view.caregivers(as_of)
     lost, unreached = _lost_elders(H, idom, elders, cared)
     urgency = _urgency(view, elders)
-    people = sorted((_entry(view, p, es, idom, cared, urgency) for p, es in lost.items()),
-                    key=lambda x: (-x["elders"], -x["solitary"], x["resident_id"]))
+    people = sorted(
+        (_entry(view, p, es, idom, cared, urgency) for p, es in lost.items()),
+        key=lambda x: (-x["elders"], -x["solitary"], x["resident_id"]),
+    )
     at_risk: set[str] = set().union(*lost.values())
-    totals = {"elders": len(elders), "elders_at_risk": len(at_risk),
-              "unreached_elders": len(unreached), "people": len(people)}
+    totals = {
+        "elders": len(elders),
+        "elders_at_risk": len(at_risk),
+        "unreached_elders": len(unreached),
+        "people": len(people),
+    }
     unreached_ids = [view.nodes["resident"][e]["resident_id"] for e in sorted(unreached, key=urgency)]
     return SpofResult(view.community, as_of, elder_age, totals, people[:limit], unreached_ids)
 
 
-def _lost_elders(H: ResponsibilityGraph, idom: Dominators, elders: Iterable[str], cared: dict[str, set[str]],
-                 ) -> tuple[dict[str, set[str]], list[str]]:
+def _lost_elders(
+    H: ResponsibilityGraph, idom: Dominators, elders: Iterable[str], cared: dict[str, set[str]]
+) -> tuple[dict[str, set[str]], list[str]]:
     """Map each person to the elders they alone keep reached; list the unreached."""
     lost: defaultdict[str, set[str]] = defaultdict(set)
     unreached: list[str] = []
@@ -212,17 +220,20 @@ def _urgency(view: CommunityView, elders: dict[str, int]) -> Urgency:
     return lambda e: (not res[e].get("lives_alone"), -elders[e], res[e]["resident_id"])
 
 
-def _entry(view: CommunityView, person: str, lost: set[str], idom: Dominators, cared: dict[str, set[str]],
-           urgency: Urgency) -> Row:
+def _entry(
+    view: CommunityView, person: str, lost: set[str], idom: Dominators, cared: dict[str, set[str]], urgency: Urgency
+) -> Row:
     """The entry of one person: their posts and the elders their absence would leave."""
     res = view.nodes["resident"]
     posts = sorted((p for p in view.posts if p.person == person), key=lambda p: post_sort_key(view, p))
     sole = [p for p in posts if set().union(*view.holders[p.scope].values()) == {person}]
     ordered = sorted(lost, key=urgency)
     return {
-        "resident_id": res[person]["resident_id"], "name": res[person].get("name"),
+        "resident_id": res[person]["resident_id"],
+        "name": res[person].get("name"),
         "posts": [view.post_label(p) for p in posts],
-        "elders": len(lost), "solitary": sum(bool(res[e].get("lives_alone")) for e in lost),
+        "elders": len(lost),
+        "solitary": sum(bool(res[e].get("lives_alone")) for e in lost),
         "sole_caregiver_of": sum(1 for e in lost if cared.get(e) == {person}),
         "fixed_by_backup": sum(1 for e in lost if e in idom),
         "sole_posts": [view.post_label(p) for p in sole],
