@@ -46,9 +46,8 @@ def create_app(settings: Settings, *, demo: bool = False, store: Store | None = 
     lifespan = _lifespan(settings, demo=demo, key=key, store=store)
     app = FastAPI(title="gridcare", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
-    router = _graphql_router(settings, secret)
-    app.include_router(router, prefix="/graphql")
-    app.state.qr_feed = router.schema.qr_feed  # the finder's page wakes it after a scan
+    app.state.qr_feed = ScanFeed(poll=settings.qr_notify_poll, window=settings.qr_notify_window)
+    app.include_router(_graphql_router(settings, secret, app.state.qr_feed), prefix="/graphql")
     app.add_api_route("/livez", livez, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"])
     guard.install(app)
@@ -83,20 +82,23 @@ def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, store: Store
     return lifespan
 
 
-def _graphql_router(settings: Settings, secret: bytes) -> GraphQLRouter:
+def _graphql_router(settings: Settings, secret: bytes, feed: ScanFeed) -> GraphQLRouter:
     development = settings.mode == "development"
 
     async def context(request: Request) -> Context:
         state = request.app.state
         return Context(
-            store=state.store, principal=request.state.principal, request_id=request.state.request_id, secret_key=secret
+            store=state.store,
+            principal=request.state.principal,
+            request_id=request.state.request_id,
+            secret_key=secret,
+            qr_feed=feed,
         )
 
-    feed = ScanFeed(poll=settings.qr_notify_poll, window=settings.qr_notify_window)
     # Subscriptions stream over multipart HTTP only (a POST, `Accept: multipart/mixed;subscriptionSpec=1.0`),
     # so the auth middleware, the HTTP guard and the request id cover them as every other operation.
     router = GraphQLRouter(
-        build_schema(production=not development, qr_feed=feed),
+        build_schema(production=not development),
         context_getter=context,
         graphql_ide="graphiql" if development else None,
         allow_queries_via_get=False,

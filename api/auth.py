@@ -40,7 +40,7 @@ def install(app: FastAPI, settings: Settings, key: bytes | None) -> None:
         response = None
         if settings.auth == "off":
             request.state.principal = DEVELOPMENT
-        elif not is_public(request, settings):
+        elif not is_public(request, settings) and key is not None:  # no key: auth is off
             try:
                 request.state.principal = await _principal(request, key)
             except Unauthorized as e:

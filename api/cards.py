@@ -109,7 +109,7 @@ def _card(canvas: Canvas, x: float, y: float, name: str, url: str, hotline: str 
     canvas.restoreState()
     _qr(canvas, url, x + INSET, y + (CARD_H - QR_SIZE) / 2, QR_SIZE)
     top = y + CARD_H
-    lines = [(12, "防走失卡", 10), (18, name, 20), (10, HINT[0], 28), (10, HINT[1], 33)]
+    lines: list[tuple[int, str, float]] = [(12, "防走失卡", 10), (18, name, 20), (10, HINT[0], 28), (10, HINT[1], 33)]
     if hotline:
         lines += [(10, "社区热线", 41), (12, hotline, 46.5)]
     for size, text, below_top in lines:

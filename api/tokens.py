@@ -63,8 +63,7 @@ def check_settings(settings: Settings) -> None:
     """Refuse to serve with a default secret or without authentication in production."""
     if settings.mode != "production":
         return
-    token_key(settings)
-    if len(settings.token_key.get_secret_value()) < MIN_KEY_LENGTH:
+    if len(token_key(settings)) < MIN_KEY_LENGTH:
         raise Invalid("GRIDCARE_TOKEN_KEY", f"is shorter than {MIN_KEY_LENGTH} characters")
     if settings.auth != "required":
         raise Invalid("GRIDCARE_AUTH", "may be `off` only in development mode")
@@ -123,7 +122,7 @@ def issue(store: Store, key: bytes, req: TokenRequest) -> tuple[str, TokenRecord
     check_request(req)
     token = PREFIX + secrets.token_urlsafe(32)
     resident = req.resident
-    if resident and not resident.startswith(f"{req.community}/r/"):
+    if resident and req.community and not resident.startswith(f"{req.community}/r/"):
         resident = ids.resident_id(req.community, resident)
     record = TokenRecord(
         id=secrets.token_hex(8),

@@ -32,11 +32,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from analysis.domain import age_on  # noqa: E402
 from api.importing import load_demo  # noqa: E402
 from api.settings import get_settings  # noqa: E402
 from api.store import open_store  # noqa: E402
 from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from graph.models import age_on, to_date  # noqa: E402
+from graph.models import to_date  # noqa: E402
 from graph.reads.stats import list_communities  # noqa: E402
 from graph.tokens import revoke_token  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402

@@ -1,33 +1,42 @@
 """The GraphQL schema (strawberry)."""
 
+from collections.abc import Iterable
 from contextlib import aclosing
+from typing import Any
 
-import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types.execution import PreExecutionError
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
 from schema.limits import extensions, log_unexpected
 from schema.mutations import Mutation
-from schema.notify import ScanFeed
 from schema.query import Query
 from schema.strawberry_private import AnswerWrongTransport
 from schema.subscription import Subscription
 
 
 class GridcareSchema(AnswerWrongTransport):
-    qr_feed: ScanFeed  # the process's QR scan notifications, fed to `Subscription.qr_scanned`
-
     def process_errors(self, errors, execution_context=None) -> None:
         """Log unexpected errors with the request id (not strawberry's every-error log)."""
         context = execution_context.context if execution_context else None
         log_unexpected(errors, getattr(context, "request_id", "") or "-")
 
-    async def execute(self, *args, allowed_operation_types=None, **kwargs):
+    async def execute(  # type: ignore[override]  # same parameters, fewer operation types
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        **kwargs: Any,
+    ) -> ExecutionResult:
         """As strawberry's, but a subscription is refused with a clear error: it needs a streaming answer."""
         allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
-        return await super().execute(*args, allowed_operation_types=allowed, **kwargs)
+        return await super().execute(
+            query, variable_values, context_value, root_value, operation_name, allowed_operation_types=allowed, **kwargs
+        )
 
     async def stream(self, *args, **kwargs):
         """As strawberry's, but a document refused while parsing (a syntax error, too many tokens) is
@@ -48,17 +57,12 @@ async def _parse_errors_answered(results):
             yield PreExecutionError(data=None, errors=[error])
 
 
-def build_schema(*, production: bool = False, qr_feed: ScanFeed | None = None) -> strawberry.Schema:
-    """The schema with its limits; ``production`` also turns introspection and suggestions off.
-
-    ``qr_feed`` notifies the `qrScanned` subscriptions (default: poll every second, 10-minute window).
-    """
-    schema = GridcareSchema(
+def build_schema(*, production: bool = False) -> GridcareSchema:
+    """The schema with its limits; ``production`` also turns introspection and suggestions off."""
+    return GridcareSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
     )
-    schema.qr_feed = qr_feed or ScanFeed()
-    return schema

@@ -8,7 +8,7 @@ as JSON in the shape of `gridcare audit --format json`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -118,7 +118,7 @@ class AssignmentSuggestions:
     totals: JSON = strawberry.field(description="covered, solitary_covered and cost.")
 
 
-def _gaps(rows: list[dict], role: str | None = None) -> list[PostGap]:
+def _gaps(rows: list[dict[str, Any]], role: str = "") -> list[PostGap]:
     return [
         PostGap(role=r.get("role", role), grid=r.get("grid"), building=r.get("building"), unit=r.get("unit"))
         for r in rows
@@ -150,11 +150,13 @@ def _audit(store: Store, community: str, as_of: date, elder_age: int, care_capac
         buildings_without_leader=_gaps(d["buildings_without_leader"], Role.BUILDING_LEADER),
         units_without_leader=_gaps(d["units_without_leader"], Role.UNIT_LEADER),
         scopes_without_backup=_gaps(d["scopes_without_backup"]),
-        details={
-            k: v
-            for k, v in d.items()
-            if k not in typed and k not in ("community", "as_of", "elder_age", "care_capacity")
-        },
+        details=JSON(
+            {
+                k: v
+                for k, v in d.items()
+                if k not in typed and k not in ("community", "as_of", "elder_age", "care_capacity")
+            }
+        ),
     )
 
 

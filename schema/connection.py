@@ -16,7 +16,8 @@ from graph import ids
 from graph.errors import NotFound
 from graph.reads.search import ResidentQuery, search_residents, sort_key
 from schema.context import Context
-from schema.people import Resident, ResidentStatus
+from schema.enums import ResidentStatus, code
+from schema.people import Resident
 from schema.policy import reads_community
 from schema.results import user_error
 
@@ -98,10 +99,10 @@ def _query(community: str, f: ResidentFilter) -> ResidentQuery:
     c = community
     return ResidentQuery(
         community=c,
-        statuses=tuple(s.value for s in f.status or [ResidentStatus.ACTIVE]),
+        statuses=tuple(code(s) for s in f.status or [ResidentStatus.ACTIVE]),
         grid=ids.grid_id(c, f.grid) if f.grid else None,
         building=ids.building_id(c, f.building) if f.building else None,
-        unit=ids.unit_id(c, f.building, f.unit) if f.unit else None,
+        unit=ids.unit_id(c, f.building, f.unit) if f.building and f.unit else None,
         min_age=f.min_age,
         max_age=f.max_age,
         lives_alone=f.lives_alone,
@@ -127,7 +128,7 @@ async def residents_connection(
     if not reads_community(info.context.principal, community):
         raise user_error(f"no community named {community!r}", "NOT_FOUND")
     order = order_by or ResidentOrder()
-    sort = order.by.value
+    sort = code(order.by)
     position = decode_cursor(after, sort) if after else None
     reach = await info.context.access.reach()
     query = _query(community, filter or ResidentFilter())

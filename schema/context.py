@@ -13,6 +13,7 @@ from strawberry.fastapi import BaseContext
 
 from graph.store import Store
 from schema.loaders import Loaders
+from schema.notify import ScanFeed
 from schema.policy import Access, Principal
 
 T = TypeVar("T")
@@ -26,6 +27,7 @@ class Context(BaseContext):
     principal: Principal = field(default_factory=Principal)  # nobody, unless the token says who
     request_id: str = ""
     secret_key: bytes = b""  # the service's HMAC key (API tokens, QR codes); never sent to anyone
+    qr_feed: ScanFeed | None = None  # the process's QR scan notifications, for `qrScanned` subscribers
 
     def __post_init__(self) -> None:
         super().__init__()

@@ -3,46 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from analysis import domain
 from analysis.domain import place_key
 from graph.models import place_from_props, resident_from_props, to_date
 from graph.reads.groups import Related
 from schema.context import Context
+from schema.enums import ServiceRole
 from schema.people import Resident, resident_of
 from schema.places import Building, Grid, Household
-
-
-@strawberry.enum(description="The 8 grid service roles (网格服务员) every grid fills.")
-class ServiceRole(Enum):
-    SECURITY_PATROLLER = strawberry.enum_value(
-        domain.ServiceRole.SECURITY_PATROLLER.value, description="Public-security patroller (治安巡逻员)."
-    )
-    ENVIRONMENT_KEEPER = strawberry.enum_value(
-        domain.ServiceRole.ENVIRONMENT_KEEPER.value, description="Environment keeper (环境美洁员)."
-    )
-    DISPUTE_MEDIATOR = strawberry.enum_value(
-        domain.ServiceRole.DISPUTE_MEDIATOR.value, description="Dispute mediator (矛盾调处员)."
-    )
-    NEIGHBOUR_WATCHER = strawberry.enum_value(
-        domain.ServiceRole.NEIGHBOUR_WATCHER.value, description="Neighbour watcher (邻里守望员)."
-    )
-    LIFE_ADVISER = strawberry.enum_value(
-        domain.ServiceRole.LIFE_ADVISER.value, description="Life adviser (生活指导员)."
-    )
-    POLITICAL_PUBLICIST = strawberry.enum_value(
-        domain.ServiceRole.POLITICAL_PUBLICIST.value, description="Political-education publicist (政治教育宣传员)."
-    )
-    SCIENCE_COMMUNICATOR = strawberry.enum_value(
-        domain.ServiceRole.SCIENCE_COMMUNICATOR.value, description="Science-knowledge communicator (科学知识传播员)."
-    )
-    CULTURE_SPORTS_ORGANISER = strawberry.enum_value(
-        domain.ServiceRole.CULTURE_SPORTS_ORGANISER.value, description="Culture and sports organiser (文体活动组织员)."
-    )
 
 
 def _members(found: list[Related]) -> list[Resident]:

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 
 import strawberry
 
-from analysis.domain import ResidentStatus
 from graph import mutations as m
-from schema.people import CareKind, LeaderRole, Post
-
-
-@strawberry.enum(description="Why a resident leaves the living register; their history stays.")
-class RemovalReason(Enum):
-    MOVED_OUT = strawberry.enum_value(ResidentStatus.MOVED_OUT.value, description="Moved out of the community.")
-    DECEASED = strawberry.enum_value(ResidentStatus.DECEASED.value, description="Died.")
+from schema.enums import CareKind, LeaderRole, Post, code
 
 
 @strawberry.input(description="Where a household is: grid, building, unit and room, as the ledger writes them.")
@@ -97,5 +89,5 @@ class PostInput:
 
     def scope(self) -> m.Scope:
         return m.Scope(
-            community=self.community, role=self.role.value, grid=self.grid, building=self.building, unit=self.unit
+            community=self.community, role=code(self.role), grid=self.grid, building=self.building, unit=self.unit
         )

@@ -160,7 +160,8 @@ class MaskUnexpected(MaskErrors):
 def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
     """Log the trace of each unexpected error under the request id; expected errors are the caller's."""
     for error in filter(is_unexpected, errors):
-        trace = "".join(traceback.format_tb(error.original_error.__traceback__))  # no message: it may name people
+        cause = error.original_error
+        trace = "".join(traceback.format_tb(cause.__traceback__ if cause else None))  # no message: it may name people
         log.error(
             "request %s: unexpected %s at %s\n%s",
             request_id,

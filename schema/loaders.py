@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 
 from graph import consent, sensitive
 from graph.reads import groups, network, stats
+from graph.store import Store
 
 if TYPE_CHECKING:
     from schema.policy import Access
@@ -34,7 +35,7 @@ class Loaders:
     def _loader(
         self,
         key: tuple,
-        fetch: Callable[[list[str]], Any],
+        fetch: Callable[[Store, list[str]], Any],
         default: Callable[[], Any],
         convert: Callable[[Any], Any] | None = None,
         scoped: bool = False,

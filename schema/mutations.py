@@ -14,16 +14,10 @@ from graph import mutations as m
 from schema.changes import run_change
 from schema.consent import ConsentMutation
 from schema.context import Context
+from schema.enums import CareKind, RemovalReason, code
 from schema.groups import VolunteerTeam
-from schema.inputs import (
-    AddCareInput,
-    AddressInput,
-    PostInput,
-    RegisterResidentInput,
-    RemovalReason,
-    UpdateResidentInput,
-)
-from schema.people import CareKind, CareRelationship, LeaderPost, Resident, resident_of
+from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, UpdateResidentInput
+from schema.people import CareRelationship, LeaderPost, Resident, resident_of
 from schema.policy import check_removal
 from schema.qr import QrMutation
 from schema.results import Conflict, Invalid, NotFound
@@ -88,19 +82,30 @@ class MembershipPayload:
         return await resident_of(info, self.resident_id)
 
 
-def _result(payload: type, name: str):
-    return Annotated[
-        payload | NotFound | Invalid | Conflict,
-        strawberry.union(name, description=f"{payload.__name__}, or why nothing was changed."),
-    ]
-
-
-ResidentResult = _result(ResidentPayload, "ResidentResult")
-RemovalResult = _result(RemovalPayload, "RemovalResult")
-CareResult = _result(CarePayload, "CareResult")
-AssignmentResult = _result(AssignmentPayload, "AssignmentResult")
-VacancyResult = _result(VacancyPayload, "VacancyResult")
-MembershipResult = _result(MembershipPayload, "MembershipResult")
+ResidentResult = Annotated[
+    ResidentPayload | NotFound | Invalid | Conflict,
+    strawberry.union("ResidentResult", description="ResidentPayload, or why nothing was changed."),
+]
+RemovalResult = Annotated[
+    RemovalPayload | NotFound | Invalid | Conflict,
+    strawberry.union("RemovalResult", description="RemovalPayload, or why nothing was changed."),
+]
+CareResult = Annotated[
+    CarePayload | NotFound | Invalid | Conflict,
+    strawberry.union("CareResult", description="CarePayload, or why nothing was changed."),
+]
+AssignmentResult = Annotated[
+    AssignmentPayload | NotFound | Invalid | Conflict,
+    strawberry.union("AssignmentResult", description="AssignmentPayload, or why nothing was changed."),
+]
+VacancyResult = Annotated[
+    VacancyPayload | NotFound | Invalid | Conflict,
+    strawberry.union("VacancyResult", description="VacancyPayload, or why nothing was changed."),
+]
+MembershipResult = Annotated[
+    MembershipPayload | NotFound | Invalid | Conflict,
+    strawberry.union("MembershipResult", description="MembershipPayload, or why nothing was changed."),
+]
 
 
 def _resident(record) -> ResidentPayload:
@@ -144,7 +149,10 @@ class AppliedAssignments:
     created: list[CareRelationship] = strawberry.field(description="One per chosen suggestion.")
 
 
-AppliedResult = _result(AppliedAssignments, "AppliedResult")
+AppliedResult = Annotated[
+    AppliedAssignments | NotFound | Invalid | Conflict,
+    strawberry.union("AppliedResult", description="AppliedAssignments, or why nothing was changed."),
+]
 
 
 def _applied(records) -> AppliedAssignments:
@@ -205,7 +213,7 @@ class Mutation(QrMutation, ConsentMutation):
     ) -> RemovalResult:
         denied = await check_removal(info, str(id))  # a leader may not vacate posts outside their scope by it
         return denied or await run_change(
-            info, _removal, m.remove_resident, str(id), reason=reason.value, on=on, residents=(id,)
+            info, _removal, m.remove_resident, str(id), reason=code(reason), on=on, residents=(id,)
         )
 
     @strawberry.mutation(description="Add a care relationship (包保 and others).")
@@ -218,7 +226,7 @@ class Mutation(QrMutation, ConsentMutation):
             m.add_care,
             str(input.caregiver_id),
             str(input.recipient_id),
-            kind=input.kind.value,
+            kind=code(input.kind),
             since=input.since,
             until=input.until,
             residents=(input.caregiver_id, input.recipient_id),
@@ -239,7 +247,7 @@ class Mutation(QrMutation, ConsentMutation):
             m.end_care,
             str(caregiver_id),
             str(recipient_id),
-            kind=kind.value,
+            kind=code(kind),
             on=on,
             residents=(caregiver_id, recipient_id),
         )
@@ -258,7 +266,7 @@ class Mutation(QrMutation, ConsentMutation):
             m.assign_post,
             str(resident_id),
             post.scope(),
-            post=post.post.value,
+            post=code(post.post),
             since=since,
             community=post.community,
             residents=(resident_id,),
@@ -274,7 +282,7 @@ class Mutation(QrMutation, ConsentMutation):
             _vacancy,
             m.vacate_post,
             post.scope(),
-            post=post.post.value,
+            post=code(post.post),
             community=post.community,
             place=m.place_of_post(post.scope()),
         )
@@ -310,7 +318,7 @@ class Mutation(QrMutation, ConsentMutation):
             _applied,
             m.add_care_many,
             pairs,
-            kind=CareKind.RESPONSIBILITY.value,
+            kind=code(CareKind.RESPONSIBILITY),
             since=since or today(),
             community=community,
             residents=tuple(dict.fromkeys(r for pair in pairs for r in pair)),

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from analysis import domain
-from analysis.domain import PlaceKind, Role, age_on, kind_of_role, today
+from analysis.domain import PlaceKind, age_on, kind_of_role, today
 from graph.models import CareRecord, PostRecord, ResidentRecord
 from schema import sensitive
 from schema.context import AsOf, Context
+from schema.enums import CareKind, LeaderRole, Post, ResidentStatus, code, service_order
 from schema.places import Building, Grid, Household, Unit
 
 if TYPE_CHECKING:
@@ -21,38 +20,6 @@ if TYPE_CHECKING:
     from schema.groups import PartyGroup, ServiceRoleAssignment, TeamMembership
 
 Groups = "schema.groups"
-
-
-@strawberry.enum(description="The three leaders (三长).")
-class LeaderRole(Enum):
-    GRID_LEADER = strawberry.enum_value(Role.GRID_LEADER.value, description="Grid leader (网格长).")
-    BUILDING_LEADER = strawberry.enum_value(Role.BUILDING_LEADER.value, description="Building leader (楼栋长).")
-    UNIT_LEADER = strawberry.enum_value(Role.UNIT_LEADER.value, description="Unit leader (单元长).")
-
-
-@strawberry.enum(description="AB posts (AB岗): every post has a primary (A) and a backup (B).")
-class Post(Enum):
-    A = strawberry.enum_value(domain.Post.A.value, description="The primary post (A岗).")
-    B = strawberry.enum_value(domain.Post.B.value, description="The backup post (B岗).")
-
-
-@strawberry.enum(description="Kinds of care relationship.")
-class CareKind(Enum):
-    RESPONSIBILITY = strawberry.enum_value(
-        domain.CareKind.RESPONSIBILITY.value, description="Responsibility assignment (包保)."
-    )
-    FAMILY = strawberry.enum_value(domain.CareKind.FAMILY.value, description="Family (家属).")
-    VOLUNTEER = strawberry.enum_value(domain.CareKind.VOLUNTEER.value, description="A volunteer (志愿者).")
-    NEIGHBOUR = strawberry.enum_value(domain.CareKind.NEIGHBOUR.value, description="A neighbour (邻居).")
-
-
-@strawberry.enum(description="Whether a resident still lives in the community.")
-class ResidentStatus(Enum):
-    ACTIVE = strawberry.enum_value(domain.ResidentStatus.ACTIVE.value, description="Lives in the community.")
-    MOVED_OUT = strawberry.enum_value(
-        domain.ResidentStatus.MOVED_OUT.value, description="Moved out; their history stays."
-    )
-    DECEASED = strawberry.enum_value(domain.ResidentStatus.DECEASED.value, description="Died; their history stays.")
 
 
 async def resident_of(info: Info[Context, None], resident_id: str | None) -> Resident | None:
@@ -173,7 +140,9 @@ class Resident:
         from schema.groups import ServiceRoleAssignment
 
         found = await info.context.loaders.related("service_roles_of_residents").load(str(self.id))
-        return sorted((ServiceRoleAssignment.of_resident(str(self.id), s) for s in found), key=lambda s: s.role)
+        return sorted(
+            (ServiceRoleAssignment.of_resident(str(self.id), s) for s in found), key=lambda s: service_order(s.role)
+        )
 
     @strawberry.field(description="Their building Party group (楼栋党小组), for Party members.")
     async def party_groups(self, info: Info[Context, None]) -> list[Annotated[PartyGroup, strawberry.lazy(Groups)]]:
@@ -217,10 +186,13 @@ class LeaderPost:
         ]
         | None
     ):
-        kind = kind_of_role(self.role.value)
-        cls = {PlaceKind.GRID: Grid, PlaceKind.BUILDING: Building, PlaceKind.UNIT: Unit}[kind]
+        kind = kind_of_role(code(self.role))
         found = await info.context.loaders.place(kind).load(self.scope_id)
-        return cls.from_record(found) if found else None
+        if found is None:
+            return None
+        if kind == PlaceKind.GRID:
+            return Grid.from_record(found)
+        return Building.from_record(found) if kind == PlaceKind.BUILDING else Unit.from_record(found)
 
 
 @strawberry.type(description="A care relationship: a named person answers for a named person (包保 and others).")
@@ -245,7 +217,7 @@ class CareRelationship:
 
     @strawberry.field(description="Whether it is active on `asOf` (default today).")
     def active(self, as_of: AsOf = None) -> bool:
-        record = CareRecord(self.caregiver_id, self.recipient_id, self.kind.value, self.since, self.until)
+        record = CareRecord(self.caregiver_id, self.recipient_id, code(self.kind), self.since, self.until)
         return record.active_on(as_of or today())
 
     @strawberry.field(description="The person who gives care.")

@@ -10,6 +10,7 @@ from strawberry.types import Info
 from analysis.domain import today
 from graph.models import PlaceRecord
 from schema.context import AsOf, Context
+from schema.enums import service_order
 from schema.policy import WholeCommunityOnly, only
 from schema.stats import CommunityStats
 
@@ -103,7 +104,10 @@ class Grid:
         from schema.groups import ServiceRoleAssignment
 
         found = await info.context.loaders.related("service_roles_of_grids").load(self.id)
-        return sorted((ServiceRoleAssignment.of_grid(self.id, r) for r in found), key=lambda s: (s.role, s.resident_id))
+        return sorted(
+            (ServiceRoleAssignment.of_grid(self.id, r) for r in found),
+            key=lambda s: (service_order(s.role), s.resident_id),
+        )
 
     @strawberry.field(description="The grid's Party branch (网格党支部).")
     async def party_branch(self, info: Info[Context, None]) -> Annotated[PartyBranch, strawberry.lazy(Groups)] | None:
@@ -182,7 +186,8 @@ class Household:
     ) -> list[Annotated[Resident, strawberry.lazy(People)]]:  # returns the loader's future
         from schema.people import Resident
 
-        return info.context.loaders.residents_of_household(Resident.from_record).load(self.id)
+        loader = info.context.loaders.residents_of_household(Resident.from_record)
+        return loader.load(self.id)  # type: ignore[return-value]  # the loader's future: strawberry awaits it
 
     @strawberry.field(description="The unit this household is in.")
     async def unit(self, info: Info[Context, None]) -> Unit | None:

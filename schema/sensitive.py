@@ -27,7 +27,9 @@ MAX_LOG = 500
 
 def reader(info: Info[Context, None]) -> Reader:
     p = info.context.principal
-    return Reader(actor=p.name, role=p.role, token_id=p.token_id, request_id=info.context.request_id or "-")
+    return Reader(
+        actor=p.name, role=p.role or "anonymous", token_id=p.token_id, request_id=info.context.request_id or "-"
+    )
 
 
 async def _sensitive(root: Any, info: Info[Context, None], field: str):

@@ -66,7 +66,7 @@ class Subscription:
         start = await context.run(qr.watch_start, community) if reads_community(context.principal, community) else None
         if start is None:
             raise user_error(f"no community named {community!r}", "NOT_FOUND")
-        feed: ScanFeed = info.schema.qr_feed
+        feed = context.qr_feed or ScanFeed()
         folder = Folder(feed.window)
         token_checked = reach_read = time.monotonic()
         async with feed.watch(context.store, community, start) as inbox:

@@ -1,5 +1,7 @@
 """The store: one Neo4j driver and the database it works in, and every round trip, counted.
 
+The statement and its name are positional-only, so any word (``self``, ``name``) can be a Cypher parameter.
+
 Every repository function of `graph` takes a `Store` first. Reads go to readers
 (a cluster's followers), writes to the leader; both are managed by the driver
 (retried on transient errors). `counted` is for statements run inside a
@@ -28,13 +30,13 @@ class Store:
     driver: neo4j.Driver
     database: str = "neo4j"
 
-    def read(self, name: str, cypher: str, **params: Any) -> list[neo4j.Record]:
+    def read(self, name: str, cypher: str, /, **params: Any) -> list[neo4j.Record]:
         """Run one read statement; ``name`` labels it in the metrics."""
         CYPHER_QUERIES.labels(name).inc()
         records, _, _ = self.driver.execute_query(cypher, params, database_=self.database, routing_=RoutingControl.READ)
         return records
 
-    def read_rows(self, name: str, cypher: str, **params: Any) -> list[Any]:
+    def read_rows(self, name: str, cypher: str, /, **params: Any) -> list[Any]:
         """Run a read whose single record holds ``rows``, a collected list.
 
         Batched reads return ``collect([...]) AS rows`` rather than one record per
@@ -43,7 +45,7 @@ class Store:
         records = self.read(name, cypher, **params)
         return list(records[0]["rows"]) if records else []
 
-    def write(self, name: str, cypher: str, **params: Any) -> list[neo4j.Record]:
+    def write(self, name: str, cypher: str, /, **params: Any) -> list[neo4j.Record]:
         """Run one write statement in its own managed transaction."""
         CYPHER_QUERIES.labels(name).inc()
         records, _, _ = self.driver.execute_query(
@@ -60,7 +62,7 @@ class Store:
         self.driver.close()
 
 
-def counted(tx: neo4j.ManagedTransaction, name: str, cypher: str, **params: Any) -> neo4j.Result:
+def counted(tx: neo4j.ManagedTransaction, name: str, cypher: str, /, **params: Any) -> neo4j.Result:
     """Run a statement inside a transaction function, counting it."""
     CYPHER_QUERIES.labels(name).inc()
     return tx.run(cypher, params)

@@ -29,7 +29,7 @@ def call(client, query, **variables):
     return next(iter(body["data"].values()))
 
 
-def unchanged(store, driver, database, community, client, query, **variables):
+def unchanged(store, community, client, query, **variables):
     """Run a mutation that must fail; return its typed answer after checking nothing changed."""
     before = snapshot(store, community)
     result = call(client, query, **variables)

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
+from analysis.domain import age_on
 from api.app import create_app
 from api.settings import Settings
-from graph.models import age_on, to_date
+from graph.models import to_date
 
 TREE = """query Tree($name: String!) {
   community(name: $name) {

@@ -99,7 +99,7 @@ def test_unexpected_errors_are_masked_with_the_request_id(client, monkeypatch, c
         person = "".join(("王", "秀英"))  # so that the source line in the trace does not name her
         raise RuntimeError(f"{person} broke it")
 
-    monkeypatch.setattr("graph.stats.list_communities", boom)
+    monkeypatch.setattr("schema.query.list_communities", boom)
     with caplog.at_level(logging.ERROR, logger="gridcare.graphql"):
         answer = client.post("/graphql", json={"query": "{ communities { name } }"})
     request_id = answer.headers["X-Request-ID"]

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.store.connection import Connection, open_driver
+from graph.store import Connection, Store, open_driver
 from tests.api.proxy import Relay
 
 
@@ -19,13 +19,13 @@ def test_ready_when_neo4j_answers(store, driver, database, tmp_path):
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
 
 
-def test_readyz_follows_neo4j_down_and_back_without_restart(store, neo4j_connection, database, tmp_path):
+def test_readyz_follows_neo4j_down_and_back_without_restart(neo4j_connection, database, tmp_path):
     relay = Relay(urlparse(neo4j_connection.uri).port)
     relay.up()
     conn = Connection(f"bolt://127.0.0.1:{relay.port}", neo4j_connection.user, neo4j_connection.password)
     driver = open_driver(conn)
     try:
-        app = create_app(Settings(home=tmp_path), store=store)
+        app = create_app(Settings(home=tmp_path), store=Store(driver, database))
         with TestClient(app) as client:
             assert client.get("/readyz").status_code == 200
             relay.down()

@@ -204,9 +204,12 @@ def test_another_community_or_an_unknown_one_is_not_found(app, authorized_client
 
 
 def test_a_bad_token_is_refused(app, seeded):
-    with TestClient(app, headers={"Authorization": "Bearer gc_not-a-token"}) as client, client.stream(
-        "POST", "/graphql", json={"query": SUBSCRIBE, "variables": {"c": seeded}}, headers={"Accept": ACCEPT}
-    ) as response:
+    with (
+        TestClient(app, headers={"Authorization": "Bearer gc_not-a-token"}) as client,
+        client.stream(
+            "POST", "/graphql", json={"query": SUBSCRIBE, "variables": {"c": seeded}}, headers={"Accept": ACCEPT}
+        ) as response,
+    ):
         response.read()
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
     assert response.json()["error"] == "invalid token"
