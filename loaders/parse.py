@@ -167,8 +167,19 @@ _PLACES = {
 
 
 def _place(kind: str, value: str) -> str:
+    """Read a place label; a cell with a line break inside is not one.
+
+    >>> try:
+    ...     parse_unit("2\\n3")
+    ... except ParseError as error:
+    ...     print(error)
+    not a unit (the cell holds a line break)
+    """
     folded = unicodedata.normalize("NFKC", value).strip()
-    label = _PLACES[kind].fullmatch(folded).group(1)
+    match = _PLACES[kind].fullmatch(folded)
+    if match is None:  # only a line break inside the cell keeps the pattern from matching
+        raise ParseError(f"not a {kind} (the cell holds a line break)")
+    label = match.group(1)
     if not label:
         raise ParseError(f"no {kind} number")
     return label
