@@ -11,13 +11,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
-from typing import Any
+from typing import Any, TypeAlias, overload
 
 from loaders.model import Problem
-from loaders.parse import DEFAULTS, PARSERS, Cell, ParseError, mask_id, text
+from loaders.parse import DEFAULTS, PARSERS, Cell, ParseError, Parser, Value, mask_id, text
+
+#: One parsed row: values by column name. Each column's type follows its kind
+#: (text, a date, a yes/no, a count or ``None``); the builders of :mod:`loaders.ledger`
+#: read them by name into the records of :mod:`loaders.model`.
+Values: TypeAlias = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,10 @@ class Column:
     required: bool = False
     privacy: str = "clear"
 
+    @overload
+    def shown(self, value: str) -> str: ...
+    @overload
+    def shown(self, value: None) -> None: ...
     def shown(self, value: str | None) -> str | None:
         """Return ``value`` as it may appear in a problem or report."""
         if value in (None, "") or self.privacy == "clear":
@@ -143,11 +152,13 @@ class Plan:
     (name, cell index, parser or ``None`` for plain text, default when empty,
     column), and the ``absent`` columns' default values."""
 
-    steps: list[tuple[str, int, Callable[[Cell], Any] | None, Any, Column]]
-    absent: dict[str, Any]
+    steps: list[tuple[str, int, Parser | None, Value, Column]]
+    absent: dict[str, Value]
 
 
-def find_header(sheet: str, rows: Iterable[tuple[int, list[Cell]]], scan: int = 5):
+def find_header(
+    sheet: str, rows: Iterable[tuple[int, list[Cell]]], scan: int = 5
+) -> tuple[list[str], list[int], Iterator[tuple[int, list[Cell]]]] | None:
     """Split a sheet's rows into its header and the rows after it.
 
     The header is the one of the first ``scan`` rows that names the most
@@ -190,9 +201,9 @@ def map_headers(sheet: str, headers: Sequence[str]) -> tuple[Plan, list[Problem]
             found[column.name] = index
     plan = Plan([], {})
     for column in SHEET_COLUMNS[sheet]:
-        index, default = found.get(column.name), DEFAULTS.get(column.kind)
-        if index is not None:
-            plan.steps.append((column.name, index, _PARSERS[column.kind], default, column))
+        at, default = found.get(column.name), DEFAULTS.get(column.kind)
+        if at is not None:
+            plan.steps.append((column.name, at, _PARSERS[column.kind], default, column))
             continue
         plan.absent[column.name] = default
         if column.required:
@@ -201,13 +212,13 @@ def map_headers(sheet: str, headers: Sequence[str]) -> tuple[Plan, list[Problem]
     return plan, problems
 
 
-def parse_row(plan: Plan, cells: Sequence[Cell]) -> tuple[dict[str, Any], list[tuple[str, str | None, str]]]:
+def parse_row(plan: Plan, cells: Sequence[Cell]) -> tuple[Values, list[tuple[str, str | None, str]]]:
     """Parse one row's cells by ``plan``.
 
     Returns the values by column name (absent columns get their default) and the
     errors as ``(column, value as it may be shown, reason)``.
     """
-    values = dict(plan.absent)
+    values: Values = dict(plan.absent)
     errors: list[tuple[str, str | None, str]] = []
     width = len(cells)
     for name, index, parser, default, column in plan.steps:

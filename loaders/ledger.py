@@ -10,12 +10,13 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias
 
 from analysis.domain import Role
-from loaders.columns import Plan, find_header, map_headers, parse_row
+from loaders.columns import Plan, Values, find_header, map_headers, parse_row
 from loaders.errors import LoaderError
 from loaders.model import (
     SHEETS,
@@ -28,7 +29,7 @@ from loaders.model import (
     ServiceRole,
     VolunteerMembership,
 )
-from loaders.parse import national_id_is_valid, text
+from loaders.parse import Cell, national_id_is_valid, text
 from loaders.sources import RawSheet, SourceError, open_source, write_report
 
 __all__ = ["LedgerError", "national_id_is_valid", "read_ledger", "write_rejected"]
@@ -82,7 +83,8 @@ class _State:
     buildings: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # -> grid, row
     grids: set[tuple[str, str]] = field(default_factory=set)
     units: set[tuple[str, str, str]] = field(default_factory=set)
-    seen: dict[tuple, Any] = field(default_factory=dict)  # duplicate keys -> first row
+    seen: dict[tuple[Hashable, ...], int] = field(default_factory=dict)  # duplicate keys -> first row
+    group_homes: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # party group -> building, row
 
 
 class _Row:
@@ -91,16 +93,18 @@ class _Row:
     __slots__ = ("sheet", "number", "problems", "ok")
 
     def __init__(self, sheet: str, number: int) -> None:
-        self.sheet, self.number, self.problems, self.ok = sheet, number, [], True
+        self.sheet, self.number = sheet, number
+        self.problems: list[Problem] = []
+        self.ok = True
 
-    def error(self, column: str, value: Any, reason: str) -> None:
+    def error(self, column: str, value: str | None, reason: str) -> None:
         self.problems.append(Problem(self.sheet, self.number, column, value, reason))
         self.ok = False
 
-    def warn(self, column: str | None, value: Any, reason: str) -> None:
+    def warn(self, column: str | None, value: str | None, reason: str) -> None:
         self.problems.append(Problem(self.sheet, self.number, column, value, reason, "warning"))
 
-    def first(self, state: _State, key: tuple) -> int | None:
+    def first(self, state: _State, key: tuple[Hashable, ...]) -> int | None:
         """Record ``key``; return the row that had it first, if not this one."""
         first = state.seen.setdefault(key, self.number)
         return None if first == self.number else first
@@ -155,7 +159,7 @@ def _default_community(state: _State, sheet: str, plan: Plan, problems: list[Pro
     return None
 
 
-def _raw(headers: list[str], cells: list) -> dict[str, str]:
+def _raw(headers: list[str], cells: Sequence[Cell]) -> dict[str, str]:
     raw: dict[str, str] = {}
     for index, header in enumerate(headers):
         if header:
@@ -166,7 +170,7 @@ def _raw(headers: list[str], cells: list) -> dict[str, str]:
 # --- one builder per sheet: cross-row checks, then the record (or None) -----
 
 
-def _resident(state: _State, row: _Row, v: dict) -> Resident | None:
+def _resident(state: _State, row: _Row, v: Values) -> Resident | None:
     c, building, grid = v["community"], v["building"], v["grid"]
     first = state.seen.get(("residents", c, v["resident_id"]))
     if first is not None:
@@ -192,16 +196,17 @@ def _resident(state: _State, row: _Row, v: dict) -> Resident | None:
     return resident
 
 
-def _known(state: _State, row: _Row, v: dict, column: str = "resident_id") -> Resident | None:
+def _known(state: _State, row: _Row, v: Values, column: str = "resident_id") -> Resident | None:
     resident = state.residents.get((v["community"], v[column]))
     if resident is None:
         row.error(column, v[column], "unknown resident id")
     return resident
 
 
-def _building_grid(state: _State, row: _Row, v: dict, who: str) -> str | None:
+def _building_grid(state: _State, row: _Row, v: Values, who: str) -> str | None:
     """Check the building a leader leads; return its grid."""
-    building, grid = v["building"], v["grid"]
+    building: str | None = v["building"]
+    grid: str | None = v["grid"]
     if building is None:
         row.error("building", None, f"a {who} needs a building")
         return grid
@@ -214,7 +219,7 @@ def _building_grid(state: _State, row: _Row, v: dict, who: str) -> str | None:
     return known[0]
 
 
-def _leader(state: _State, row: _Row, v: dict) -> LeaderPost | None:
+def _leader(state: _State, row: _Row, v: Values) -> LeaderPost | None:
     c, role, grid, building, unit = v["community"], v["role"], v["grid"], v["building"], v["unit"]
     _known(state, row, v)
     if role == Role.GRID_LEADER:
@@ -237,7 +242,7 @@ def _leader(state: _State, row: _Row, v: dict) -> LeaderPost | None:
     return LeaderPost(c, v["resident_id"], role, grid, building, unit, v["post"]) if row.ok else None
 
 
-def _care(state: _State, row: _Row, v: dict) -> Care | None:
+def _care(state: _State, row: _Row, v: Values) -> Care | None:
     _known(state, row, v, "caregiver_id")
     _known(state, row, v, "recipient_id")
     if v["caregiver_id"] == v["recipient_id"]:
@@ -250,7 +255,7 @@ def _care(state: _State, row: _Row, v: dict) -> Care | None:
     return Care(**v) if row.ok else None
 
 
-def _volunteer(state: _State, row: _Row, v: dict) -> VolunteerMembership | None:
+def _volunteer(state: _State, row: _Row, v: Values) -> VolunteerMembership | None:
     _known(state, row, v)
     if row.ok and (first := row.first(state, ("volunteers", v["community"], v["resident_id"], v["team"]))):
         row.warn("team", v["team"], f"duplicate of row {first}, ignored")
@@ -258,7 +263,7 @@ def _volunteer(state: _State, row: _Row, v: dict) -> VolunteerMembership | None:
     return VolunteerMembership(**v) if row.ok else None
 
 
-def _service_role(state: _State, row: _Row, v: dict) -> ServiceRole | None:
+def _service_role(state: _State, row: _Row, v: Values) -> ServiceRole | None:
     _known(state, row, v)
     if (v["community"], v["grid"]) not in state.grids:
         row.error("grid", v["grid"], "no such grid")
@@ -268,25 +273,30 @@ def _service_role(state: _State, row: _Row, v: dict) -> ServiceRole | None:
     return ServiceRole(**v) if row.ok else None
 
 
-def _party_group(state: _State, row: _Row, v: dict) -> PartyGroupMembership | None:
+def _party_group(state: _State, row: _Row, v: Values) -> PartyGroupMembership | None:
     c, group, building = v["community"], v["party_group"], v["building"]
     resident = _known(state, row, v)
     if resident is not None and not resident.party_member:
         row.error("resident_id", v["resident_id"], "not a Party member")
-    home = state.seen.get(("group", c, group))
+    home = state.group_homes.get((c, group))
     if (c, building) not in state.buildings:
         row.error("building", building, "no such building")
     elif home is not None and home[0] != building:
         row.error("building", building, f"party group {group} is in building {home[0]} (row {home[1]})")
     if row.ok:
-        state.seen.setdefault(("group", c, group), (building, row.number))
+        state.group_homes.setdefault((c, group), (building, row.number))
     if row.ok and (first := row.first(state, ("party_groups", c, v["resident_id"], group))):
         row.warn("party_group", group, f"duplicate of row {first}, ignored")
         return None
     return PartyGroupMembership(**v) if row.ok else None
 
 
-_BUILDERS = {
+#: A record of any sheet.
+Record: TypeAlias = Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership
+#: Builds a sheet's record from a parsed row, or ``None`` if the row is rejected or ignored.
+Builder: TypeAlias = Callable[[_State, _Row, Values], Record | None]
+
+_BUILDERS: dict[str, Builder] = {
     "residents": _resident,
     "leaders": _leader,
     "care": _care,

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import IO, TypeAlias
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -22,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from loaders.model import SHEETS
 
-Rows = list[dict[str, str]]
+Rows: TypeAlias = list[dict[str, str]]
 
 _STAMP = datetime(2000, 1, 1)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -96,7 +97,7 @@ def _pin_dates(name: str, content: bytes) -> bytes:
     return _CORE_TIMES.sub(lambda m: m[1] + stamp + m[3], content)
 
 
-def _write_sheet_xml(part, rows: Rows) -> None:
+def _write_sheet_xml(part: IO[bytes], rows: Rows) -> None:
     columns = headers(rows)
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     extent = f"A1:{letters[-1]}{len(rows) + 1}" if columns else "A1"

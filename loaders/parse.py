@@ -17,13 +17,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import TypeAlias
 
 from analysis.domain import CARE_KINDS, LEADER_ROLES, SERVICE_ROLES, CareKind, Post, Role, ServiceRole
 
-Cell = str | date
+#: A ledger cell: stripped text (``""`` when empty), or a date from a real Excel date cell.
+Cell: TypeAlias = str | date
+#: What a parser makes of a cell (or the default of an empty one): text, a date, a yes/no or a count.
+Value: TypeAlias = str | date | bool | int | None
+#: A cell parser: the value, or :class:`ParseError`.
+Parser: TypeAlias = Callable[[Cell], Value]
 
 
 class ParseError(ValueError):
@@ -167,8 +174,19 @@ _PLACES = {
 
 
 def _place(kind: str, value: str) -> str:
+    """Read a place label; a cell with a line break inside is not one.
+
+    >>> try:
+    ...     parse_unit("2\\n3")
+    ... except ParseError as error:
+    ...     print(error)
+    not a unit (the cell holds a line break)
+    """
     folded = unicodedata.normalize("NFKC", value).strip()
-    label = _PLACES[kind].fullmatch(folded).group(1)
+    match = _PLACES[kind].fullmatch(folded)
+    if match is None:  # only a line break inside the cell keeps the pattern from matching
+        raise ParseError(f"not a {kind} (the cell holds a line break)")
+    label = match.group(1)
     if not label:
         raise ParseError(f"no {kind} number")
     return label
@@ -234,7 +252,7 @@ def parse_post(value: Cell) -> str:
 
 
 _cached = lru_cache(maxsize=65536)
-PARSERS = {
+PARSERS: dict[str, Parser | None] = {
     "text": None,  # plain text: the cell itself (a date cell as YYYY-MM-DD)
     "date": _cached(parse_date),
     "birth_date": _cached(parse_birth_date),
@@ -252,5 +270,5 @@ PARSERS = {
 }
 """Parser of each column kind (``None``: plain text); repeated values are cached."""
 
-DEFAULTS = {"bool": False, "post": Post.A.value, "care_kind": CareKind.RESPONSIBILITY.value}
+DEFAULTS: dict[str, Value] = {"bool": False, "post": Post.A.value, "care_kind": CareKind.RESPONSIBILITY.value}
 """Value of an empty optional cell, by column kind (``None`` if not listed)."""

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 from openpyxl import load_workbook
 
@@ -25,7 +25,10 @@ from loaders.errors import LoaderError
 from loaders.model import SHEETS, Ledger, Problem
 from loaders.parse import Cell
 
-Rows = Iterable[tuple[int, list[Cell]]]
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+Rows: TypeAlias = Iterable[tuple[int, list[Cell]]]
 
 
 class SourceError(LoaderError):
@@ -107,10 +110,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
         raise SourceError(f"{path}: cannot read ({exc}); save it as UTF-8 or GBK CSV") from exc
 
 
-def _xlsx_rows(path: Path, sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_rows(path: Path, sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, list[Cell]]]:
     sheet.reset_dimensions()  # saved dimensions are often wrong; read every cell
     try:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        # types-openpyxl gives ReadOnlyWorksheet the iter_rows of Worksheet, self type included
+        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):  # type: ignore[misc]
             cells = [cell_value(value) for value in values]
             if any(cells):
                 yield number, cells
@@ -118,7 +122,7 @@ def _xlsx_rows(path: Path, sheet: Any) -> Iterator[tuple[int, list[Cell]]]:
         raise SourceError(f"{path}: cannot read sheet {sheet.title} ({exc})") from exc
 
 
-def cell_value(value: Any) -> Cell:
+def cell_value(value: object) -> Cell:
     """Turn an openpyxl value into a cell: text, or a date for date cells.
 
     >>> cell_value(301.0), cell_value(1001), cell_value(" 张三 "), cell_value(None)
@@ -153,7 +157,7 @@ def write_report(path: Path, ledger: Ledger) -> Path:
     return path
 
 
-def _report_lines(ledger: Ledger) -> Iterator[list[Any]]:
+def _report_lines(ledger: Ledger) -> Iterator[list[str | int]]:
     errors: dict[tuple[str, int | None], list[Problem]] = {}
     for problem in ledger.errors:
         errors.setdefault((problem.sheet, problem.row), []).append(problem)

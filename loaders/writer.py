@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeAlias, TypeVar
 
 from analysis.domain import Role
 from graph import ids
 from graph.imports import cypher as Q
 from graph.imports.write import Step, WriteSummary, write_steps
 from graph.store import Store
-from loaders.model import Ledger, Resident
+from loaders.model import Care, LeaderPost, Ledger, PartyGroupMembership, Resident, ServiceRole, VolunteerMembership
 
-Hasher = Callable[[str], str]
+Hasher: TypeAlias = Callable[[str], str]
+#: One row of a write step: the Cypher parameters of one node or relationship.
+Row: TypeAlias = dict[str, object]
+
+_Linked = TypeVar("_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership)
 
 
 @dataclass
@@ -30,7 +35,7 @@ class ImportSummary:
         return sum(s.structural_changes for s in self.communities.values())
 
 
-Plan = dict[str, list[Step]]  # community -> its ordered write steps
+Plan: TypeAlias = dict[str, list[Step]]  # community -> its ordered write steps
 
 
 def plan_import(ledger: Ledger, *, hash_national_id: Hasher) -> Plan:
@@ -57,7 +62,10 @@ def write_plan(
 def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step]:
     """The ordered write steps of one community: places first, then people, then links."""
     residents = [r for r in ledger.residents if r.community == community]
-    mine = lambda rows: [x for x in rows if x.community == community]  # noqa: E731
+
+    def mine(rows: list[_Linked]) -> list[_Linked]:
+        return [x for x in rows if x.community == community]
+
     c = community
     return [
         (Q.COMMUNITY, [{}]),
@@ -77,17 +85,17 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step
     ]
 
 
-def _unique(rows: Iterable[dict]) -> list[dict]:
+def _unique(rows: Iterable[Row]) -> list[Row]:
     return list({row["id"]: row for row in rows}.values())
 
 
-def _grids(c: str, residents: list[Resident]) -> list[dict]:
+def _grids(c: str, residents: list[Resident]) -> list[Row]:
     return _unique(
         {"id": ids.grid_id(c, r.grid), "number": r.grid, "branch": ids.branch_id(c, r.grid)} for r in residents
     )
 
 
-def _buildings(c: str, residents: list[Resident]) -> list[dict]:
+def _buildings(c: str, residents: list[Resident]) -> list[Row]:
     return _unique(
         {
             "id": ids.building_id(c, r.building),
@@ -99,7 +107,7 @@ def _buildings(c: str, residents: list[Resident]) -> list[dict]:
     )
 
 
-def _units(c: str, residents: list[Resident]) -> list[dict]:
+def _units(c: str, residents: list[Resident]) -> list[Row]:
     return _unique(
         {
             "id": ids.unit_id(c, r.building, r.unit),
@@ -111,7 +119,7 @@ def _units(c: str, residents: list[Resident]) -> list[dict]:
     )
 
 
-def _households(c: str, residents: list[Resident]) -> list[dict]:
+def _households(c: str, residents: list[Resident]) -> list[Row]:
     return _unique(
         {
             "id": ids.household_id(c, r.building, r.unit, r.room),
@@ -122,8 +130,8 @@ def _households(c: str, residents: list[Resident]) -> list[dict]:
     )
 
 
-def _resident(r: Resident, hasher: Hasher) -> dict:
-    props = {
+def _resident(r: Resident, hasher: Hasher) -> Row:
+    props: Row = {
         "community": r.community,
         "residentId": r.resident_id,
         "name": r.name,
@@ -151,26 +159,27 @@ def _resident(r: Resident, hasher: Hasher) -> dict:
     }
 
 
-def _resident_ref(r: Resident) -> dict:
+def _resident_ref(r: Resident) -> Row:
     return {"resident": ids.resident_id(r.community, r.resident_id)}
 
 
-def _health(r: Resident) -> dict:
+def _health(r: Resident) -> Row:
     rid = ids.resident_id(r.community, r.resident_id)
     return {"id": f"{rid}/health", "resident": rid, "notes": r.health_notes}
 
 
-def _contact(r: Resident) -> dict:
+def _contact(r: Resident) -> Row:
     rid = ids.resident_id(r.community, r.resident_id)
     return {"id": f"{rid}/contact", "resident": rid, "name": r.emergency_contact, "phone": r.emergency_phone}
 
 
-def _leads(c: str, leaders: list, role: str) -> list[dict]:
-    scope = {
-        Role.GRID_LEADER: lambda p: ids.grid_id(c, p.grid),
-        Role.BUILDING_LEADER: lambda p: ids.building_id(c, p.building),
-        Role.UNIT_LEADER: lambda p: ids.unit_id(c, p.building, p.unit),
-    }[Role(role)]
+def _leads(c: str, leaders: list[LeaderPost], role: str) -> list[Row]:
+    scopes: dict[Role, Callable[[LeaderPost], str]] = {
+        Role.GRID_LEADER: lambda p: ids.grid_id(c, _led(p.grid)),
+        Role.BUILDING_LEADER: lambda p: ids.building_id(c, _led(p.building)),
+        Role.UNIT_LEADER: lambda p: ids.unit_id(c, _led(p.building), _led(p.unit)),
+    }
+    scope = scopes[Role(role)]
     return [
         {"resident": ids.resident_id(c, p.resident_id), "scope": scope(p), "post": p.post, "role": role}
         for p in leaders
@@ -178,7 +187,14 @@ def _leads(c: str, leaders: list, role: str) -> list[dict]:
     ]
 
 
-def _care(x) -> dict:
+def _led(label: str | None) -> str:
+    """The place label of the scope a leader post leads, which the ledger checks its role has."""
+    if label is None:
+        raise ValueError("a leader post without the grid, building or unit it leads")
+    return label
+
+
+def _care(x: Care) -> Row:
     return {
         "caregiver": ids.resident_id(x.community, x.caregiver_id),
         "recipient": ids.resident_id(x.community, x.recipient_id),
@@ -188,7 +204,7 @@ def _care(x) -> dict:
     }
 
 
-def _volunteer(x) -> dict:
+def _volunteer(x: VolunteerMembership) -> Row:
     return {
         "resident": ids.resident_id(x.community, x.resident_id),
         "team": ids.team_id(x.community, x.team),
@@ -196,7 +212,7 @@ def _volunteer(x) -> dict:
     }
 
 
-def _service(x) -> dict:
+def _service(x: ServiceRole) -> Row:
     return {
         "resident": ids.resident_id(x.community, x.resident_id),
         "grid": ids.grid_id(x.community, x.grid),
@@ -204,7 +220,7 @@ def _service(x) -> dict:
     }
 
 
-def _party(c: str, memberships: list, residents: list[Resident]) -> list[dict]:
+def _party(c: str, memberships: list[PartyGroupMembership], residents: list[Resident]) -> list[Row]:
     grid_of = {r.building: r.grid for r in residents}
     return [
         {

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import random
 from datetime import date
+from typing import TypeAlias
 
 from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole
 from loaders.demo import names as nm
 from loaders.demo.care import care_rows
-from loaders.demo.people import HUSBAND_HEALTH, Population, populate
+from loaders.demo.people import HUSBAND_HEALTH, Person, Population, populate
 from loaders.demo.places import (
     DEMO_COMMUNITY,
     building_cell,
@@ -30,7 +31,7 @@ from loaders.demo.places import (
     unit_cell,
     yes_no,
 )
-from loaders.demo.roles import leader_posts, party_groups, service_roles, volunteer_teams
+from loaders.demo.roles import Post, leader_posts, party_groups, service_roles, volunteer_teams
 from loaders.ledger_files import write_ledger
 from loaders.model import SHEETS
 
@@ -38,7 +39,7 @@ __all__ = ["DEMO_COMMUNITY", "LEADER_NAME", "generate_ledger", "write_ledger"]
 
 LEADER_NAME = "刘凤霞"  # building 5's leader in Changshan Garden (People's Daily)
 
-Sheets = dict[str, list[dict[str, str]]]
+Sheets: TypeAlias = dict[str, list[dict[str, str]]]
 
 
 def generate_ledger(seed: int = 7, communities: int = 1, today: date | None = None) -> Sheets:
@@ -108,7 +109,7 @@ def _details(rng: random.Random, pop: Population, today: date) -> None:
     pop.husband.contact, pop.husband.contact_phone = pop.liu.name, pop.liu.phone
 
 
-def _emergency_contact(rng: random.Random, p, today: date) -> None:
+def _emergency_contact(rng: random.Random, p: Person, today: date) -> None:
     near = [q for q in p.home.members if 18 <= q.age < 60 and q.phone]
     if near:
         q = rng.choice(near)
@@ -120,7 +121,7 @@ def _emergency_contact(rng: random.Random, p, today: date) -> None:
     p.contact_phone = nm.mobile(rng)
 
 
-def _resident(rng: random.Random, p) -> dict[str, str]:
+def _resident(rng: random.Random, p: Person) -> dict[str, str]:
     h = p.home
     return {
         "居民编号": p.rid,
@@ -142,7 +143,7 @@ def _resident(rng: random.Random, p) -> dict[str, str]:
     }
 
 
-def _leader(rng: random.Random, post) -> dict[str, str]:
+def _leader(rng: random.Random, post: Post) -> dict[str, str]:
     return {
         "居民编号": post.person.rid,
         "职务": Role(post.role).zh,
@@ -153,5 +154,5 @@ def _leader(rng: random.Random, post) -> dict[str, str]:
     }
 
 
-def _post_order(post) -> tuple:
+def _post_order(post: Post) -> tuple[int, int, int, int, str]:
     return (LEADER_ROLES.index(Role(post.role)), post.grid, post.building or 0, post.unit or 0, post.post)

@@ -95,14 +95,16 @@ def _solitary_elsewhere(ctx: _Context, book: CareBook) -> None:
 
 
 class _Context:
-    def __init__(self, rng, pop: Population, posts: list[Post], teams, today: date) -> None:
+    def __init__(
+        self, rng: random.Random, pop: Population, posts: list[Post], teams: dict[str, list[Person]], today: date
+    ) -> None:
         self.rng, self.pop, self.today = rng, pop, today
         self.unit_leader = {
             (p.building, p.unit): p.person for p in posts if p.role == Role.UNIT_LEADER and p.post == "A"
         }
         self.building_leader = {p.building: p.person for p in posts if p.role == Role.BUILDING_LEADER and p.post == "A"}
         self.helpers = sorted({p.rid: p for t in HELPER_TEAMS for p in teams[t]}.values(), key=lambda p: p.rid)
-        self.by_unit = defaultdict(list)
+        self.by_unit: defaultdict[tuple[int, int], list[Person]] = defaultdict(list)
         for p in pop.people:
             self.by_unit[(p.home.building, p.home.unit)].append(p)
         self.frail_all = [p for p in pop.people if p.age >= 75 and not p.alone]
@@ -119,7 +121,7 @@ class _Context:
             if 25 <= q.age <= 59 and q.home is not p.home:
                 return q
 
-    def frail(self, grid=None, building=None, unit=None) -> list[Person]:
+    def frail(self, grid: int | None = None, building: int | None = None, unit: int | None = None) -> list[Person]:
         """Elders 75+ who do not live alone, in a grid, building or unit, shuffled."""
         found = [
             p
@@ -153,7 +155,7 @@ def _cover(ctx: _Context, book: CareBook, p: Person) -> None:
         relative = ctx.relative(p)
         relative.phone = relative.phone or mobile(rng)
         p.contact, p.contact_phone = relative.name, relative.phone
-        order = [(relative, "family")]
+        order: list[tuple[Person | None, str]] = [(relative, "family")]
     elif r < 0.13:
         order = [(rng.choice(ctx.neighbours(p)), "neighbour")]
     elif r < 0.28:
@@ -171,7 +173,7 @@ def _cover(ctx: _Context, book: CareBook, p: Person) -> None:
 
 def _fill(ctx: _Context, book: CareBook, leader: Person, candidates: list[Person], target: int) -> None:
     """Give ``leader`` responsibility for frail elders until they care for ``target`` people."""
-    seen = set()
+    seen: set[str] = set()
     for p in candidates:
         if len(book.load[leader.rid]) >= target:
             return

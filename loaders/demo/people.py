@@ -70,10 +70,11 @@ class Person:
         "contact",
         "contact_phone",
     )
+    home: Household  # set by populate() once every household has its members
 
     def __init__(self, name: str, gender: str, age: int, birth: date) -> None:
         self.name, self.gender, self.age, self.birth = name, gender, age, birth
-        self.rid, self.home, self.party = "", None, False
+        self.rid, self.party = "", False
         self.phone = self.health = self.contact = self.contact_phone = ""
 
     @property
@@ -127,26 +128,31 @@ def _households(rng: random.Random, buildings: list[Building]) -> list[Household
     return [Household(flats[i][0].grid, flats[i][0].number, flats[i][1], flats[i][2]) for i in taken]
 
 
-def _special_homes(rng, households):
+def _special_homes(
+    rng: random.Random, households: list[Household]
+) -> tuple[list[Household], Household, list[Household]]:
     """Solitary elders' homes (7 in building 5, 8-13 elsewhere), Liu's home, the rest."""
-    by_building = defaultdict(list)
+    by_building: defaultdict[int, list[Household]] = defaultdict(list)
     for h in households:
         by_building[h.building].append(h)
-    solitary, home5 = [], None
+    solitary: list[Household] = []
+    home5: Household | None = None
     for b, homes in by_building.items():
         picked = rng.sample(homes, SOLITARY_IN_BUILDING_5 + 1 if b == 5 else rng.randint(8, 13))
         if b == 5:
             home5 = picked.pop()
         solitary += picked
+    if home5 is None:
+        raise RuntimeError("no household in building 5")
     special = {id(h) for h in solitary} | {id(home5)}
     return solitary, home5, [h for h in households if id(h) not in special]
 
 
-def _templates(rng, count: int, elders: int, young: int) -> list[tuple[int, int]]:
+def _templates(rng: random.Random, count: int, elders: int, young: int) -> list[tuple[int, int]]:
     """``count`` compositions with exactly ``elders`` and ``young`` members in all."""
     kinds = list(_TEMPLATES)
     plan = rng.choices(kinds, weights=list(_TEMPLATES.values()), k=count)
-    where = defaultdict(list)
+    where: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     for i, t in enumerate(plan):
         where[t].append(i)
     have_e, have_y = sum(t[0] for t in plan), sum(t[1] for t in plan)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from analysis.domain import SERVICE_ROLES, Role
-from loaders.demo.people import Person, Population
+from loaders.demo.people import Household, Person, Population
 
 PARTY_HOUSEHOLDS = 161
 PARTY_GROUPS = 24
@@ -46,13 +46,13 @@ class Post:
 
 def party_groups(rng: random.Random, pop: Population) -> list[tuple[Person, str, int]]:
     """Mark 161 Party-member households; return (member, group name, building)."""
-    homes = defaultdict(list)
+    homes: defaultdict[int, list[Household]] = defaultdict(list)
     for h in pop.households:
         homes[h.building].append(h)
     numbers = sorted(homes)
     shares = _apportion(PARTY_HOUSEHOLDS, [len(homes[b]) for b in numbers])
     groups = _group_counts(rng, len(numbers))
-    rows = []
+    rows: list[tuple[Person, str, int]] = []
     for b, share, n_groups in zip(numbers, shares, groups):
         members = _party_members(rng, pop, homes[b], share)
         rng.shuffle(members)
@@ -79,11 +79,11 @@ def _group_counts(rng: random.Random, buildings: int) -> list[int]:
     return counts
 
 
-def _party_members(rng, pop: Population, homes, share: int) -> list[Person]:
+def _party_members(rng: random.Random, pop: Population, homes: list[Household], share: int) -> list[Person]:
     liu_home = pop.liu.home
     chosen = [h for h in homes if h is liu_home]
     chosen += rng.sample([h for h in homes if h is not liu_home], share - len(chosen))
-    members = []
+    members: list[Person] = []
     for h in chosen:
         if h is liu_home:
             picked = [pop.liu]
@@ -120,7 +120,7 @@ def leader_posts(rng: random.Random, pop: Population) -> list[Post]:
 
 
 def _backups(rng: random.Random, people: _Pool, posts: list[Post]) -> list[Post]:
-    by_role = defaultdict(list)
+    by_role: defaultdict[str, list[Post]] = defaultdict(list)
     for p in posts:
         by_role[p.role].append(p)
     chosen = (
@@ -128,7 +128,7 @@ def _backups(rng: random.Random, people: _Pool, posts: list[Post]) -> list[Post]
         + rng.sample(by_role[Role.BUILDING_LEADER], rng.randint(2, 3))
         + rng.sample(by_role[Role.UNIT_LEADER], rng.randint(5, 9))
     )
-    backups = []
+    backups: list[Post] = []
     for a in chosen:
         where = {"grid": a.grid} if a.role == Role.GRID_LEADER else {"building": a.building}
         if a.unit:
@@ -142,8 +142,10 @@ class _Pool:
     """Residents who may take a post: not solitary, each holding at most one post."""
 
     def __init__(self, rng: random.Random, pop: Population) -> None:
-        self.rng, self.used = rng, set()
-        self.by_grid, self.by_building = defaultdict(list), defaultdict(list)
+        self.rng = rng
+        self.used: set[str] = set()
+        self.by_grid: defaultdict[int, list[Person]] = defaultdict(list)
+        self.by_building: defaultdict[int, list[Person]] = defaultdict(list)
         for p in pop.people:
             if not p.alone and p is not pop.husband:
                 self.by_grid[p.home.grid].append(p)
@@ -158,7 +160,12 @@ class _Pool:
         building: int | None = None,
         unit: int | None = None,
     ) -> Person:
-        scope = self.by_grid[grid] if building is None else self.by_building[building]
+        if building is not None:
+            scope = self.by_building[building]
+        elif grid is not None:
+            scope = self.by_grid[grid]
+        else:
+            raise ValueError("pick() needs a grid or a building")
         pool = [
             p for p in scope if lo <= p.age <= hi and p.rid not in self.used and (unit is None or p.home.unit == unit)
         ]
@@ -178,13 +185,13 @@ def volunteer_teams(rng: random.Random, pop: Population) -> dict[str, list[Perso
 
 def service_roles(rng: random.Random, pop: Population, holders: set[str]) -> list[tuple[Person, int, str]]:
     """The 8 roles in every grid, but one or two grids each miss one role."""
-    by_grid = defaultdict(list)
+    by_grid: defaultdict[int, list[Person]] = defaultdict(list)
     for p in pop.people:
         if 25 <= p.age <= 72 and p.rid not in holders:
             by_grid[p.home.grid].append(p)
     grids = sorted(by_grid)
     missing = {g: rng.choice(SERVICE_ROLES) for g in rng.sample(grids, rng.randint(1, 2))}
-    rows = []
+    rows: list[tuple[Person, int, str]] = []
     for g in grids:
         roles = [r for r in SERVICE_ROLES if missing.get(g) != r]
         rows += [(p, g, r) for p, r in zip(rng.sample(by_grid[g], len(roles)), roles)]
