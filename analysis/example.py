@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from analysis.domain import CareKind, Post, Role, ServiceRole
 from analysis.model import Graph, add_care, add_member, add_post, add_resident, add_service, community_graph
 
 __all__ = ["example_graph", "EXAMPLE_AS_OF"]
@@ -53,13 +54,13 @@ def example_graph() -> Graph:
             party_member=party,
         )
     G.nodes["示例社区/r/R01"]["care_capacity"] = 1
-    add_post(G, "R01", "building_leader", "A", building="5")
-    add_post(G, "R02", "grid_leader", "A", grid="1")
-    add_post(G, "R02", "unit_leader", "A", building="5", unit="1")
-    add_post(G, "R02", "unit_leader", "B", building="5", unit="2")
+    add_post(G, "R01", Role.BUILDING_LEADER, Post.A, building="5")
+    add_post(G, "R02", Role.GRID_LEADER, Post.A, grid="1")
+    add_post(G, "R02", Role.UNIT_LEADER, Post.A, building="5", unit="1")
+    add_post(G, "R02", Role.UNIT_LEADER, Post.B, building="5", unit="2")
     add_care(G, "R01", "R03", since="2019-03-01")
     add_care(G, "R01", "R04")
-    add_care(G, "R07", "R08", "volunteer", until="2024-05-31")
+    add_care(G, "R07", "R08", CareKind.VOLUNTEER, until="2024-05-31")
     add_member(G, "R07", "红马甲法律援助队")
-    add_service(G, "R07", "2", "dispute_mediator")
+    add_service(G, "R07", "2", ServiceRole.DISPUTE_MEDIATOR)
     return G

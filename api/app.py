@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from api.secrets import write_secret
 from api.settings import Settings
 from api.store import open_store
 from api.tokens import TokenRequest, check_settings, issue, token_key
-from graph.store import Store
+from graph.store import Store, is_outage
 from graph.store.migrations import LATEST, current_version
 from graph.tokens import revoke_token
 from schema import build_schema
@@ -120,18 +121,22 @@ async def readyz(request: Request) -> JSONResponse:
     state = request.app.state
     try:
         version = await asyncio.wait_for(asyncio.to_thread(current_version, state.store), READY_TIMEOUT)
-    except Exception as e:  # any failure to answer means not ready
-        reason = "Neo4j did not answer in time" if isinstance(e, TimeoutError) else "Neo4j is unavailable"
-        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+    except TimeoutError:
+        return _unready("Neo4j did not answer in time")
+    except Exception as e:  # not ready either way; an outage is expected, anything else is a bug to look at
+        if is_outage(e):
+            return _unready(f"Neo4j is unavailable ({type(e).__name__})")
+        request_id = request.state.request_id
+        trace = "".join(traceback.format_tb(e.__traceback__))
+        log.error("request %s: the readiness check failed with %s\n%s", request_id, type(e).__name__, trace)
+        return _unready(f"the readiness check failed: internal error (request id {request_id})")
     if version < LATEST:
-        return JSONResponse(
-            {
-                "status": "unavailable",
-                "reason": f"schema at version {version}, needs {LATEST}: run any gridcare command to migrate",
-            },
-            status_code=503,
-        )
+        return _unready(f"schema at version {version}, needs {LATEST}: run any gridcare command to migrate")
     return JSONResponse({"status": "ready", "schema_version": version})
+
+
+def _unready(reason: str) -> JSONResponse:
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
 
 
 def _load_demo_if_empty(store: Store, settings: Settings) -> None:

@@ -24,18 +24,21 @@ import asyncio
 import contextlib
 import logging
 import threading
+import time
+import traceback
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from graph import qr
-from graph.store import Store
+from graph.store import Store, is_outage
 
 log = logging.getLogger("gridcare.notify")
 
 OVERLAP = timedelta(seconds=30)  # how far back each poll reads again, for scans committed late
 BATCH = 1000  # scans read per poll at most; a longer burst is read over several polls
+BUG_LOG_EVERY = 60.0  # seconds between two logged traces of a poller that keeps failing by a bug
 
 
 @dataclass(frozen=True)
@@ -126,22 +129,37 @@ class _Poller:
         return True
 
     async def run(self) -> None:
-        failing = False
+        failing: str | None = None  # what the last poll ran into: None, "outage" or "bug"
+        bug_logged = float("-inf")
         while self.inboxes:
             try:
                 await self.poll()
             except asyncio.CancelledError:
                 raise
-            except Exception as e:  # the store is away: try again at every poll, saying so once
-                if not failing:
-                    log.warning(
-                        "reading new QR scans failed (%s); retrying every %.1f s", type(e).__name__, self.feed.poll
-                    )
-                failing = True
+            except Exception as e:  # a poller must outlive what it runs into, and say which it was
+                if is_outage(e):  # the store is away: retry at every poll, saying so once
+                    if failing != "outage":
+                        log.warning(
+                            "reading new QR scans: Neo4j is unavailable (%s); retrying every %.1f s",
+                            type(e).__name__,
+                            self.feed.poll,
+                        )
+                    failing = "outage"
+                else:  # a bug: its trace (never its message, which may name people), at most once a minute
+                    if time.monotonic() - bug_logged >= BUG_LOG_EVERY:
+                        trace = "".join(traceback.format_tb(e.__traceback__))
+                        log.error(
+                            "reading new QR scans failed with %s (not an outage); retrying every %.1f s\n%s",
+                            type(e).__name__,
+                            self.feed.poll,
+                            trace,
+                        )
+                        bug_logged = time.monotonic()
+                    failing = "bug"
             else:
                 if failing:
                     log.info("reading new QR scans works again")
-                failing = False
+                failing = None
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.feed.poll)
             self.wake.clear()

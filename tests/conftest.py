@@ -162,7 +162,7 @@ def authorized_client(store, driver, database):
 
 
 @pytest.fixture
-def seeded(store, driver, database, community, tmp_path):
+def seeded(store, community, tmp_path):
     """A fresh community holding the small hand-written ledger of `tests/cli/test_import.py`."""
     from loaders.ledger import read_ledger
     from loaders.writer import plan_import, write_plan

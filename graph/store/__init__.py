@@ -1,7 +1,7 @@
 """Reaching Neo4j: the `Store` every repository function takes, the connection that opens it,
 the project-managed server (`graph.store.managed`), its runtime and the schema migrations."""
 
-from graph.store.connection import Connection, connect, open_driver, ping
+from graph.store.connection import OUTAGES, Connection, connect, is_outage, open_driver, ping
 from graph.store.store import CYPHER_QUERIES, Store, counted
 
-__all__ = ["CYPHER_QUERIES", "Connection", "Store", "connect", "counted", "open_driver", "ping"]
+__all__ = ["CYPHER_QUERIES", "OUTAGES", "Connection", "Store", "connect", "counted", "is_outage", "open_driver", "ping"]

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph.errors import StoreUnavailable
 from graph.store.store import Store
@@ -55,6 +62,23 @@ def open_driver(conn: Connection, *, wait: float = 30.0) -> neo4j.Driver:
 def connect(conn: Connection, *, wait: float = 30.0) -> Store:
     """The store of ``conn``: a driver opened by `open_driver`, with the database to work in."""
     return Store(open_driver(conn, wait=wait), conn.database)
+
+
+#: What a store that is away raises (down, restarting, unreachable, refusing the database for now), as opposed
+#: to a bug: callers retry these quietly and answer "unavailable"; anything else is logged with its trace.
+OUTAGES: tuple[type[BaseException], ...] = (
+    ServiceUnavailable,
+    SessionExpired,
+    DatabaseUnavailable,
+    StoreUnavailable,
+    OSError,
+    TimeoutError,
+)
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` means the store is away (retry later), not that something is wrong with the code."""
+    return isinstance(error, OUTAGES)
 
 
 def ping(driver: neo4j.Driver, database: str, timeout: float = 2.0) -> None:

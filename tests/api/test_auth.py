@@ -12,17 +12,9 @@ from api.app import create_app
 from api.settings import Settings
 from api.tokens import TokenRequest, Unauthorized, authenticate, hash_token, issue, token_key
 from graph.tokens import TokenRecord, create_token, revoke_token
-from loaders.ledger import read_ledger
-from loaders.writer import plan_import, write_plan
 from tests.api.test_graphql_read import ELDERS, TREE
-from tests.cli.test_import import ledger_sheets, write_csv_ledger
 
 COMMUNITIES = {"query": "{ communities { name } }"}
-
-
-@pytest.fixture(scope="module")
-def app(store, driver, database, tmp_path_factory):
-    return create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
 
 
 @pytest.fixture(scope="module")
@@ -30,14 +22,6 @@ def anonymous(app):
     """A client without a token, on loopback."""
     with TestClient(app, client=("127.0.0.1", 50000)) as client:
         yield client
-
-
-@pytest.fixture
-def seeded(store, driver, database, community, tmp_path):
-    """The small ledger of the import tests in a fresh community (its tokens go with it)."""
-    ledger = read_ledger(write_csv_ledger(tmp_path / "ledger", ledger_sheets()), community)
-    write_plan(store, plan_import(ledger, hash_national_id=lambda s: "h"))
-    return community
 
 
 def new_token(store, app, community, **request):
@@ -75,7 +59,7 @@ def test_a_valid_token_passes_and_one_changed_character_does_not(store, app, ano
     assert_refused(post(anonymous, token[:10] + token[11:]), "invalid token")
 
 
-def test_expired_tokens_get_401(store, app, anonymous, driver, database, seeded):
+def test_expired_tokens_get_401(store, app, anonymous, seeded):
     token = "gc_expired-" + secrets.token_urlsafe(16)
     record = TokenRecord(
         id=secrets.token_hex(8), role="staff", community=seeded, expires_at=datetime.now(UTC) - timedelta(seconds=1)
@@ -84,20 +68,20 @@ def test_expired_tokens_get_401(store, app, anonymous, driver, database, seeded)
     assert_refused(post(anonymous, token), "token expired")
 
 
-def test_revoked_tokens_get_401_at_once(store, app, anonymous, driver, database, seeded):
+def test_revoked_tokens_get_401_at_once(store, app, anonymous, seeded):
     token, record = new_token(store, app, seeded)
     assert post(anonymous, token).status_code == 200
     revoke_token(store, record.id)
     assert_refused(post(anonymous, token), "token revoked")
 
 
-def test_tokens_of_another_key_are_unknown(store, app, anonymous, driver, database, seeded, tmp_path):
+def test_tokens_of_another_key_are_unknown(store, app, anonymous, seeded, tmp_path):
     other = Settings(home=tmp_path)  # another home: another generated key
     token, _ = issue(store, token_key(other), TokenRequest(role="staff", community=seeded))
     assert_refused(post(anonymous, token), "invalid token")
 
 
-def test_the_principal_comes_from_the_token(store, app, driver, database, seeded):
+def test_the_principal_comes_from_the_token(store, app, seeded):
     key = token_key(app.state.settings)
     token, record = new_token(
         store, app, seeded, role="unit_leader", scope="unit:1-2", resident="A3", label="张桂兰的单元"
@@ -132,7 +116,7 @@ def test_staff_runs_the_front_end_queries(app, demo_community, authorized_client
     assert elders.json()["data"]["residents"]["totalCount"] > 0
 
 
-def test_auth_off_is_for_development_only(store, driver, database, tmp_path):
+def test_auth_off_is_for_development_only(store, tmp_path):
     app = create_app(Settings(home=tmp_path, auth="off"), store=store)
     with TestClient(app) as client:
         assert post(client, None).status_code == 200

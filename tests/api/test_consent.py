@@ -20,13 +20,13 @@ DEFAULTS = {"health": None, "qrShowContact": True, "qrShowMedical": False, "qrSh
 
 
 @pytest.fixture(scope="module")
-def app(store, driver, database, tmp_path_factory):
+def app(store, tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("home"), hotline="0431-12345678")
     return create_app(settings, store=store)
 
 
 @pytest.fixture
-def family(store, driver, database, community, tmp_path):
+def family(store, community, tmp_path):
     """The seeded ledger, with emergency contacts for A1 (王秀英, health notes 高血压) and A2."""
     from loaders.ledger import read_ledger
     from loaders.writer import plan_import, write_plan
@@ -77,7 +77,7 @@ def test_defaults_then_a_change_keeps_what_is_left_out(app, authorized_client, s
     assert after == {"health": True, "qrShowContact": False, "qrShowMedical": False, "qrShowAddress": True}
 
 
-def test_withdrawing_health_consent_deletes_the_notes(store, app, authorized_client, seeded, driver, database):
+def test_withdrawing_health_consent_deletes_the_notes(store, app, authorized_client, seeded):
     a1 = ids.resident_id(seeded, "A1")
     with authorized_client(app, role="staff", community=seeded) as staff:
         assert post(staff, NOTES, id=a1)["data"]["resident"]["healthNotes"] == "高血压"
@@ -114,7 +114,7 @@ def test_the_finder_page_follows_the_consents_at_once(app, authorized_client, fa
     assert "13900001111" in other and "13800001111" not in other
 
 
-def test_refusals_write_nothing(store, app, authorized_client, seeded, demo_community, driver, database):
+def test_refusals_write_nothing(store, app, authorized_client, seeded, demo_community):
     a1 = ids.resident_id(seeded, "A1")
     before = stored(store, a1)
     with authorized_client(app, role="staff", community=seeded) as staff:

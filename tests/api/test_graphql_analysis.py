@@ -2,10 +2,7 @@
 
 import json
 
-import pytest
-
-from api.app import create_app
-from api.settings import Settings
+from tests.api.conftest import data
 
 AUDIT = """query($c: String!, $d: Date, $cap: Int!) { coverageAudit(community: $c, asOf: $d, careCapacity: $cap) {
   asOf totals uncoveredElders { residentId name age livesAlone grid building unit room resident { id } }
@@ -21,21 +18,8 @@ APPLY = """mutation($c: String!, $a: [AssignmentChoice!]!) {
   ... on Invalid { field reason } ... on NotFound { id } ... on Conflict { reason } } }"""
 
 
-@pytest.fixture(scope="module")
-def client(store, driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
-    with authorized_client(app) as client:
-        yield client
-
-
-def gql(client, query, **variables):
-    body = client.post("/graphql", json={"query": query, "variables": variables}).json()
-    assert "errors" not in body, body
-    return next(iter(body["data"].values()))
-
-
 def test_audit_agrees_with_the_cli(client, gridcare, demo_community):
-    got = gql(client, AUDIT, c=demo_community, d="2026-11-27", cap=10)
+    got = data(client, AUDIT, c=demo_community, d="2026-11-27", cap=10)
     cli = json.loads(
         gridcare(
             "audit",
@@ -60,7 +44,7 @@ def test_audit_agrees_with_the_cli(client, gridcare, demo_community):
 
 
 def test_suggestions_agree_with_the_cli(client, gridcare, demo_community):
-    got = gql(client, SUGGEST, c=demo_community, d="2026-11-27", cap=12)
+    got = data(client, SUGGEST, c=demo_community, d="2026-11-27", cap=12)
     cli = json.loads(
         gridcare(
             "suggest",
@@ -82,17 +66,17 @@ def test_suggestions_agree_with_the_cli(client, gridcare, demo_community):
 
 
 def test_applying_suggestions_covers_the_elders(client, seeded):
-    suggested = gql(client, SUGGEST, c=seeded, d=None, cap=10)
+    suggested = data(client, SUGGEST, c=seeded, d=None, cap=10)
     assert suggested["assignments"], suggested
     choice = [{"elderId": a["elderId"], "caregiverId": a["caregiverId"]} for a in suggested["assignments"]]
-    applied = gql(client, APPLY, c=seeded, a=choice)
+    applied = data(client, APPLY, c=seeded, a=choice)
     assert applied["__typename"] == "AppliedAssignments"
     assert [(c["caregiver"]["residentId"], c["recipient"]["residentId"]) for c in applied["created"]] == [
         (x["caregiverId"], x["elderId"]) for x in choice
     ]
-    after = gql(client, AUDIT, c=seeded, d=None, cap=10)
+    after = data(client, AUDIT, c=seeded, d=None, cap=10)
     assert not {x["elderId"] for x in choice} & {e["residentId"] for e in after["uncoveredElders"]}
-    again = gql(client, APPLY, c=seeded, a=choice)
+    again = data(client, APPLY, c=seeded, a=choice)
     assert again["__typename"] == "Conflict"
 
 
@@ -101,6 +85,6 @@ def test_bad_analysis_arguments(client, seeded):
     assert answer["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     answer = client.post("/graphql", json={"query": AUDIT, "variables": {"c": seeded, "cap": -1}}).json()
     assert "careCapacity must be between" in answer["errors"][0]["message"]
-    selfcare = gql(client, APPLY, c=seeded, a=[{"elderId": "A1", "caregiverId": "A1"}])
+    selfcare = data(client, APPLY, c=seeded, a=[{"elderId": "A1", "caregiverId": "A1"}])
     assert selfcare["__typename"] == "Invalid"
-    assert gql(client, APPLY, c=seeded, a=[])["__typename"] == "Invalid"
+    assert data(client, APPLY, c=seeded, a=[])["__typename"] == "Invalid"

@@ -8,7 +8,7 @@ COUNTS = """query($name: String!) {
 }"""
 
 
-def test_community_counts_over_http(store, driver, database, demo_community, tmp_path, authorized_client):
+def test_community_counts_over_http(store, demo_community, tmp_path, authorized_client):
     app = create_app(Settings(home=tmp_path), store=store)
     with authorized_client(app) as client:
         answer = client.post("/graphql", json={"query": COUNTS, "variables": {"name": demo_community}}).json()

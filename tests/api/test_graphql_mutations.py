@@ -1,20 +1,9 @@
 """Every mutation over HTTP, with good and bad input: typed answers, never a 500, nothing half-done."""
 
-import pytest
-
-from api.app import create_app
-from api.settings import Settings
 from graph import ids
 from tests.cli.test_import import snapshot
 
 RESULT = "__typename ... on NotFound { kind id } ... on Invalid { field reason } ... on Conflict { reason }"
-
-
-@pytest.fixture(scope="module")
-def client(store, driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
-    with authorized_client(app) as client:
-        yield client
 
 
 def rid(community, local):
@@ -53,7 +42,7 @@ def new_resident(community, **over):
     return {**data, **over}
 
 
-def test_register_resident(store, client, driver, database, seeded):
+def test_register_resident(store, client, seeded):
     done = call(client, REGISTER, input=new_resident(seeded))
     assert done["__typename"] == "ResidentPayload"
     assert done["resident"]["household"]["room"] == "202" and done["resident"]["building"]["number"] == "1"
@@ -73,7 +62,7 @@ def test_register_resident(store, client, driver, database, seeded):
     assert nowhere["__typename"] == "NotFound"
 
 
-def test_update_and_clear(store, client, driver, database, seeded):
+def test_update_and_clear(store, client, seeded):
     query = f"""mutation($input: UpdateResidentInput!) {{ updateResident(input: $input) {{
       ... on ResidentPayload {{ resident {{ name careCapacity livesAlone }} }} {RESULT} }} }}"""
     done = call(client, query, input={"id": rid(seeded, "A1"), "name": "王秀英", "careCapacity": 3})
@@ -84,7 +73,7 @@ def test_update_and_clear(store, client, driver, database, seeded):
     assert missing["__typename"] == "NotFound"
 
 
-def test_move_and_remove(store, client, driver, database, seeded):
+def test_move_and_remove(store, client, seeded):
     move = f"""mutation($id: ID!, $to: AddressInput!) {{ moveResident(id: $id, to: $to) {{
       ... on ResidentPayload {{ resident {{ household {{ room }} unit {{ number }} }} }} {RESULT} }} }}"""
     done = call(client, move, id=rid(seeded, "A3"), to={"grid": "1", "building": "1", "unit": "1", "room": "105"})
@@ -108,7 +97,7 @@ CARE = f"""mutation($input: AddCareInput!) {{ addCare(input: $input) {{
   ... on CarePayload {{ care {{ kind active caregiver {{ name }} recipient {{ name }} }} }} {RESULT} }} }}"""
 
 
-def test_add_and_end_care(store, client, driver, database, seeded):
+def test_add_and_end_care(store, client, seeded):
     done = call(client, CARE, input={"caregiverId": rid(seeded, "A5"), "recipientId": rid(seeded, "A1")})
     assert done["care"] == {
         "kind": "RESPONSIBILITY",
@@ -134,7 +123,7 @@ def test_add_and_end_care(store, client, driver, database, seeded):
     assert unchanged(store, seeded, client, end, a=rid(seeded, "A5"), b=rid(seeded, "A1"))["__typename"] == "NotFound"
 
 
-def test_assign_and_vacate_posts(store, client, driver, database, seeded):
+def test_assign_and_vacate_posts(store, client, seeded):
     assign = f"""mutation($r: ID!, $post: PostInput!) {{ assignPost(residentId: $r, post: $post) {{
       ... on AssignmentPayload {{ post {{ role post resident {{ name }} }} replaced {{ name }} }} {RESULT} }} }}"""
     building = {"community": seeded, "role": "BUILDING_LEADER", "building": "2"}
@@ -157,7 +146,7 @@ def test_assign_and_vacate_posts(store, client, driver, database, seeded):
     assert unchanged(store, seeded, client, vacate, post=building)["__typename"] == "NotFound"
 
 
-def test_join_and_leave_teams(store, client, driver, database, seeded):
+def test_join_and_leave_teams(store, client, seeded):
     join = f"""mutation($r: ID!, $t: String!) {{ joinTeam(residentId: $r, team: $t) {{
       ... on MembershipPayload {{ team {{ name }} resident {{ name }} }} {RESULT} }} }}"""
     leave = f"""mutation($r: ID!, $t: String!) {{ leaveTeam(residentId: $r, team: $t) {{

@@ -6,9 +6,8 @@ from datetime import date
 import pytest
 
 from analysis.domain import age_on
-from api.app import create_app
-from api.settings import Settings
 from graph.models import to_date
+from tests.api.conftest import gql
 
 TREE = """query Tree($name: String!) {
   community(name: $name) {
@@ -30,19 +29,6 @@ ELDERS = """query Elders($name: String!, $first: Int, $after: String) {
     pageInfo { hasNextPage endCursor }
   }
 }"""
-
-
-@pytest.fixture(scope="module")
-def client(store, driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
-    with authorized_client(app) as client:
-        yield client
-
-
-def gql(client, query, **variables):
-    answer = client.post("/graphql", json={"query": query, "variables": variables})
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 def cypher_count(client) -> float:

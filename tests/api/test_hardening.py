@@ -15,14 +15,7 @@ KEY = "k" * 40
 
 
 @pytest.fixture(scope="module")
-def client(store, driver, database, tmp_path_factory, authorized_client):
-    app = create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
-    with authorized_client(app) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-def production(store, driver, database, tmp_path_factory, authorized_client):
+def production(store, tmp_path_factory, authorized_client):
     settings = Settings(home=tmp_path_factory.mktemp("home"), mode="production", token_key=KEY)
     with authorized_client(create_app(settings, store=store)) as client:
         yield client

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from neo4j.exceptions import ServiceUnavailable
 
 import schema.subscription
 from api.app import create_app
@@ -34,7 +35,7 @@ WAIT = 60  # seconds: generous bounds on waits, never an assertion about time
 
 
 @pytest.fixture(scope="module")
-def app(store, driver, database, tmp_path_factory):
+def app(store, tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("home"), qr_notify_poll=0.2, qr_rate_per_client=1000)
     return create_app(settings, store=store)
 
@@ -305,3 +306,36 @@ def test_polls_forward_each_scan_once_late_commits_included(monkeypatch):
     got, late = asyncio.run(run())
     assert got == ["a", "c", "b"] and late == ["b", "c"]
     assert asked[0] == (["X"], t0) and all(since == t0 for _, since in asked)  # reads back 30 s each time
+
+
+@pytest.mark.parametrize(
+    "error, level, says",
+    [
+        (ServiceUnavailable("refused"), "WARNING", "Neo4j is unavailable (ServiceUnavailable)"),
+        (KeyError("rows"), "ERROR", "failed with KeyError (not an outage)"),
+    ],
+)
+def test_a_failing_poll_says_whether_the_store_is_away_or_something_is_wrong(monkeypatch, caplog, error, level, says):
+    calls = []
+
+    def failing(*_args):
+        calls.append(1)
+        raise error
+
+    monkeypatch.setattr(notify.qr, "scans_since", failing)
+
+    async def run():
+        feed = ScanFeed(poll=0.01)
+        poller = notify._Poller(feed, asyncio.get_running_loop(), store=None)
+        poller.inboxes.add(Inbox("X", datetime(2025, 1, 1, tzinfo=UTC)))
+        task = asyncio.create_task(poller.run())
+        while len(calls) < 5:  # it keeps retrying
+            await asyncio.sleep(0.01)
+        task.cancel()
+
+    with caplog.at_level("INFO", logger="gridcare.notify"):
+        asyncio.run(run())
+    said = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert len(said) == 1 and said[0][0] == level and says in said[0][1], said  # once, however many polls failed
+    if level == "ERROR":
+        assert "failing" in said[0][1]  # the trace, so a bug does not pass for an outage

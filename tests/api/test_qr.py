@@ -16,7 +16,7 @@ LOG = "query($c: String!) { accessLog(community: $c) { residentId actor actorRol
 
 
 @pytest.fixture(scope="module")
-def app(store, driver, database, tmp_path_factory):
+def app(store, tmp_path_factory):
     settings = Settings(home=tmp_path_factory.mktemp("home"), hotline="0431-12345678", qr_rate_per_client=5)
     return create_app(settings, store=store)
 

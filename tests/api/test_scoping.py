@@ -11,27 +11,13 @@ ended in 2024. Only A1 has health notes (高血压).
 
 import json
 
-import pytest
-
-from api.app import create_app
-from api.settings import Settings
 from graph import ids
+from tests.api.conftest import gql
 from tests.cli.test_import import snapshot
 
 RESIDENT = "query($id: ID!) { resident(id: $id) { name } }"
 ADD_CARE = """mutation($a: ID!, $b: ID!) { addCare(input: {caregiverId: $a, recipientId: $b}) {
   __typename ... on NotFound { message kind id } } }"""
-
-
-@pytest.fixture(scope="module")
-def app(store, driver, database, tmp_path_factory):
-    return create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
-
-
-def gql(client, query, **variables):
-    answer = client.post("/graphql", json={"query": query, "variables": variables})
-    assert answer.status_code == 200, answer.text
-    return answer.json()
 
 
 def test_staff_reads_only_their_community(app, authorized_client, demo_community, seeded):
@@ -53,7 +39,7 @@ def test_staff_reads_only_their_community(app, authorized_client, demo_community
         assert audit["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 
-def test_staff_cannot_change_another_community(store, app, authorized_client, driver, database, demo_community, seeded):
+def test_staff_cannot_change_another_community(store, app, authorized_client, demo_community, seeded):
     a = ids.resident_id(demo_community, "R00001")
     b = ids.resident_id(demo_community, "R00002")
     before = snapshot(store, demo_community)
@@ -176,7 +162,7 @@ def test_volunteer_sees_those_they_care_for_and_themselves(app, authorized_clien
     ]
 
 
-def test_leader_changes_only_within_their_scope(store, app, authorized_client, driver, database, seeded):
+def test_leader_changes_only_within_their_scope(store, app, authorized_client, seeded):
     a1, a3 = ids.resident_id(seeded, "A1"), ids.resident_id(seeded, "A3")
     with authorized_client(app, role="unit_leader", community=seeded, scope="unit:1-2") as leader:
         before = snapshot(store, seeded)  # the token is part of it
@@ -201,7 +187,7 @@ def test_leader_changes_only_within_their_scope(store, app, authorized_client, d
         assert listed(leader, seeded) == ["A3", "N1"]
 
 
-def test_volunteers_change_nothing(store, app, authorized_client, driver, database, seeded):
+def test_volunteers_change_nothing(store, app, authorized_client, seeded):
     with authorized_client(app, role="volunteer", community=seeded, resident=ids.resident_id(seeded, "A2")) as a2:
         before = snapshot(store, seeded)
         refused = gql(a2, UPDATE, id=ids.resident_id(seeded, "A1"))
@@ -244,7 +230,7 @@ def test_what_lies_out_of_reach_stays_out_of_payloads_and_lists(app, authorized_
     assert vacated == {"__typename": "VacancyPayload", "post": {"post": "B"}, "vacatedBy": None}
 
 
-def test_leaders_change_only_those_living_where_they_answer(store, app, authorized_client, driver, database, seeded):
+def test_leaders_change_only_those_living_where_they_answer(store, app, authorized_client, seeded):
     a1, a2 = ids.resident_id(seeded, "A1"), ids.resident_id(seeded, "A2")
     remove = """mutation($id: ID!) { removeResident(id: $id, reason: MOVED_OUT, on: "2026-01-02") {
       __typename ... on Conflict { reason } } }"""

@@ -1,19 +1,10 @@
 """Sensitive fields: served to staff and admins only, and every read leaves an access-log entry."""
 
-import pytest
-
-from api.app import create_app
-from api.settings import Settings
 from graph import ids
 
 READ = "query($id: ID!) { resident(id: $id) { name healthNotes emergencyContact { name phone } } }"
 LOG = """query($c: String!, $r: ID) { accessLog(community: $c, residentId: $r) {
   residentId fields actor actorRole requestId tokenId } }"""
-
-
-@pytest.fixture(scope="module")
-def app(store, driver, database, tmp_path_factory):
-    return create_app(Settings(home=tmp_path_factory.mktemp("home")), store=store)
 
 
 def test_staff_read_is_served_and_logged(app, authorized_client, seeded):

@@ -29,7 +29,7 @@ def stored(store, community, rid):
     return records[0]["consent"], records[0]["notes"]
 
 
-def test_consents_land_and_a_withdrawal_removes_the_notes(store, gridcare, driver, database, community, tmp_path):
+def test_consents_land_and_a_withdrawal_removes_the_notes(store, gridcare, community, tmp_path):
     first = write_csv_ledger(tmp_path / "first", with_consents({"A1": ["是", "否", "是", ""]}))
     gridcare("import", first, "--community", community, check=True)
     assert stored(store, community, "A1") == (

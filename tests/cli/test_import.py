@@ -70,7 +70,7 @@ def snapshot(store, community):
 
 
 @pytest.mark.parametrize("form", ["csv-utf8", "csv-gb18030", "xlsx"])
-def test_import_counts_and_is_idempotent(store, gridcare, driver, database, community, tmp_path, form):
+def test_import_counts_and_is_idempotent(store, gridcare, community, tmp_path, form):
     if form == "xlsx":
         path = write_xlsx_ledger(tmp_path / "ledger.xlsx", ledger_sheets())
     else:

@@ -23,7 +23,7 @@ def codes(store, community):
     return {x["r"]: x["h"] for x in records}
 
 
-def test_cards_for_a_building(store, gridcare, driver, database, seeded, tmp_path, gridcare_home):
+def test_cards_for_a_building(store, gridcare, seeded, tmp_path, gridcare_home):
     out = tmp_path / "cards.pdf"
     done = gridcare(
         "qr-cards",
@@ -47,7 +47,7 @@ def test_cards_for_a_building(store, gridcare, driver, database, seeded, tmp_pat
     assert second["A1"] != first["A1"] and second["A2"] == first["A2"]  # A1's old card is dead
 
 
-def test_a_card_opens_the_finder_page(store, gridcare, driver, database, seeded, tmp_path, gridcare_home, monkeypatch):
+def test_a_card_opens_the_finder_page(store, gridcare, seeded, tmp_path, gridcare_home, monkeypatch):
     import api.cards
 
     urls = []

@@ -41,7 +41,7 @@ def ages(store, community, label="AccessLog"):
     return sorted(r["d"] for r in records)
 
 
-def test_old_entries_go_and_newer_stay(store, gridcare, driver, database, logs):
+def test_old_entries_go_and_newer_stay(store, gridcare, logs):
     mine, other = logs
     done = gridcare("access-log", "prune", "--community", mine, "--older-than", "400d", check=True)
     assert "Deleted 2 access-log entries older than 400 days" in done.stdout and f"in {mine}" in done.stdout
@@ -54,7 +54,7 @@ def test_old_entries_go_and_newer_stay(store, gridcare, driver, database, logs):
     assert ages(store, mine) == ages(store, other) == [10, 10]
 
 
-def test_the_default_cut_off_is_the_setting(store, gridcare, driver, database, logs):
+def test_the_default_cut_off_is_the_setting(store, gridcare, logs):
     mine, other = logs
     gridcare("access-log", "prune", "--community", mine, check=True)  # 400 days
     assert ages(store, mine) == [10, 10, 300, 300]
@@ -63,7 +63,7 @@ def test_the_default_cut_off_is_the_setting(store, gridcare, driver, database, l
     assert ages(store, mine) == [10, 10]
 
 
-def test_qr_scans(store, gridcare, driver, database, logs):
+def test_qr_scans(store, gridcare, logs):
     mine, other = logs
     done = gridcare("qr-scans", "prune", "--community", mine, "--older-than", "250d", check=True)
     assert "Deleted 2 QR scan records older than 250 days" in done.stdout
@@ -72,7 +72,7 @@ def test_qr_scans(store, gridcare, driver, database, logs):
     assert ages(store, mine) == [10, 10, 300, 300, 500, 500]  # the access log is left alone
 
 
-def test_dry_run_deletes_nothing(store, gridcare, driver, database, logs):
+def test_dry_run_deletes_nothing(store, gridcare, logs):
     mine, _ = logs
     done = gridcare("access-log", "prune", "--community", mine, "--older-than", "200d", "--dry-run", check=True)
     assert "Would delete 4 access-log entries older than 200 days" in done.stdout
@@ -92,7 +92,7 @@ def test_dry_run_deletes_nothing(store, gridcare, driver, database, logs):
         ("access-log", [], {"GRIDCARE_LOG_RETENTION_DAYS": "90"}, 1),
     ],
 )
-def test_a_cut_off_under_six_months_is_refused(store, gridcare, driver, database, logs, command, args, env, status):
+def test_a_cut_off_under_six_months_is_refused(store, gridcare, logs, command, args, env, status):
     mine, other = logs
     done = gridcare(command, "prune", *args, env=env)
     assert done.returncode == status and not done.stdout
@@ -128,7 +128,7 @@ def test_show_one_residents_entries(gridcare, logs):
     assert nobody.stdout.splitlines()[1:] == [] and "no access-log entries" in nobody.stderr
 
 
-def test_prune_deletes_in_batches(store, driver, database, logs):
+def test_prune_deletes_in_batches(store, logs):
     mine, _ = logs
     before = datetime.now(UTC) - timedelta(days=200)
     batches = []
@@ -138,7 +138,7 @@ def test_prune_deletes_in_batches(store, driver, database, logs):
         prune(store, "access_log", before.replace(tzinfo=None), community=mine)
 
 
-def test_a_big_prune_shows_progress_and_deletes_everything_due(store, driver, database, logs, cli_env, monkeypatch):
+def test_a_big_prune_shows_progress_and_deletes_everything_due(store, logs, cli_env, monkeypatch):
     from click.testing import CliRunner
 
     import graph.retention

@@ -24,7 +24,7 @@ def seeded(store, driver, database, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def client(store, driver, database, gridcare_home):
+def client(store, gridcare_home):
     """The app under the CLI's home, so that it checks tokens with the CLI's key."""
     with TestClient(create_app(Settings(home=gridcare_home), store=store)) as client:
         yield client

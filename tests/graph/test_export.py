@@ -149,7 +149,7 @@ def assert_same_graph(got, want):
     }
 
 
-def test_export_equals_the_hand_built_graph(store, gridcare, driver, database, community, tmp_path):
+def test_export_equals_the_hand_built_graph(store, gridcare, community, tmp_path):
     import_sheets(gridcare, tmp_path, community)
     before = round_trips()
     G = community_graph(store, community)
@@ -159,7 +159,7 @@ def test_export_equals_the_hand_built_graph(store, gridcare, driver, database, c
     assert G.nodes[f"{community}/r/P2"]["care_capacity"] is None
 
 
-def test_a_ledger_without_capacities_keeps_those_set_before(store, gridcare, driver, database, community, tmp_path):
+def test_a_ledger_without_capacities_keeps_those_set_before(store, gridcare, community, tmp_path):
     import_sheets(gridcare, tmp_path / "first", community)
     without = {**SHEETS, "residents": [row[:-1] for row in RESIDENTS]}
     import_sheets(gridcare, tmp_path / "again", community, without)
@@ -178,12 +178,12 @@ def test_residents_who_left_are_not_exported(store, gridcare, driver, database, 
     assert f"{community}/t/巡逻队" in G and f"{community}/b/3/u/2/h/302" in G
 
 
-def test_unknown_community_is_not_found(store, driver, database, community):
+def test_unknown_community_is_not_found(store, community):
     with pytest.raises(NotFound, match="no community named"):
         community_graph(store, community)
 
 
-def test_demo_export_matches_its_stats(store, driver, database, demo_community):
+def test_demo_export_matches_its_stats(store, demo_community):
     G = community_graph(store, demo_community)
     stats = community_stats(store, demo_community, today=date.today())
     kinds = Counter(kind for _, kind in G.nodes(data="kind"))

@@ -8,11 +8,11 @@ from neo4j import RoutingControl
 from graph.store.migrations import ID_LABELS, LATEST, MIGRATIONS, current_version, migrate
 
 
-def test_schema_is_at_latest_version(store, driver, database):
+def test_schema_is_at_latest_version(store):
     assert current_version(store) == LATEST
 
 
-def test_migrating_again_applies_nothing(store, driver, database):
+def test_migrating_again_applies_nothing(store):
     assert migrate(store) == []
     assert current_version(store) == LATEST
 

@@ -1,0 +1,248 @@
+"""The access policy as a table: every role × every operation → allowed, hidden or refused.
+
+One row per operation of the API, over HTTP with a real token of each role, on a
+fresh copy of the small seeded community (`tests/conftest.py`: A1…A3 live in grid
+1, building 1 — A1 and A2 in unit 1, A3 in unit 2; A4 and A5 in grid 2; A2 leads
+grid 1 and cares for A1; A4 is in the patrol team). A new query or mutation adds a
+row here (`schema/policy.py` says who may do what):
+
+- ``allowed``: the operation did what it does;
+- ``hidden``: answered as for something that does not exist (null, ``NOT_FOUND``,
+  a typed ``NotFound``);
+- ``refused``: ``FORBIDDEN``, said as such.
+
+The roles: an admin; staff of the community; staff of another community; the
+leader of grid 1 (A2); the leader of unit 1-2; the volunteer A2 (who cares for A1).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from graph import ids
+from graph.qr import issue_qr
+from tests.api.conftest import gql
+
+A, H, R = "allowed", "hidden", "refused"
+ROLES = ("admin", "staff", "other_staff", "grid_leader", "unit_leader", "volunteer")
+RESULT = "__typename ... on NotFound { kind id } ... on Invalid { field reason } ... on Conflict { reason }"
+
+
+@dataclass(frozen=True)
+class Operation:
+    query: str
+    variables: Any  # (community, resident id of a local id) -> variables
+    expected: tuple[str, ...]  # the outcome for each of ROLES, in order
+    payload: str = ""  # a mutation's payload type (the answer when allowed)
+    prepare: Any = None  # (store, community) -> None: what the operation needs first
+
+
+def r(c: str, local: str) -> str:
+    return ids.resident_id(c, local)
+
+
+OPERATIONS = {
+    # --- reads -----------------------------------------------------------------------------------------------
+    "resident": Operation(
+        "query($id: ID!) { resident(id: $id) { id } }", lambda c: {"id": r(c, "A1")}, (A, A, H, A, H, A)
+    ),
+    "healthNotes": Operation(
+        "query($id: ID!) { resident(id: $id) { healthNotes } }", lambda c: {"id": r(c, "A1")}, (A, A, H, A, H, A)
+    ),
+    "residents": Operation(
+        "query($c: String!) { residents(community: $c) { totalCount } }", lambda c: {"c": c}, (A, A, H, A, A, A)
+    ),
+    "community": Operation(
+        "query($c: String!) { community(name: $c) { name } }", lambda c: {"c": c}, (A, A, H, A, A, A)
+    ),
+    "stats": Operation(
+        "query($c: String!) { community(name: $c) { stats { residents } } }", lambda c: {"c": c}, (A, A, H, H, H, H)
+    ),
+    "coverageAudit": Operation(
+        "query($c: String!) { coverageAudit(community: $c) { community } }", lambda c: {"c": c}, (A, A, H, H, H, H)
+    ),
+    "assignmentSuggestions": Operation(
+        "query($c: String!) { assignmentSuggestions(community: $c) { community } }",
+        lambda c: {"c": c},
+        (A, A, H, H, H, H),
+    ),
+    "accessLog": Operation(
+        "query($c: String!) { accessLog(community: $c) { at } }", lambda c: {"c": c}, (A, A, H, H, H, H)
+    ),
+    "qrScans": Operation(
+        "query($c: String!) { qrScans(community: $c) { at } }", lambda c: {"c": c}, (A, A, H, H, H, H)
+    ),
+    # --- changes ---------------------------------------------------------------------------------------------
+    "registerResident": Operation(
+        f"mutation($i: RegisterResidentInput!) {{ registerResident(input: $i) {{ {RESULT} }} }}",
+        lambda c: {
+            "i": {
+                "community": c,
+                "residentId": "N1",
+                "name": "赵丽",
+                "birthDate": "1945-02-03",
+                "address": {"grid": "1", "building": "1", "unit": "1", "room": "109"},
+            }
+        },
+        (A, A, H, A, H, R),
+        "ResidentPayload",
+    ),
+    "updateResident": Operation(
+        f"mutation($i: UpdateResidentInput!) {{ updateResident(input: $i) {{ {RESULT} }} }}",
+        lambda c: {"i": {"id": r(c, "A1"), "phone": "13800000000"}},
+        (A, A, H, A, H, R),
+        "ResidentPayload",
+    ),
+    "moveResident": Operation(
+        f"mutation($id: ID!, $to: AddressInput!) {{ moveResident(id: $id, to: $to) {{ {RESULT} }} }}",
+        lambda c: {"id": r(c, "A3"), "to": {"grid": "1", "building": "1", "unit": "1", "room": "109"}},
+        (A, A, H, A, H, R),
+        "ResidentPayload",
+    ),
+    "removeResident": Operation(
+        f'mutation($id: ID!) {{ removeResident(id: $id, reason: MOVED_OUT, on: "2025-01-01") {{ {RESULT} }} }}',
+        lambda c: {"id": r(c, "A1")},
+        (A, A, H, A, H, R),
+        "RemovalPayload",
+    ),
+    "addCare": Operation(
+        f"mutation($i: AddCareInput!) {{ addCare(input: $i) {{ {RESULT} }} }}",
+        lambda c: {"i": {"caregiverId": r(c, "A3"), "recipientId": r(c, "A1"), "kind": "NEIGHBOUR"}},
+        (A, A, H, A, H, R),
+        "CarePayload",
+    ),
+    "endCare": Operation(
+        f"mutation($a: ID!, $b: ID!) {{ endCare(caregiverId: $a, recipientId: $b, kind: RESPONSIBILITY, "
+        f'on: "2025-01-01") {{ {RESULT} }} }}',
+        lambda c: {"a": r(c, "A2"), "b": r(c, "A1")},
+        (A, A, H, A, H, R),
+        "CarePayload",
+    ),
+    "assignPost": Operation(
+        f"mutation($id: ID!, $p: PostInput!) {{ assignPost(residentId: $id, post: $p) {{ {RESULT} }} }}",
+        lambda c: {"id": r(c, "A3"), "p": {"community": c, "role": "GRID_LEADER", "grid": "1", "post": "B"}},
+        (A, A, H, A, H, R),
+        "AssignmentPayload",
+    ),
+    "vacatePost": Operation(
+        f"mutation($p: PostInput!) {{ vacatePost(post: $p) {{ {RESULT} }} }}",
+        lambda c: {"p": {"community": c, "role": "GRID_LEADER", "grid": "1", "post": "A"}},
+        (A, A, H, A, H, R),
+        "VacancyPayload",
+    ),
+    "joinTeam": Operation(
+        f'mutation($id: ID!) {{ joinTeam(residentId: $id, team: "巡逻队") {{ {RESULT} }} }}',
+        lambda c: {"id": r(c, "A1")},
+        (A, A, H, A, H, R),
+        "MembershipPayload",
+    ),
+    "leaveTeam": Operation(
+        f'mutation($id: ID!) {{ leaveTeam(residentId: $id, team: "巡逻队") {{ {RESULT} }} }}',
+        lambda c: {"id": r(c, "A4")},
+        (A, A, H, H, H, R),
+        "MembershipPayload",
+    ),
+    "applyAssignmentSuggestions": Operation(
+        f"mutation($c: String!, $a: [AssignmentChoice!]!) {{ applyAssignmentSuggestions(community: $c, "
+        f"assignments: $a) {{ {RESULT} }} }}",
+        lambda c: {"c": c, "a": [{"elderId": "A3", "caregiverId": "A2"}]},
+        (A, A, H, A, H, R),
+        "AppliedAssignments",
+    ),
+    "setConsent": Operation(
+        f"mutation($i: SetConsentInput!) {{ setConsent(input: $i) {{ {RESULT} }} }}",
+        lambda c: {"i": {"residentId": r(c, "A1"), "qrShowAddress": True}},
+        (A, A, H, R, R, R),
+        "ConsentPayload",
+    ),
+    "issueQrCode": Operation(
+        f"mutation($id: ID!) {{ issueQrCode(residentId: $id) {{ {RESULT} }} }}",
+        lambda c: {"id": r(c, "A1")},
+        (A, A, H, R, R, R),
+        "QrCodePayload",
+    ),
+    "revokeQrCode": Operation(
+        f"mutation($id: ID!) {{ revokeQrCode(residentId: $id) {{ {RESULT} }} }}",
+        lambda c: {"id": r(c, "A1")},
+        (A, A, H, R, R, R),
+        "QrRevoked",
+        prepare=lambda store, c: issue_qr(store, r(c, "A1"), uuid.uuid4().hex),
+    ),
+}
+
+
+def outcome(body: dict, payload: str) -> str:
+    """What an answer says: allowed, hidden or refused (anything else fails the test with the answer)."""
+    codes = {e.get("extensions", {}).get("code") for e in body.get("errors") or ()}
+    if "FORBIDDEN" in codes:
+        return R
+    if "NOT_FOUND" in codes:
+        return H
+    assert not codes, body
+    value = next(iter(body["data"].values()))
+    if value is None:
+        return H
+    if payload:
+        typename = value["__typename"]
+        if typename == "NotFound":
+            return H
+        assert typename == payload, body
+        return A
+    while isinstance(value, dict) and len(value) == 1:  # the one field asked for, e.g. community.stats
+        value = next(iter(value.values()))
+    return H if value is None else A
+
+
+@pytest.fixture(scope="module")
+def other_community(store):
+    """Another community, for the token of its staff."""
+    name = f"测试社区-{uuid.uuid4().hex[:8]}"
+    store.write("other_community", "CREATE (:Community {id: $c, name: $c})", c=name)
+    yield name
+    store.write("drop_other_community", "MATCH (n {community: $c}) DETACH DELETE n", c=name)
+    store.write("drop_other_community", "MATCH (n:Community {id: $c}) DETACH DELETE n", c=name)
+
+
+def token_of(role: str, community: str, other: str) -> dict:
+    return {
+        "admin": {"role": "admin"},
+        "staff": {"role": "staff", "community": community},
+        "other_staff": {"role": "staff", "community": other},
+        "grid_leader": {"role": "grid_leader", "community": community, "scope": "grid:1", "resident": "A2"},
+        "unit_leader": {"role": "unit_leader", "community": community, "scope": "unit:1-2"},
+        "volunteer": {"role": "volunteer", "community": community, "resident": "A2"},
+    }[role]
+
+
+def test_every_role_and_operation_is_in_the_table():
+    from schema import build_schema
+    from schema.strawberry_private import graphql_schema
+
+    api = graphql_schema(build_schema())
+    fields = set(api.query_type.fields) | set(api.mutation_type.fields)
+    covered = set(OPERATIONS) | {"communities"}  # communities: tested below, a list of what one reads
+    assert not fields - covered, f"operations without a row in the policy table: {sorted(fields - covered)}"
+    assert all(len(op.expected) == len(ROLES) for op in OPERATIONS.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", OPERATIONS)
+def test_the_policy(app, authorized_client, store, seeded, other_community, name, role):
+    op = OPERATIONS[name]
+    if op.prepare:
+        op.prepare(store, seeded)
+    with authorized_client(app, **token_of(role, seeded, other_community)) as client:
+        got = outcome(gql(client, op.query, **op.variables(seeded)), op.payload)
+    assert got == op.expected[ROLES.index(role)], f"{role} × {name}: {got}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_communities_lists_only_those_one_reads(app, authorized_client, seeded, other_community, role):
+    with authorized_client(app, **token_of(role, seeded, other_community)) as client:
+        names = {c["name"] for c in gql(client, "{ communities { name } }")["data"]["communities"]}
+    assert (seeded in names) == (role != "other_staff")
+    assert (other_community in names) == (role in ("admin", "other_staff"))
