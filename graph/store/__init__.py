@@ -2,6 +2,6 @@
 the project-managed server (`graph.store.managed`), its runtime and the schema migrations."""
 
 from graph.store.connection import Connection, connect, open_driver, ping
-from graph.store.store import CYPHER_QUERIES, Store, counted
+from graph.store.store import CYPHER_QUERIES, Store, counted, counted_one
 
-__all__ = ["CYPHER_QUERIES", "Connection", "Store", "connect", "counted", "open_driver", "ping"]
+__all__ = ["CYPHER_QUERIES", "Connection", "Store", "connect", "counted", "counted_one", "open_driver", "ping"]
