@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import neo4j
 
 from graph.errors import Invalid
 from graph.models import ResidentRecord
 from graph.mutations.common import load_resident, record
-from graph.store import Store, counted
+from graph.store import Store, counted_one
 
 # the API's name of each flag -> the Resident property holding it
 PROPS = {
@@ -60,7 +61,7 @@ class Consent:
     qr_show_address: bool = False
 
     @classmethod
-    def from_props(cls, p: Mapping) -> Consent:
+    def from_props(cls, p: Mapping[str, Any]) -> Consent:
         """From a Resident node's properties (or a map projection of the four)."""
 
         def flag(name: str, default: bool) -> bool:
@@ -115,10 +116,10 @@ def set_consent(store: Store, resident_id: str, changes: Mapping[str, bool | Non
 
     def work(tx: neo4j.ManagedTransaction) -> ConsentChange:
         load_resident(tx, resident_id)  # NotFound, and the resident's write lock
-        row = counted(tx, "set_consent", SET_CONSENT, id=resident_id, props=props).single()
+        row = counted_one(tx, "set_consent", SET_CONSENT, id=resident_id, props=props)
         deleted = 0
         if props.get("healthConsent") is False:
-            deleted = counted(tx, "delete_health_record", DELETE_HEALTH_RECORD, id=resident_id).single()["deleted"]
+            deleted = counted_one(tx, "delete_health_record", DELETE_HEALTH_RECORD, id=resident_id)["deleted"]
         return ConsentChange(record(row), Consent.from_props(row["props"]), deleted > 0)
 
     return store.transaction(work)

@@ -4,6 +4,8 @@ Messages carry the id or the place that failed; the edge (CLI, HTTP, GraphQL)
 turns them into exit codes or typed answers.
 """
 
+from __future__ import annotations
+
 
 class GraphError(Exception):
     """Base of every error raised by `graph`."""
@@ -36,7 +38,7 @@ class Invalid(GraphError):
         super().__init__(f"invalid {field}: {reason}")
         self.field, self.reason = field, reason
 
-    def __reduce__(self):  # so that copies and pickles keep field and reason
+    def __reduce__(self) -> tuple[type[Invalid], tuple[str, str]]:  # so that copies and pickles keep field and reason
         return type(self), (self.field, self.reason)
 
 

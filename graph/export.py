@@ -12,11 +12,14 @@ every relationship touching them, are left out.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import neo4j
 import networkx as nx
 
+from analysis.model import Attrs, Graph
 from graph.errors import NotFound
 from graph.models import to_date
 from graph.store import Store
@@ -56,7 +59,7 @@ RETURN collect([type, source, target, rel.role, rel.post, rel.kind, rel.since, r
 """
 
 
-def community_graph(store: Store, community: str) -> nx.MultiDiGraph:
+def community_graph(store: Store, community: str) -> Graph:
     """Read one community into a typed `networkx.MultiDiGraph` (three round trips).
 
     Each statement returns one record holding lists: the driver decodes those
@@ -65,19 +68,19 @@ def community_graph(store: Store, community: str) -> nx.MultiDiGraph:
     records = store.read("export_places", PLACES, community=community)
     if not records:
         raise NotFound(f"no community named {community!r}")
-    G = nx.MultiDiGraph(community=community)
+    G: Graph = nx.MultiDiGraph(community=community)
     G.add_node(community, kind="community", name=records[0]["name"])
     with _collector_paused():
         homes = _add_places(G, community, records[0])
         [residents] = store.read("export_residents", RESIDENTS, community=community)
         _add_residents(G, residents["residents"], homes)
         [links] = store.read("export_relationships", RELATIONSHIPS, community=community)
-        G.add_edges_from(_edge(*row) for row in links["relationships"])
+        _add_keyed_edges(G, (_edge(*row) for row in links["relationships"]))
     return G
 
 
 @contextmanager
-def _collector_paused():
+def _collector_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the duration.
 
     Decoding and building a community allocates some 10^5 containers, none in
@@ -93,7 +96,19 @@ def _collector_paused():
             gc.enable()
 
 
-def _add_places(G: nx.MultiDiGraph, community: str, places: neo4j.Record) -> dict:
+#: A household's (grid, building, unit, room) labels.
+Home = tuple[str | None, str | None, str | None, str | None]
+#: An edge of the community graph with its key: (u, v, key, attributes).
+KeyedEdge = tuple[str, str, str, Attrs]
+
+
+def _add_keyed_edges(G: Graph, edges: Iterable[KeyedEdge]) -> None:
+    """``G.add_edges_from(edges)``, for edges with keys."""
+    # types-networkx declares only (u, v) and (u, v, data) edges, not MultiGraph's (u, v, key, data)
+    G.add_edges_from(edges)  # type: ignore[arg-type]
+
+
+def _add_places(G: Graph, community: str, places: neo4j.Record) -> dict[str, Home]:
     """Add grids, buildings, units, households and teams; return household -> labels."""
     grids = dict(places["grids"])
     buildings = {b: (n, grids.get(g)) for b, n, g in places["buildings"]}
@@ -106,19 +121,20 @@ def _add_places(G: nx.MultiDiGraph, community: str, places: neo4j.Record) -> dic
         (h, {"kind": "household", "room": r, "unit": u, "building": b, "grid": g}) for h, (r, u, b, g) in homes.items()
     )
     G.add_nodes_from((t, {"kind": "team", "name": name}) for t, name in places["teams"])
-    G.add_edges_from((community, g, "HAS_GRID", {"rel": "HAS_GRID"}) for g in grids)
-    G.add_edges_from((g, b, "HAS_BUILDING", {"rel": "HAS_BUILDING"}) for b, _, g in places["buildings"])
-    G.add_edges_from((b, u, "HAS_UNIT", {"rel": "HAS_UNIT"}) for u, _, b in places["units"])
-    G.add_edges_from((u, h, "HAS_HOUSEHOLD", {"rel": "HAS_HOUSEHOLD"}) for h, _, u in places["households"])
+    _add_keyed_edges(G, ((community, g, "HAS_GRID", {"rel": "HAS_GRID"}) for g in grids))
+    _add_keyed_edges(G, ((g, b, "HAS_BUILDING", {"rel": "HAS_BUILDING"}) for b, _, g in places["buildings"]))
+    _add_keyed_edges(G, ((b, u, "HAS_UNIT", {"rel": "HAS_UNIT"}) for u, _, b in places["units"]))
+    _add_keyed_edges(G, ((u, h, "HAS_HOUSEHOLD", {"rel": "HAS_HOUSEHOLD"}) for h, _, u in places["households"]))
     return {h: (g, b, u, r) for h, (r, u, b, g) in homes.items()}
 
 
-_NOWHERE = (None, None, None, None)
+_NOWHERE: Home = (None, None, None, None)
 
 
-def _add_residents(G: nx.MultiDiGraph, rows: list[list], homes: dict) -> None:
+def _add_residents(G: Graph, rows: list[list[Any]], homes: dict[str, Home]) -> None:
     """Add residents (placed by their household) and their LIVES_IN edges."""
-    nodes, lives = [], []
+    nodes: list[tuple[str, Attrs]] = []
+    lives: list[KeyedEdge] = []
     for key, rid, name, born, alone, party, capacity, home in rows:
         grid, building, unit, room = homes.get(home, _NOWHERE)
         nodes.append(
@@ -142,10 +158,12 @@ def _add_residents(G: nx.MultiDiGraph, rows: list[list], homes: dict) -> None:
         if home in homes:
             lives.append((key, home, "LIVES_IN", {"rel": "LIVES_IN"}))
     G.add_nodes_from(nodes)
-    G.add_edges_from(lives)
+    _add_keyed_edges(G, lives)
 
 
-def _edge(rel, u, v, role, post, kind, since, until) -> tuple:
+def _edge(
+    rel: str, u: str, v: str, role: str | None, post: str | None, kind: str | None, since: Any, until: Any
+) -> KeyedEdge:
     """One relationship row as a ``(u, v, key, attrs)`` edge (keys per the contract)."""
     if rel == "LEADS":
         return u, v, rel, {"rel": rel, "role": role, "post": post}

@@ -6,9 +6,10 @@ are ``datetime.date`` (the driver's ``neo4j.time.Date`` is converted here).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import neo4j.time
 
@@ -30,7 +31,8 @@ def to_date(value: Any) -> date | None:
         return None
     if isinstance(value, neo4j.time.Date):
         return value.to_native()
-    return value
+    day: date = value  # already a native date
+    return day
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,14 @@ class ResidentRecord:
     household_id: str | None = None
 
 
-def resident_from_props(p: dict, household_id: str | None = None) -> ResidentRecord:
+def resident_from_props(p: Mapping[str, Any], household_id: str | None = None) -> ResidentRecord:
     """Build a ResidentRecord from a Resident node's properties (``properties(r)``)."""
     return ResidentRecord(
         id=p["id"],
         community=p["community"],
         resident_id=p["residentId"],
         name=p["name"],
-        birth_date=to_date(p["birthDate"]),
+        birth_date=cast(date, to_date(p["birthDate"])),  # every Resident has one: the import and registering set it
         gender=p.get("gender"),
         phone=p.get("phone"),
         lives_alone=bool(p.get("livesAlone")),
@@ -91,7 +93,7 @@ class PostRecord:
     since: date | None = None
 
 
-def post_from_row(row: dict) -> PostRecord:
+def post_from_row(row: Mapping[str, Any]) -> PostRecord:
     return PostRecord(
         holder_id=row["holder"],
         scope_id=row["scope"],
@@ -116,7 +118,7 @@ class CareRecord:
         return is_active(self.since, self.until, day)
 
 
-def care_from_row(row: dict) -> CareRecord:
+def care_from_row(row: Mapping[str, Any]) -> CareRecord:
     return CareRecord(
         caregiver_id=row["caregiver"],
         recipient_id=row["recipient"],
@@ -126,6 +128,6 @@ def care_from_row(row: dict) -> CareRecord:
     )
 
 
-def place_from_props(kind: str, p: dict, parent_id: str | None = None) -> PlaceRecord:
+def place_from_props(kind: str, p: Mapping[str, Any], parent_id: str | None = None) -> PlaceRecord:
     number = p.get("room") if kind == "household" else p.get("number")
     return PlaceRecord(id=p["id"], kind=kind, community=p["community"], number=str(number), parent_id=parent_id)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 import neo4j
 
@@ -87,7 +89,8 @@ def issue_qr(store: Store, resident_id: str, token_hash: str) -> str:
         if known:
             raise Invalid("residentId", f"resident {resident_id!r} has moved out or died")
         raise NotFound(f"no resident {resident_id!r}", kind="resident", id=resident_id)
-    return rows[0]["id"]
+    code_id: str = rows[0]["id"]
+    return code_id
 
 
 def issue_qr_many(store: Store, codes: list[tuple[str, str]]) -> int:
@@ -98,14 +101,16 @@ def issue_qr_many(store: Store, codes: list[tuple[str, str]]) -> int:
         ISSUE_MANY,
         codes=[{"resident": rid, "hash": h, "id": secrets.token_hex(8)} for rid, h in codes],
     )
-    return rows[0]["issued"]
+    issued: int = rows[0]["issued"]
+    return issued
 
 
 def revoke_qr(store: Store, resident_id: str) -> str:
     rows = store.write("revoke_qr", REVOKE, resident=resident_id)
     if not rows:
         raise NotFound(f"resident {resident_id!r} has no QR code", kind="qr", id=resident_id)
-    return rows[0]["id"]
+    code_id: str = rows[0]["id"]
+    return code_id
 
 
 def scan(store: Store, token_hash: str, client: str) -> Found | None:
@@ -154,7 +159,7 @@ def scan(store: Store, token_hash: str, client: str) -> Found | None:
     return store.transaction(work)
 
 
-def scans(store: Store, community: str, limit: int = 100) -> list[dict]:
+def scans(store: Store, community: str, limit: int = 100) -> list[dict[str, Any]]:
     return store.read_rows("qr_scans", SCANS, community=community, limit=limit)
 
 
@@ -168,7 +173,7 @@ RETURN collect([r.id, r.name]) AS rows
 
 
 def elders_for_cards(
-    store: Store, community: str, *, born_by, building: str | None = None, resident: str | None = None
+    store: Store, community: str, *, born_by: date, building: str | None = None, resident: str | None = None
 ) -> list[tuple[str, str]]:
     """(id, name) of the active elders of a community, a building, or one resident (ledger id)."""
     rows = store.read_rows(
@@ -189,22 +194,26 @@ WATCH_START = """
 OPTIONAL MATCH (c:Community {id: $community})
 RETURN c IS NOT NULL AS known, datetime() AS now
 """
+#: A scan as `scans_since` returns it: (id, at, community, resident id, resident name or None if gone).
+ScanRow = tuple[str, datetime, str, str, str | None]
 
 
-def scans_since(store: Store, communities: list[str], since, limit: int = 1000) -> tuple[object, list[tuple]]:
+def scans_since(
+    store: Store, communities: list[str], since: datetime, limit: int = 1000
+) -> tuple[datetime, list[ScanRow]]:
     """The database's clock now, and the scans of ``communities`` at or after ``since``, oldest first.
 
     Each scan is ``(id, at, community, resident id, resident name)``, ``at`` as a
     native UTC datetime; at most ``limit`` of them.
     """
     records = store.read("qr_scans_since", SCANS_SINCE, communities=communities, since=since, limit=limit)
-    rows = [
+    rows: list[ScanRow] = [
         (sid, at.to_native(), community, resident, name) for sid, at, community, resident, name in records[0]["rows"]
     ]
     return records[0]["now"].to_native(), rows
 
 
-def watch_start(store: Store, community: str):
+def watch_start(store: Store, community: str) -> datetime | None:
     """The database's clock now (a native datetime) if the community exists; else None."""
     records = store.read("qr_watch_start", WATCH_START, community=community)
     return records[0]["now"].to_native() if records[0]["known"] else None

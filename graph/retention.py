@@ -50,13 +50,14 @@ def prune(
         raise ValueError("the cut-off must be timezone-aware")
     key, where = (kind, community is not None), "community" if community is not None else "all"
     if dry_run:
-        return store.read(f"count_{kind}_before_{where}", COUNT_BEFORE[key], before=before, community=community)[0]["n"]
+        rows = store.read(f"count_{kind}_before_{where}", COUNT_BEFORE[key], before=before, community=community)
+        found: int = rows[0]["n"]
+        return found
     batch = batch or PRUNE_BATCH
     deleted = 0
     while True:
-        n = store.write(f"prune_{kind}_{where}", PRUNE_BEFORE[key], before=before, community=community, batch=batch)[0][
-            "n"
-        ]
+        rows = store.write(f"prune_{kind}_{where}", PRUNE_BEFORE[key], before=before, community=community, batch=batch)
+        n: int = rows[0]["n"]
         deleted += n
         if on_batch and n:
             on_batch(n)

@@ -23,7 +23,7 @@ _HOME_AND_ABOVE = """
   OPTIONAL MATCH (r)-[:LIVES_IN]->(h:Household)<-[:HAS_HOUSEHOLD]-(u:Unit)<-[:HAS_UNIT]-(b:Building)
                  <-[:HAS_BUILDING]-(g:Grid)
 """
-LEADER_REACH = {
+LEADER_REACH: dict[str, str] = {  # by scope kind (grid, building, unit)
     kind: f"""
 OPTIONAL MATCH (top:{label} {{id: $place, community: $community}})
 CALL (top) {{

@@ -8,8 +8,10 @@ does. Scopes name a place of the community (``grid:3``, ``building:5``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from graph import ids
 from graph.errors import Invalid, NotFound
@@ -37,9 +39,9 @@ MATCH (t:ApiToken {id: $id}) SET t.revokedAt = coalesce(t.revokedAt, datetime())
 RETURN t {.*} AS t
 """
 # Labels cannot be parameters: one statement per kind of scope, from a closed set.
-Q_EXISTS = {
+Q_EXISTS: dict[str, str] = {
     kind: f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id"
-    for kind, label in {**SCOPE_LABELS, "resident": "Resident"}.items()
+    for kind, label in [*SCOPE_LABELS.items(), ("resident", "Resident")]
 }
 
 
@@ -58,7 +60,7 @@ class TokenRecord:
     revoked_at: datetime | None = None
 
 
-def token_from_record(t: dict) -> TokenRecord:
+def token_from_record(t: Mapping[str, Any]) -> TokenRecord:
     def when(key: str) -> datetime | None:
         return t[key].to_native() if t.get(key) is not None else None
 
@@ -97,7 +99,7 @@ def create_token(store: Store, record: TokenRecord, token_hash: str) -> TokenRec
             expiresAt=record.expires_at,
         )
         return token_from_record(rows[0]["t"])
-    _require_places(store, record)
+    _require_places(store, record, record.community)
     rows = store.write(
         "create_community_token",
         Q_CREATE_IN_COMMUNITY,
@@ -115,15 +117,15 @@ def create_token(store: Store, record: TokenRecord, token_hash: str) -> TokenRec
     return token_from_record(rows[0]["t"])
 
 
-def _require_places(store: Store, record: TokenRecord) -> None:
-    wanted = []
+def _require_places(store: Store, record: TokenRecord, community: str) -> None:
+    wanted: list[tuple[str, str, str]] = []  # (field, kind, node id)
     if record.scope:
-        wanted.append(("scope", record.scope.partition(":")[0], scope_node_id(record.community, record.scope)))
+        wanted.append(("scope", record.scope.partition(":")[0], scope_node_id(community, record.scope)))
     if record.resident_id:
         wanted.append(("resident", "resident", record.resident_id))
     for field, kind, node_id in wanted:
         if not store.read(f"token_{kind}_exists", Q_EXISTS[kind], id=node_id):
-            raise Invalid(field, f"no {kind} {node_id!r} in community {record.community!r}")
+            raise Invalid(field, f"no {kind} {node_id!r} in community {community!r}")
 
 
 def find_token(store: Store, token_hash: str) -> TokenRecord | None:
@@ -154,4 +156,5 @@ RETURN t IS NOT NULL AS active
 
 def token_active(store: Store, token_id: str) -> bool:
     """Whether an API token (by id) is neither revoked nor expired: long-lived streams re-check it."""
-    return store.read("token_active", TOKEN_ACTIVE, id=token_id)[0]["active"]
+    active: bool = store.read("token_active", TOKEN_ACTIVE, id=token_id)[0]["active"]
+    return active

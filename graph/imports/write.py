@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import neo4j
 
 from graph.store import Store, counted
 
-Step = tuple[str, list[dict]]  # (a Cypher constant taking $rows, the rows)
+Step = tuple[str, list[dict[str, Any]]]  # (a Cypher constant taking $rows, the rows)
 
 
 @dataclass
@@ -37,7 +38,7 @@ class WriteSummary:
 
 def write_steps(
     store: Store,
-    params: dict,
+    params: dict[str, Any],
     steps: Sequence[Step],
     *,
     batch_size: int = 2000,

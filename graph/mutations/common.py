@@ -10,8 +10,9 @@ committed), and only then writes.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date
+from typing import Any
 
 import neo4j
 
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-def record(row: neo4j.Record | dict) -> ResidentRecord:
+def record(row: Mapping[str, Any]) -> ResidentRecord:
     """A ResidentRecord from a row with ``props`` and ``household``."""
     return resident_from_props(row["props"], row["household"])
 

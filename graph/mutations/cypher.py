@@ -120,16 +120,16 @@ MATCH (:Resident)-[l:LEADS {post: $post}]->(:{label} {id: $scope})
 DELETE l
 """
 
-# one statement per leader role: a closed set, written out here
-SCOPE = {
+# one statement per leader role: a closed set, written out here; looked up by the role as given (a str)
+SCOPE: dict[str, str] = {
     Role.GRID_LEADER: _SCOPE.replace("{path}", "(s:Grid {id: $scope}), (g:Grid {id: $scope})"),
     Role.BUILDING_LEADER: _SCOPE.replace("{path}", "(g:Grid)-[:HAS_BUILDING]->(s:Building {id: $scope})"),
     Role.UNIT_LEADER: _SCOPE.replace(
         "{path}", "(g:Grid)-[:HAS_BUILDING]->(:Building)-[:HAS_UNIT]->(s:Unit {id: $scope})"
     ),
 }
-ASSIGN = {role: _ASSIGN.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
-VACATE = {role: _VACATE.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
+ASSIGN: dict[str, str] = {role: _ASSIGN.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
+VACATE: dict[str, str] = {role: _VACATE.replace("{label}", SCOPE_LABELS[kind_of_role(role)]) for role in LEADER_ROLES}
 
 MEMBERSHIP = """
 OPTIONAL MATCH (t:VolunteerTeam {id: $team})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeGuard
 
 import neo4j
 
@@ -20,7 +21,7 @@ from graph.errors import Conflict, NotFound
 from graph.models import CareRecord, care_from_row, to_date
 from graph.mutations import cypher as Q
 from graph.mutations.common import label, load_active, load_resident, one_of, require, same_community, today
-from graph.store import Store, counted
+from graph.store import Store, counted, counted_one
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,16 @@ class Membership:
     since: date | None = None
 
 
-def _care_row(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: str, kind: str):
+def _care_row(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: str, kind: str) -> neo4j.Record | None:
     return counted(tx, "care", Q.CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind).single()
 
 
-def _is_active(row, day: date) -> bool:
-    return row is not None and (row["until"] is None or to_date(row["until"]) >= day)
+def _is_active(row: neo4j.Record | None, day: date) -> TypeGuard[neo4j.Record]:
+    """Whether the care relationship ``row`` (`_care_row`) exists and has not ended before ``day``."""
+    if row is None:
+        return False
+    until = to_date(row["until"])
+    return until is None or until >= day
 
 
 def _check_pair(tx: neo4j.ManagedTransaction, caregiver_id: str, recipient_id: str) -> None:
@@ -60,9 +65,9 @@ def _add_care_in(
     _check_pair(tx, caregiver_id, recipient_id)
     if _is_active(_care_row(tx, caregiver_id, recipient_id, kind), today()):
         raise Conflict(f"{caregiver_id!r} already cares for {recipient_id!r} ({kind})")
-    row = counted(
+    row = counted_one(
         tx, "add_care", Q.SET_CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind, since=since, until=until
-    ).single()
+    )
     return care_from_row(row)
 
 
@@ -117,9 +122,7 @@ def end_care(store: Store, caregiver_id: str, recipient_id: str, *, kind: str, o
             )
         since = to_date(found["since"])
         require(since is None or on >= since, "on", f"{on.isoformat()} is before since {since}")
-        row = counted(
-            tx, "end_care", Q.END_CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind, on=on
-        ).single()
+        row = counted_one(tx, "end_care", Q.END_CARE, caregiver=caregiver_id, recipient=recipient_id, kind=kind, on=on)
         return care_from_row(row)
 
     return store.transaction(work)
@@ -133,9 +136,9 @@ def join_team(store: Store, resident_id: str, team: str, *, since: date | None =
     def work(tx: neo4j.ManagedTransaction) -> Membership:
         resident = load_active(tx, resident_id)
         tid = ids.team_id(resident.community, name)
-        if counted(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid).single()["member"]:
+        if counted_one(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid)["member"]:
             raise Conflict(f"resident {resident_id!r} is already a member of {tid!r}")
-        row = counted(
+        row = counted_one(
             tx,
             "join_team",
             Q.JOIN_TEAM,
@@ -144,7 +147,7 @@ def join_team(store: Store, resident_id: str, team: str, *, since: date | None =
             teamName=name,
             community=resident.community,
             since=day,
-        ).single()
+        )
         return Membership(resident_id, tid, row["name"], to_date(row["since"]))
 
     return store.transaction(work)
@@ -157,7 +160,7 @@ def leave_team(store: Store, resident_id: str, team: str) -> Membership:
     def work(tx: neo4j.ManagedTransaction) -> Membership:
         resident = load_resident(tx, resident_id)
         tid = ids.team_id(resident.community, name)
-        found = counted(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid).single()
+        found = counted_one(tx, "membership", Q.MEMBERSHIP, resident=resident_id, team=tid)
         if not found["team"]:
             raise NotFound(f"no volunteer team {tid!r}", kind="team", id=tid)
         if not found["member"]:

@@ -20,7 +20,7 @@ from graph.models import CareRecord, PostRecord, ResidentRecord, care_from_row, 
 from graph.mutations import cypher as Q
 from graph.mutations.common import load_active, not_future, one_of, record, require, today
 from graph.mutations.people import Address, check_address, checked_address, ensure_household
-from graph.store import Store, counted
+from graph.store import Store, counted, counted_one
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def move_resident(store: Store, resident_id: str, to: Address, *, on: date | Non
         if resident.household_id == target:
             raise Conflict(f"resident {resident_id!r} already lives in {target!r}")
         hid = ensure_household(tx, resident.community, where)
-        row = counted(tx, "move_resident", Q.MOVE_IN, id=resident_id, household=hid, on=day).single()
+        row = counted_one(tx, "move_resident", Q.MOVE_IN, id=resident_id, household=hid, on=day)
         return record(row)
 
     return store.transaction(work)
@@ -70,7 +70,7 @@ def remove_resident(store: Store, resident_id: str, *, reason: str, on: date) ->
         care = counted(tx, "end_all_care", Q.END_ALL_CARE, id=resident_id, on=day)
         ended = tuple(care_from_row(row) for row in care)
         vacated = tuple(post_from_row(row) for row in counted(tx, "drop_posts", Q.DROP_POSTS, id=resident_id))
-        row = counted(tx, "remove_resident", Q.MARK_REMOVED, id=resident_id, status=reason, on=day).single()
+        row = counted_one(tx, "remove_resident", Q.MARK_REMOVED, id=resident_id, status=reason, on=day)
         return Removal(record(row), ended, vacated)
 
     return store.transaction(work)

@@ -8,19 +8,21 @@ function is one transaction and answers an expected failure with `NotFound`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import neo4j
 from neo4j.exceptions import ConstraintError
 
 from analysis.domain import ResidentStatus
 from graph import ids
-from graph.errors import Conflict, NotFound
+from graph.errors import Conflict, Invalid, NotFound
 from graph.models import ResidentRecord
 from graph.mutations import cypher as Q
 from graph.mutations.common import label, load_active, not_future, one_of, record, require, text
-from graph.store import Store, counted
+from graph.store import Store, counted, counted_one
 
 
 @dataclass(frozen=True)
@@ -75,19 +77,20 @@ PROPS = {
 CLEARABLE = ("gender", "phone", "care_capacity")
 
 
-def _flag(value, name: str) -> bool:
-    require(isinstance(value, bool), name, "must be true or false")
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(name, "must be true or false")
     return value
 
 
-def _capacity(value, name: str) -> int:
-    require(
-        isinstance(value, int) and not isinstance(value, bool) and value >= 0, name, "must be a whole number, 0 or more"
-    )
+def _capacity(value: object, name: str) -> int:
+    if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        raise Invalid(name, "must be a whole number, 0 or more")
     return value
 
 
-_CHECKS = {
+# dataclass field -> its check: (value, the property's name for `Invalid`) -> the value to store
+_CHECKS: dict[str, Callable[[Any, str], object]] = {
     "name": text,
     "birth_date": not_future,
     "gender": lambda v, f: one_of(v, ("F", "M"), f),
@@ -98,12 +101,12 @@ _CHECKS = {
 }
 
 
-def resident_props(values: dict) -> dict:
+def resident_props(values: dict[str, Any]) -> dict[str, Any]:
     """Check dataclass-named values and map them to Resident properties."""
     return {PROPS[k]: _CHECKS[k](v, PROPS[k]) for k, v in values.items() if v is not None}
 
 
-def change_props(changes: ResidentChanges) -> dict:
+def change_props(changes: ResidentChanges) -> dict[str, Any]:
     """The properties `update_resident` sets (``None`` removes one)."""
     for name in changes.clear:
         require(name in CLEARABLE, "clear", f"{name!r} cannot be cleared (only {', '.join(CLEARABLE)})")
@@ -120,7 +123,7 @@ def checked_address(a: Address, name: str) -> Address:
 def check_address(tx: neo4j.ManagedTransaction, community: str, a: Address, name: str) -> None:
     """The community, building and unit must exist, and the building be in the grid given."""
     bid, uid = ids.building_id(community, a.building), ids.unit_id(community, a.building, a.unit)
-    row = counted(tx, "address", Q.ADDRESS, community=community, building=bid, unit=uid).single()
+    row = counted_one(tx, "address", Q.ADDRESS, community=community, building=bid, unit=uid)
     if not row["community"]:
         raise NotFound(f"no community {community!r}", kind="community", id=community)
     if not row["building"]:
@@ -164,7 +167,7 @@ def register_resident(store: Store, community: str, data: NewResident) -> Reside
         if counted(tx, "resident_for_update", Q.RESIDENT_FOR_UPDATE, id=rid).single():
             raise Conflict(f"resident {rid!r} already exists")
         hid = ensure_household(tx, community, where)
-        return record(counted(tx, "register_resident", Q.REGISTER, id=rid, props=props, household=hid).single())
+        return record(counted_one(tx, "register_resident", Q.REGISTER, id=rid, props=props, household=hid))
 
     try:
         return store.transaction(work)
@@ -180,6 +183,6 @@ def update_resident(store: Store, resident_id: str, changes: ResidentChanges) ->
         resident = load_active(tx, resident_id)
         if not props:
             return resident
-        return record(counted(tx, "update_resident", Q.UPDATE, id=resident_id, props=props).single())
+        return record(counted_one(tx, "update_resident", Q.UPDATE, id=resident_id, props=props))
 
     return store.transaction(work)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import neo4j
 
@@ -59,7 +60,11 @@ def scope_id(scope: Scope) -> str:
     return ids.unit_id(scope.community, building, label(scope.unit, "unit"))
 
 
-def _holders(tx: neo4j.ManagedTransaction, scope: Scope, sid: str) -> list[dict]:
+#: A current holder of a post of a scope, as `Q.SCOPE` collects them: ``props``, ``household``, ``post``, ``since``.
+Holder = dict[str, Any]
+
+
+def _holders(tx: neo4j.ManagedTransaction, scope: Scope, sid: str) -> list[Holder]:
     """The scope's current holders (write-locked); `NotFound`/`Invalid` for a bad scope."""
     row = counted(tx, "scope", Q.SCOPE[scope.role], scope=sid).single()
     if row is None:
@@ -67,10 +72,11 @@ def _holders(tx: neo4j.ManagedTransaction, scope: Scope, sid: str) -> list[dict]
         raise NotFound(f"no {kind} {sid!r}", kind=kind, id=sid)
     if scope.grid and scope.role != Role.GRID_LEADER:
         require(label(scope.grid, "grid") == row["grid"], "grid", f"{sid!r} is in grid {row['grid']!r}")
-    return row["holders"]
+    holders: list[Holder] = row["holders"]
+    return holders
 
 
-def _post(holder: dict, sid: str, role: str) -> PostRecord:
+def _post(holder: Holder, sid: str, role: str) -> PostRecord:
     return PostRecord(holder["props"]["id"], sid, role, holder["post"], to_date(holder["since"]))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from graph.models import to_date
 from graph.store import Store
@@ -62,8 +63,8 @@ RELATED = {
 class Related:
     """A node related to the key, with the relationship's properties (dates converted)."""
 
-    node: dict
-    rel: dict
+    node: dict[str, Any]
+    rel: dict[str, Any]
 
     @property
     def since(self) -> date | None:

@@ -44,7 +44,7 @@ _PARENT = {
     "unit": ("Building", "HAS_UNIT"),
     "household": ("Unit", "HAS_HOUSEHOLD"),
 }
-_PLACES_BY_ID = {
+_PLACES_BY_ID: dict[str, str] = {
     kind: f"UNWIND $ids AS id MATCH (parent:{_PARENT[kind][0]})-[:{_PARENT[kind][1]}]->(p:{label} {{id: id}}) "
     "RETURN collect([properties(p), parent.id]) AS rows"
     for kind, label in PLACE_LABELS.items()
@@ -69,7 +69,7 @@ MATCH (:Resident {id: rid})-[:LIVES_IN]->(h:Household)<-[:HAS_HOUSEHOLD]-(u:Unit
 RETURN collect([rid, properties(h), properties(u), properties(b), properties(g)]) AS rows
 """
 _POST_FIELDS = "collect({holder: r.id, scope: s.id, role: l.role, post: l.post, since: l.since}) AS rows"
-POSTS_OF_SCOPES = {
+POSTS_OF_SCOPES: dict[str, str] = {
     kind: f"UNWIND $ids AS sid MATCH (r:Resident)-[l:LEADS]->(s:{label} {{id: sid}}) RETURN {_POST_FIELDS}"
     for kind, label in SCOPE_LABELS.items()
 }
@@ -79,7 +79,7 @@ CARE_OF_RECIPIENTS = "UNWIND $ids AS rid MATCH (a:Resident)-[c:CARES_FOR]->(b:Re
 CARE_OF_CAREGIVERS = "UNWIND $ids AS rid MATCH (a:Resident {id: rid})-[c:CARES_FOR]->(b:Resident) " + _CARE
 
 
-def children(store: Store, relation: str, parent_ids: list[str]) -> dict[str, list]:
+def children(store: Store, relation: str, parent_ids: list[str]) -> dict[str, list[PlaceRecord]]:
     """Places under each parent (``relation`` one of `PLACE_CHILDREN`), naturally ordered."""
     kind = PLACE_CHILDREN[relation][3]
     out: dict[str, list[PlaceRecord]] = defaultdict(list)
@@ -115,7 +115,7 @@ def residents_by_id(store: Store, ids: list[str]) -> dict[str, ResidentRecord]:
 
 def locations(store: Store, ids: list[str]) -> dict[str, dict[str, PlaceRecord]]:
     """Each resident's household, unit, building and grid."""
-    out = {}
+    out: dict[str, dict[str, PlaceRecord]] = {}
     for rid, h, u, b, g in store.read_rows("locations", LOCATIONS, ids=ids):
         out[rid] = {
             "household": place_from_props("household", h, u["id"]),
@@ -126,7 +126,7 @@ def locations(store: Store, ids: list[str]) -> dict[str, dict[str, PlaceRecord]]
     return out
 
 
-def posts_of_scopes(store: Store, kind: str, ids: list[str]) -> dict[str, list]:
+def posts_of_scopes(store: Store, kind: str, ids: list[str]) -> dict[str, list[PostRecord]]:
     out: dict[str, list[PostRecord]] = defaultdict(list)
     for row in store.read_rows(f"posts_of_{kind}s", POSTS_OF_SCOPES[kind], ids=ids):
         out[row["scope"]].append(post_from_row(row))
@@ -135,7 +135,7 @@ def posts_of_scopes(store: Store, kind: str, ids: list[str]) -> dict[str, list]:
     return out
 
 
-def posts_of_residents(store: Store, ids: list[str]) -> dict[str, list]:
+def posts_of_residents(store: Store, ids: list[str]) -> dict[str, list[PostRecord]]:
     out: dict[str, list[PostRecord]] = defaultdict(list)
     for row in store.read_rows("posts_of_residents", POSTS_OF_RESIDENTS, ids=ids):
         out[row["holder"]].append(post_from_row(row))

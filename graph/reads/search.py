@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from analysis.domain import ResidentStatus, born_by, today
 from graph.errors import NotFound
@@ -60,7 +61,7 @@ class Page:
     has_next: bool
 
 
-def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict]:
+def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict[str, Any]]:
     params = {
         "grid": q.grid,
         "building": q.building,
@@ -105,7 +106,7 @@ def search_residents(
     first: int,
     sort: str = "NAME",
     descending: bool = False,
-    after: tuple | None = None,
+    after: tuple[object, str] | None = None,
 ) -> Page:
     """One page of residents matching ``q``; ``after`` is the (key, id) of the last one seen."""
     as_of = q.as_of or today()

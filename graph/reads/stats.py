@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from analysis.domain import ELDER_AGE, born_by
 from graph.errors import NotFound
@@ -35,7 +36,7 @@ RETURN c.id AS id, c.name AS name ORDER BY c.name
 """
 
 
-def community_stats(store: Store, community: str, *, today: date) -> dict:
+def community_stats(store: Store, community: str, *, today: date) -> dict[str, Any]:
     """Counts of one community's parts; raises `NotFound` for an unknown community."""
     found = many_community_stats(store, [community], today=today)
     if community not in found:
@@ -43,13 +44,13 @@ def community_stats(store: Store, community: str, *, today: date) -> dict:
     return found[community]
 
 
-def many_community_stats(store: Store, communities: list[str], *, today: date) -> dict[str, dict]:
+def many_community_stats(store: Store, communities: list[str], *, today: date) -> dict[str, dict[str, Any]]:
     """Counts of several communities, by name; unknown names are left out."""
     records = store.read("community_stats", STATS, communities=communities, elderBorn=born_by(today, ELDER_AGE))
     return {r["community"]: _with_leaders(dict(r)) for r in records}
 
 
-def _with_leaders(stats: dict) -> dict:
+def _with_leaders(stats: dict[str, Any]) -> dict[str, Any]:
     leaders = {role: {"A": 0, "B": 0} for role in ("grid", "building", "unit")}
     for role, post in stats.pop("posts"):
         leaders[role.removesuffix("_leader")][post] += 1
@@ -57,6 +58,6 @@ def _with_leaders(stats: dict) -> dict:
     return stats
 
 
-def list_communities(store: Store) -> list[dict]:
+def list_communities(store: Store) -> list[dict[str, Any]]:
     records = store.read("list_communities", COMMUNITIES)
     return [dict(r) for r in records]

@@ -2,6 +2,17 @@
 the project-managed server (`graph.store.managed`), its runtime and the schema migrations."""
 
 from graph.store.connection import OUTAGES, Connection, connect, is_outage, open_driver, ping
-from graph.store.store import CYPHER_QUERIES, Store, counted
+from graph.store.store import CYPHER_QUERIES, Store, counted, counted_one
 
-__all__ = ["CYPHER_QUERIES", "OUTAGES", "Connection", "Store", "connect", "counted", "is_outage", "open_driver", "ping"]
+__all__ = [
+    "CYPHER_QUERIES",
+    "OUTAGES",
+    "Connection",
+    "Store",
+    "connect",
+    "counted",
+    "counted_one",
+    "is_outage",
+    "open_driver",
+    "ping",
+]

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import LocalServerError
 from graph.store.runtime import ADMIN_TOOL, ENTRY_POINT, ensure_runtime, find_java
@@ -208,13 +209,14 @@ class LocalNeo4j:
     def _env(self) -> dict[str, str]:
         return {**os.environ, "NEO4J_HOME": str(self.dir), "NEO4J_CONF": str(self.dir / "conf")}
 
-    def _state(self) -> dict:
+    def _state(self) -> dict[str, Any]:
         try:
-            return json.loads((self.dir / "instance.json").read_text())
+            state: dict[str, Any] = json.loads((self.dir / "instance.json").read_text())
         except (OSError, ValueError):
             return {}
+        return state
 
-    def _save_state(self, **state) -> None:
+    def _save_state(self, **state: int | None) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / "instance.json").write_text(json.dumps(state))
 
@@ -253,4 +255,5 @@ def _port_free(port: int) -> bool:
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port

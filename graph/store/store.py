@@ -5,7 +5,8 @@ The statement and its name are positional-only, so any word (``self``, ``name``)
 Every repository function of `graph` takes a `Store` first. Reads go to readers
 (a cluster's followers), writes to the leader; both are managed by the driver
 (retried on transient errors). `counted` is for statements run inside a
-transaction function (`Store.transaction`).
+transaction function (`Store.transaction`); `counted_one` for those among them
+that always return one record.
 """
 
 from __future__ import annotations
@@ -66,3 +67,12 @@ def counted(tx: neo4j.ManagedTransaction, name: str, cypher: str, /, **params: A
     """Run a statement inside a transaction function, counting it."""
     CYPHER_QUERIES.labels(name).inc()
     return tx.run(cypher, params)
+
+
+def counted_one(tx: neo4j.ManagedTransaction, name: str, cypher: str, /, **params: Any) -> neo4j.Record:
+    """The record of a statement that always returns one (an aggregate, OPTIONAL MATCHes, or MATCHes of
+    nodes the transaction has already found): `counted`, then ``single()``, never None."""
+    record = counted(tx, name, cypher, **params).single()
+    if record is None:
+        raise RuntimeError(f"statement {name!r} returned no record")
+    return record
