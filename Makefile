@@ -1,6 +1,6 @@
 # The two commands of the README:
 #   make demo   set up, start Neo4j and serve the demo community on http://127.0.0.1:8000/graphql
-#   make test   set up and run the whole test suite (with a real Neo4j)
+#   make test   set up, lint (ruff, mypy, import layers) and run the whole test suite (with a real Neo4j)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -21,6 +21,9 @@ demo: setup
 	$(BIN)/gridcare serve --demo --host $(HOST) --port $(PORT)
 
 lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test: lint
