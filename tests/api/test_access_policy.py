@@ -246,3 +246,14 @@ def test_communities_lists_only_those_one_reads(app, authorized_client, seeded, 
         names = {c["name"] for c in gql(client, "{ communities { name } }")["data"]["communities"]}
     assert (seeded in names) == (role != "other_staff")
     assert (other_community in names) == (role in ("admin", "other_staff"))
+
+
+def test_a_principal_made_without_arguments_reaches_nothing(store, seeded):
+    from schema.policy import Principal, reach_of, reads_community, reads_whole_community
+
+    nobody = Principal()
+    assert nobody.role is None
+    assert not reads_community(nobody, seeded) and not reads_community(nobody, None)
+    assert not reads_whole_community(nobody, seeded)
+    reach = reach_of(store, nobody)
+    assert not reach.residents and not reach.places and not reach.answers_for and not reach.changes
