@@ -2,14 +2,18 @@
 
 ``/graphql`` takes one operation per ``POST`` of JSON, with a Content-Length of
 at most `MAX_BODY` bytes: no queries over GET, no batches (a JSON array), no
-forms. Anything refused gets a clear JSON error with the request id. An
+forms; the body must be UTF-8, a JSON object nested at most `MAX_NESTING` deep,
+with ``query`` a string and ``variables`` an object. Anything refused gets a
+clear JSON error (4xx) with the request id. An
 exception no one handled answers 500 with only the request id; its trace (not
 its message, which may name people) goes to the server log.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import traceback
 
 from fastapi import FastAPI, Request
@@ -19,6 +23,15 @@ from api.auth import refusal
 
 log = logging.getLogger("gridcare")
 MAX_BODY = 100_000  # bytes; the token limit refuses long documents well before this
+MAX_NESTING = 32  # levels of arrays and objects in a body: variables of any input type fit in far fewer
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+_FIELDS = (
+    ("query", str, "a string"),
+    ("variables", (dict, type(None)), "an object (or null)"),
+    ("operationName", (str, type(None)), "a string (or null)"),
+    ("extensions", (dict, type(None)), "an object (or null)"),
+)
 
 
 def install(app: FastAPI) -> None:
@@ -51,9 +64,38 @@ async def graphql_problem(request: Request) -> tuple[int, str] | None:
         return 411, "a Content-Length header is required"
     if int(length) > MAX_BODY:
         return 413, f"the request body is larger than {MAX_BODY} bytes"
-    if (await request.body()).lstrip()[:1] == b"[":
+    return body_problem(await request.body())
+
+
+def body_problem(body: bytes) -> tuple[int, str] | None:
+    """Why a body is not one GraphQL operation in JSON, or None. Checked before anything parses it deeply."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        return 400, f"the request body is not valid UTF-8 (at byte {e.start})"
+    if text.lstrip()[:1] == "[":
         return 400, "batched requests are not accepted: send one operation per request"
+    if nesting(text) > MAX_NESTING:
+        return 400, f"the request body is nested deeper than {MAX_NESTING} levels"
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        return 400, f"the request body is not valid JSON: {e}"
+    if not isinstance(data, dict):
+        return 400, 'the request body must be a JSON object: {"query": "…", "variables": {…}}'
+    for key, kinds, what in _FIELDS:
+        if key in data and not isinstance(data[key], kinds):
+            return 400, f"{key} must be {what}"
     return None
+
+
+def nesting(text: str) -> int:
+    """How deep the arrays and objects of a JSON text nest (without parsing it, without recursion)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:

@@ -7,6 +7,9 @@ import time
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
 
+from analysis.domain import Role
+from api.auth import LOOPBACK, refusal
+
 REQUEST_LATENCY = Histogram(
     "gridcare_http_request_duration_seconds",
     "HTTP request latency by method, route and status",
@@ -27,7 +30,11 @@ def install(app: FastAPI) -> None:
         REQUEST_LATENCY.labels(request.method, path, response.status_code).observe(time.perf_counter() - started)
         return response
 
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        """Counts, no personal data, for the host's monitoring (loopback) and for admins."""
+        loopback = request.client is not None and request.client.host in LOOPBACK
+        if not loopback and request.state.principal.role != Role.ADMIN:
+            return refusal(403, "metrics are for the host's monitoring and for admins", request.state.request_id)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         description="seconds within which repeated scans of one elder give one `qrScanned` event "
         "per subscriber (0: every scan)",
     )
+    trusted_proxies: str | None = Field(
+        None,
+        description="addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated, as uvicorn's "
+        "--forwarded-allow-ips); unset: the client's own address counts, whatever headers say",
+    )
+    query_deadline: float = Field(
+        10.0, gt=0, le=600, description="seconds a GraphQL query may run before it is stopped (mutations finish)"
+    )
     log_retention_days: int = Field(
         400,
         description="default cut-off (days) of `gridcare access-log prune` and `qr-scans prune`; "

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from contextlib import aclosing
+from datetime import date
 from typing import Any
 
 from graphql import GraphQLError
@@ -9,7 +10,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from schema.limits import extensions, log_unexpected
+from schema.dates import DATE
+from schema.deadline import bounded
+from schema.limits import extensions, give_codes, log_unexpected
 from schema.mutations import Mutation
 from schema.query import Query
 from schema.strawberry_private import AnswerWrongTransport
@@ -17,8 +20,13 @@ from schema.subscription import Subscription
 
 
 class GridcareSchema(AnswerWrongTransport):
+    production: bool = False
+    deadline: float = 10.0  # seconds a query may run (`schema.deadline`)
+
     def process_errors(self, errors, execution_context=None) -> None:
-        """Log unexpected errors with the request id (not strawberry's every-error log)."""
+        """Give every error its code and log unexpected ones with the request id (not strawberry's every-error
+        log); in production no message suggests names."""
+        give_codes(errors, self.production)
         context = execution_context.context if execution_context else None
         log_unexpected(errors, getattr(context, "request_id", "") or "-")
 
@@ -32,11 +40,13 @@ class GridcareSchema(AnswerWrongTransport):
         allowed_operation_types: Iterable[OperationType] | None = None,
         **kwargs: Any,
     ) -> ExecutionResult:
-        """As strawberry's, but a subscription is refused with a clear error: it needs a streaming answer."""
+        """As strawberry's, but off the server's loop, a query within the deadline (`schema.deadline`), and a
+        subscription refused with a clear error: it needs a streaming answer."""
         allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
-        return await super().execute(
+        work = super().execute(
             query, variable_values, context_value, root_value, operation_name, allowed_operation_types=allowed, **kwargs
         )
+        return await bounded(work, context_value, self.deadline)
 
     async def stream(self, *args, **kwargs):
         """As strawberry's, but a document refused while parsing (a syntax error, too many tokens) is
@@ -57,12 +67,16 @@ async def _parse_errors_answered(results):
             yield PreExecutionError(data=None, errors=[error])
 
 
-def build_schema(*, production: bool = False) -> GridcareSchema:
-    """The schema with its limits; ``production`` also turns introspection and suggestions off."""
-    return GridcareSchema(
+def build_schema(*, production: bool = False, deadline: float = 10.0) -> GridcareSchema:
+    """The schema with its limits; ``production`` also turns introspection and suggestions off; a query runs at
+    most ``deadline`` seconds."""
+    schema = GridcareSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
+        scalar_overrides={date: DATE},
     )
+    schema.production, schema.deadline = production, deadline
+    return schema

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from graph import ids
 from graph.errors import NotFound
+from graph.mutations.common import MAX_LABEL, MAX_NAME
 from graph.reads.search import ResidentQuery, search_residents, sort_key
 from schema.context import Context
 from schema.enums import ResidentStatus, code
@@ -91,11 +92,33 @@ def decode_cursor(cursor: str, sort: str) -> tuple:
         raise user_error(f"invalid cursor {cursor[:40]!r} for order by {sort}") from None
 
 
-def _query(community: str, f: ResidentFilter) -> ResidentQuery:
+MAX_AGE = 150
+_LABELS = (
+    ("grid", MAX_LABEL),
+    ("building", MAX_LABEL),
+    ("unit", MAX_LABEL),
+    ("team", MAX_LABEL),
+    ("nameContains", MAX_NAME),
+)
+
+
+def _checked(f: ResidentFilter) -> None:
+    """The filter's values within their ranges and lengths, or a BAD_USER_INPUT error naming the first that is not."""
+    for name, age in (("minAge", f.min_age), ("maxAge", f.max_age)):
+        if age is not None and not 0 <= age <= MAX_AGE:
+            raise user_error(f"filter.{name} must be between 0 and {MAX_AGE}, got {age}")
+    for name, limit in _LABELS:
+        value = getattr(f, "name_contains" if name == "nameContains" else name)
+        if value is not None and len(value) > limit:
+            raise user_error(f"filter.{name} must be at most {limit} characters, not {len(value)}")
     if f.unit is not None and f.building is None:
         raise user_error("filter.unit needs filter.building: unit numbers repeat across buildings")
     if f.min_age is not None and f.max_age is not None and f.min_age > f.max_age:
         raise user_error(f"filter.minAge ({f.min_age}) is greater than filter.maxAge ({f.max_age})")
+
+
+def _query(community: str, f: ResidentFilter) -> ResidentQuery:
+    _checked(f)
     c = community
     return ResidentQuery(
         community=c,

@@ -28,6 +28,7 @@ class Context(BaseContext):
     request_id: str = ""
     secret_key: bytes = b""  # the service's HMAC key (API tokens, QR codes); never sent to anyone
     qr_feed: ScanFeed | None = None  # the process's QR scan notifications, for `qrScanned` subscribers
+    operation: object = None  # the kind of operation running, once known (`schema.deadline`)
 
     def __post_init__(self) -> None:
         super().__init__()

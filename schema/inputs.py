@@ -24,7 +24,11 @@ class AddressInput:
 @strawberry.input(description="A new resident.")
 class RegisterResidentInput:
     community: str = strawberry.field(description="The community's name.")
-    resident_id: str = strawberry.field(description="The ledger id (居民编号), unique in the community.")
+    resident_id: str | None = strawberry.field(
+        default=None,
+        description="The ledger id (居民编号), unique in the community, chosen by staff; left out, one is "
+        "generated. Leaders leave it out: ids are the office's.",
+    )
     name: str = strawberry.field(description="Name (姓名).")
     birth_date: date = strawberry.field(description="Date of birth; not in the future.")
     address: AddressInput = strawberry.field(description="Where they live.")

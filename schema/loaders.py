@@ -133,7 +133,15 @@ class Loaders:
 
 # the relations of `graph.reads.groups.RELATED` whose items are residents or places
 SCOPED_RELATED = frozenset(
-    {"members_of_teams", "members_of_groups", "households_of_groups", "service_roles_of_grids", "grid_of_branches"}
+    {
+        "members_of_teams",
+        "members_of_groups",
+        "households_of_groups",
+        "service_roles_of_grids",
+        "grid_of_branches",
+        "branches_of_committees",
+        "groups_of_branches",
+    }  # the last two: Party branches and groups by their place
 )
 
 

@@ -18,7 +18,7 @@ from schema.enums import CareKind, RemovalReason, code
 from schema.groups import VolunteerTeam
 from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, UpdateResidentInput
 from schema.people import CareRelationship, LeaderPost, Resident, resident_of
-from schema.policy import check_removal
+from schema.policy import may_choose_ids
 from schema.qr import QrMutation
 from schema.results import Conflict, Invalid, NotFound
 
@@ -170,6 +170,9 @@ class Mutation(QrMutation, ConsentMutation):
     async def register_resident(
         self, info: Info[Context, None], input: Annotated[RegisterResidentInput, Arg(description="The new resident.")]
     ) -> ResidentResult:
+        if input.resident_id is not None and not may_choose_ids(info.context.principal):
+            why = "ids of new residents are chosen by community staff: leave residentId out and one is generated"
+            return Invalid(message=f"invalid residentId: {why}", field="residentId", reason=why)
         return await run_change(
             info,
             _resident,
@@ -211,10 +214,7 @@ class Mutation(QrMutation, ConsentMutation):
         reason: Annotated[RemovalReason, Arg(description="Moved out or deceased.")],
         on: On,
     ) -> RemovalResult:
-        denied = await check_removal(info, str(id))  # a leader may not vacate posts outside their scope by it
-        return denied or await run_change(
-            info, _removal, m.remove_resident, str(id), reason=code(reason), on=on, residents=(id,)
-        )
+        return await run_change(info, _removal, m.remove_resident, str(id), reason=code(reason), on=on, residents=(id,))
 
     @strawberry.mutation(description="Add a care relationship (包保 and others).")
     async def add_care(

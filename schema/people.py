@@ -14,6 +14,7 @@ from schema import sensitive
 from schema.context import AsOf, Context
 from schema.enums import CareKind, LeaderRole, Post, ResidentStatus, code, service_order
 from schema.places import Building, Grid, Household, Unit
+from schema.results import user_error
 
 if TYPE_CHECKING:
     from schema.consent import Consent
@@ -79,7 +80,10 @@ class Resident:
 
     @strawberry.field(description="Age in completed years on `asOf` (default today).")
     def age(self, as_of: AsOf = None) -> int:
-        return age_on(self.birth_date, as_of or today())
+        day = as_of or today()
+        if day < self.birth_date:
+            raise user_error(f"asOf {day.isoformat()} is before the resident was born: there is no age on that day")
+        return age_on(self.birth_date, day)
 
     async def _place(self, info: Info[Context, None], kind: str, cls):
         found = await info.context.loaders.location().load(str(self.id))

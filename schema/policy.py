@@ -121,7 +121,7 @@ class Access:
         if reach is None:  # staff: their whole community
             community = self.principal.community
             return lambda item: _field(item, "community") == community
-        return lambda item: reach.sees(str(_field(item, "id")))
+        return lambda item: reach.sees(str(_visible_id(item)))
 
     async def sees_resident(self, resident_id: str, community: str, *, fresh: bool = False) -> bool:
         """Whether the caller may see this resident (and read their sensitive fields, logged)."""
@@ -175,6 +175,15 @@ def _field(item: Any, name: str) -> Any:
     """A field of a record or dataclass, or of a `Related` item's node."""
     node = getattr(item, "node", None)
     return node.get(name) if node is not None else getattr(item, name, None)
+
+
+def _visible_id(item: Any) -> Any:
+    """The id that decides whether an item is within reach: a Party branch's or group's place (its grid or
+    building), else its own."""
+    rel = getattr(item, "rel", None)
+    if isinstance(rel, dict) and "place" in rel:
+        return rel["place"]
+    return _field(item, "id")
 
 
 # --- fields for staff ------------------------------------------------------------------------------------------
@@ -244,9 +253,10 @@ async def check_change(
 
     Volunteers change nothing. A community, resident or place the caller may not change is answered as one
     that does not exist. Staff change their whole community; a leader changes the residents they reach who
-    live where they answer, and the places they answer for: registering or
-    moving someone into a unit, or filling a post, elsewhere is refused. ``place``: (kind, id) of the place
-    changed (a post's scope); ``moving_to``: an address someone is registered or moved into.
+    live where they answer and hold no post outside it (a change to them — removing them vacates their posts —
+    is for staff), and the places they answer for: registering or moving someone into a unit, or filling a post,
+    elsewhere is refused. ``place``: (kind, id) of the place changed (a post's scope); ``moving_to``: an address
+    someone is registered or moved into.
     """
     principal, access = info.context.principal, info.context.access
     if principal.role == Role.VOLUNTEER or principal.role is None:
@@ -263,6 +273,9 @@ async def check_change(
         if not await access.may_change(rid):
             reason = "they live outside the caller's scope"
             return Conflict(message=f"resident {rid!r} cannot be changed: {reason}", reason=reason)
+        if outside := await _post_outside(info, rid):
+            reason = f"they hold a post of {outside!r}, outside the caller's scope: staff change them"
+            return Conflict(message=f"resident {rid!r} cannot be changed: {reason}", reason=reason)
         home = home or found.community
     if moving_to is not None and home is not None:
         place = place_of_address(home, moving_to)
@@ -272,15 +285,17 @@ async def check_change(
     return None
 
 
-async def check_removal(info: Info, resident_id: str) -> Conflict | None:
-    """Removing someone vacates their posts: a leader may not remove someone holding a post outside their
-    scope (staff do). The posts loader keeps to the caller's reach, so posts out of reach are not seen."""
+async def _post_outside(info: Info, resident_id: str) -> str | None:
+    """The scope of a post the resident holds outside the caller's (a leader's) scope, if any."""
     access: Access = info.context.access
     reach = await access.reach()
     if reach is None:
         return None
-    for post in await info.context.loaders.posts_of_resident().load(resident_id):
-        if post.scope_id not in reach.answers_for:
-            why = f"they hold a post of {post.scope_id!r}, outside the caller's scope: staff remove them"
-            return Conflict(message=f"resident {resident_id!r} cannot be removed: {why}", reason=why)
-    return None
+    posts = await info.context.loaders.posts_of_resident().load(resident_id)  # theirs: they are within reach
+    return next((p.scope_id for p in posts if p.scope_id not in reach.answers_for), None)
+
+
+def may_choose_ids(principal: Principal) -> bool:
+    """Whether the caller may give a new resident the ledger id of their choice: staff and admins. A leader
+    choosing one could learn whether an id is taken out of their reach, so theirs are generated."""
+    return principal.role in WHOLE_COMMUNITY

@@ -141,11 +141,11 @@ def authorized_client(store, driver, database):
 
     ``with authorized_client(app) as client:`` — the token is issued under the
     app's own token key; ``role``, ``community``… make another kind of token.
-    The client connects from loopback, as a local front-end would.
+    The client connects from loopback, as a local front-end would, unless ``address`` says otherwise.
     """
 
     @contextmanager
-    def open_client(app, role: str = "admin", **request):
+    def open_client(app, role: str = "admin", address: str = "127.0.0.1", **request):
         expires = datetime.now(UTC) + timedelta(hours=2)
         token, record = issue(
             store,
@@ -153,7 +153,7 @@ def authorized_client(store, driver, database):
             TokenRequest(role=role, expires_at=expires, **{"label": "tests", **request}),
         )
         try:
-            with TestClient(app, headers={"Authorization": f"Bearer {token}"}, client=("127.0.0.1", 50000)) as client:
+            with TestClient(app, headers={"Authorization": f"Bearer {token}"}, client=(address, 50000)) as client:
                 yield client
         finally:
             driver.execute_query("MATCH (t:ApiToken {id: $id}) DETACH DELETE t", id=record.id, database_=database)

@@ -61,7 +61,19 @@ def serve(host: str, port: int, demo: bool) -> None:
 
     from api.app import create_app
 
-    app = create_app(get_settings(), demo=demo)
+    settings = get_settings()
+    app = create_app(settings, demo=demo)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # open subscriptions (multipart streams) must not hold a shutdown up for ever
-    uvicorn.run(app, host=host, port=port, log_level="info", access_log=False, timeout_graceful_shutdown=5)
+    # X-Forwarded-For is believed only from the proxies named (else a client could name any address it likes and
+    # escape the per-address limits); open subscriptions (multipart streams) must not hold a shutdown up for ever
+    trusted = settings.trusted_proxies
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        timeout_graceful_shutdown=5,
+        proxy_headers=trusted is not None,
+        forwarded_allow_ips=trusted,
+    )

@@ -23,8 +23,13 @@ from graph.mutations import cypher as Q
 from graph.store import Store, counted
 
 __all__ = [
+    "MAX_ID",
+    "MAX_LABEL",
+    "MAX_NAME",
+    "MAX_PHONE",
     "get_resident",
     "label",
+    "phone",
     "load_active",
     "load_resident",
     "not_future",
@@ -73,16 +78,29 @@ def require(condition: bool, field: str, reason: str) -> None:
         raise Invalid(field, reason)
 
 
-def text(value: str | None, field: str) -> str:
-    """A required text (a name): stripped, not empty, otherwise verbatim."""
+#: The longest text each kind of field takes (characters), checked before Neo4j sees it: a person's name, an id,
+#: a place label (grid, building, unit, room) or team name, a phone number.
+MAX_NAME, MAX_ID, MAX_LABEL, MAX_PHONE = 50, 40, 40, 30
+
+
+def text(value: str | None, field: str, limit: int = MAX_NAME) -> str:
+    """A required text (a name): stripped, not empty, at most ``limit`` characters, otherwise verbatim."""
     stripped = (value or "").strip()
     require(bool(stripped), field, "must not be empty")
+    require(len(stripped) <= limit, field, f"must be at most {limit} characters, not {len(stripped)}")
     return stripped
 
 
 def label(value: str | None, field: str) -> str:
-    """A required place label or team name: NFKC-folded (full-width digits), then as `text`."""
-    return text(unicodedata.normalize("NFKC", value or ""), field)
+    """A required place label or team name: NFKC-folded (full-width digits), then as `text` (`MAX_LABEL`)."""
+    return text(unicodedata.normalize("NFKC", value or ""), field, MAX_LABEL)
+
+
+def phone(value: object, field: str) -> str | None:
+    """An optional phone number: stripped, at most `MAX_PHONE` characters; empty is none."""
+    stripped = str(value).strip()
+    require(len(stripped) <= MAX_PHONE, field, f"must be at most {MAX_PHONE} characters, not {len(stripped)}")
+    return stripped or None
 
 
 def one_of(value: str, allowed: Collection[str], field: str) -> str:

@@ -8,6 +8,7 @@ function is one transaction and answers an expected failure with `NotFound`,
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,7 @@ from graph import ids
 from graph.errors import Conflict, Invalid, NotFound
 from graph.models import ResidentRecord
 from graph.mutations import cypher as Q
-from graph.mutations.common import label, load_active, not_future, one_of, record, require, text
+from graph.mutations.common import MAX_ID, label, load_active, not_future, one_of, phone, record, require, text
 from graph.store import Store, counted, counted_one
 
 
@@ -40,7 +41,7 @@ class Address:
 
 @dataclass(frozen=True)
 class NewResident:
-    resident_id: str  # the ledger's (local) id, unique in the community
+    resident_id: str | None  # the ledger's (local) id, unique in the community; None: one is generated
     name: str
     birth_date: date
     address: Address
@@ -94,7 +95,7 @@ _CHECKS: dict[str, Callable[[Any, str], object]] = {
     "name": text,
     "birth_date": not_future,
     "gender": lambda v, f: one_of(v, ("F", "M"), f),
-    "phone": lambda v, f: str(v).strip() or None,
+    "phone": phone,
     "lives_alone": _flag,
     "party_member": _flag,
     "care_capacity": _capacity,
@@ -150,13 +151,18 @@ def ensure_household(tx: neo4j.ManagedTransaction, community: str, a: Address) -
     return hid
 
 
+def new_local_id() -> str:
+    """A fresh ledger id for a resident registered without one (``N`` and 10 random hex digits)."""
+    return "N" + secrets.token_hex(5).upper()
+
+
 def register_resident(store: Store, community: str, data: NewResident) -> ResidentRecord:
     """Add an active resident living at ``data.address`` (a new room becomes a household).
 
     `Conflict` if the community already has ``data.resident_id``; `NotFound` for
     an unknown community, building or unit; `Invalid` for a bad field.
     """
-    local = text(data.resident_id, "residentId")
+    local = text(data.resident_id, "residentId", MAX_ID) if data.resident_id is not None else new_local_id()
     where = checked_address(data.address, "address")
     props = resident_props({k: getattr(data, k) for k in PROPS if hasattr(data, k)})
     props |= {"community": community, "residentId": local, "status": ResidentStatus.ACTIVE.value}

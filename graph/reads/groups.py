@@ -31,14 +31,16 @@ RELATED = {
     "RETURN collect([key, properties(n), properties(s)]) AS rows",
     "committee_of_communities": "UNWIND $ids AS key MATCH (:Community {id: key})-[:HAS_PARTY_COMMITTEE]->"
     "(n:PartyCommittee) RETURN collect([key, properties(n), {}]) AS rows",
+    # a branch or group of the Party network comes with the place it stands for (`place`), to be seen with it
     "branches_of_committees": "UNWIND $ids AS key MATCH (:PartyCommittee {id: key})-[:HAS_BRANCH]->"
-    "(n:PartyBranch) RETURN collect([key, properties(n), {}]) AS rows",
+    "(n:PartyBranch) OPTIONAL MATCH (n)-[:FOR_GRID]->(g:Grid) "
+    "RETURN collect([key, properties(n), {place: g.id}]) AS rows",
     "branch_of_grids": "UNWIND $ids AS key MATCH (n:PartyBranch)-[:FOR_GRID]->(:Grid {id: key}) "
     "RETURN collect([key, properties(n), {}]) AS rows",
     "grid_of_branches": "UNWIND $ids AS key MATCH (:PartyBranch {id: key})-[:FOR_GRID]->(n:Grid) "
     "RETURN collect([key, properties(n), {}]) AS rows",
     "groups_of_branches": "UNWIND $ids AS key MATCH (:PartyBranch {id: key})-[:HAS_GROUP]->(n:PartyGroup) "
-    "RETURN collect([key, properties(n), {}]) AS rows",
+    "OPTIONAL MATCH (n)-[:FOR_BUILDING]->(b:Building) RETURN collect([key, properties(n), {place: b.id}]) AS rows",
     "groups_of_buildings": "UNWIND $ids AS key MATCH (n:PartyGroup)-[:FOR_BUILDING]->(:Building {id: key}) "
     "RETURN collect([key, properties(n), {}]) AS rows",
     "building_of_groups": "UNWIND $ids AS key MATCH (:PartyGroup {id: key})-[:FOR_BUILDING]->(n:Building) "

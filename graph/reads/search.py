@@ -26,6 +26,9 @@ _FILTERS = {
     "livesAlone": "coalesce(r.livesAlone, false) = $livesAlone",
     "partyMember": "coalesce(r.partyMember, false) = $partyMember",
     "hasCaregiver": f"EXISTS {{ (r)<-[c:CARES_FOR]-(:Resident) WHERE {_ACTIVE_CARE} }} = $hasCaregiver",
+    # for a caller with a reach: only caregivers within it count (else the filter tells of people out of reach)
+    "hasCaregiverWithin": f"EXISTS {{ (r)<-[c:CARES_FOR]-(g:Resident) WHERE {_ACTIVE_CARE} AND g.id IN $within }}"
+    " = $hasCaregiverWithin",
     "holdsPost": "EXISTS { (r)-[:LEADS]->() } = $holdsPost",
     "team": "EXISTS { (r)-[:MEMBER_OF]->(:VolunteerTeam {id: $team}) }",
     "nameContains": "r.name CONTAINS $nameContains",
@@ -68,7 +71,8 @@ def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict[str, Any]]:
         "unit": q.unit,
         "livesAlone": q.lives_alone,
         "partyMember": q.party_member,
-        "hasCaregiver": q.has_caregiver,
+        "hasCaregiver": q.has_caregiver if q.within is None else None,
+        "hasCaregiverWithin": q.has_caregiver if q.within is not None else None,
         "holdsPost": q.holds_post,
         "team": q.team,
         "nameContains": q.name_contains,

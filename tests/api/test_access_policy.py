@@ -82,7 +82,6 @@ OPERATIONS = {
         lambda c: {
             "i": {
                 "community": c,
-                "residentId": "N1",
                 "name": "赵丽",
                 "birthDate": "1945-02-03",
                 "address": {"grid": "1", "building": "1", "unit": "1", "room": "109"},

@@ -49,7 +49,7 @@ def test_register_resident(store, client, seeded):
     again = unchanged(store, seeded, client, REGISTER, input=new_resident(seeded))
     assert again["__typename"] == "Conflict"
     future = unchanged(
-        store, seeded, client, REGISTER, input=new_resident(seeded, residentId="N2", birthDate="2999-01-01")
+        store, seeded, client, REGISTER, input=new_resident(seeded, residentId="N2", birthDate="2099-01-01")
     )
     assert future["__typename"] == "Invalid" and future["field"] == "birthDate"
     nowhere = unchanged(

@@ -10,6 +10,7 @@ ended in 2024. Only A1 has health notes (高血压).
 """
 
 import json
+import re
 
 from graph import ids
 from tests.api.conftest import gql
@@ -63,7 +64,7 @@ NOTES = "query($id: ID!) { resident(id: $id) { residentId healthNotes } }"
 UPDATE = """mutation($id: ID!) { updateResident(input: {id: $id, livesAlone: true}) {
   __typename ... on NotFound { message kind id } ... on ResidentPayload { resident { livesAlone } } } }"""
 REGISTER = """mutation($c: String!, $u: String!, $room: String!) { registerResident(input: {community: $c,
-  residentId: "N1", name: "新人", birthDate: "1950-01-01",
+  name: "新人", birthDate: "1950-01-01",
   address: {grid: "1", building: "1", unit: $u, room: $room}}) {
   __typename ... on NotFound { message kind id } ... on ResidentPayload { resident { residentId } } } }"""
 ASSIGN = """mutation($c: String!, $r: ID!) { assignPost(residentId: $r, post: {community: $c, role: GRID_LEADER,
@@ -183,8 +184,10 @@ def test_leader_changes_only_within_their_scope(store, app, authorized_client, s
             "resident": {"livesAlone": True},
         }
         made = gql(leader, REGISTER, c=seeded, u="2", room="202")["data"]["registerResident"]
-        assert made == {"__typename": "ResidentPayload", "resident": {"residentId": "N1"}}
-        assert listed(leader, seeded) == ["A3", "N1"]
+        assert made["__typename"] == "ResidentPayload" and re.fullmatch(
+            r"N[0-9A-F]{10}", made["resident"]["residentId"]
+        )
+        assert listed(leader, seeded) == ["A3", made["resident"]["residentId"]]
 
 
 def test_volunteers_change_nothing(store, app, authorized_client, seeded):
