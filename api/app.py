@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIWebSocketRoute
@@ -83,6 +84,14 @@ def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, store: Store
     return lifespan
 
 
+class Router(GraphQLRouter):
+    """strawberry's router, answering with orjson: a whole community's tree (1–2 MB) is encoded on the server's
+    loop, and orjson takes a few milliseconds where the standard library takes tens."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
 def _graphql_router(settings: Settings, secret: bytes, feed: ScanFeed) -> GraphQLRouter:
     development = settings.mode == "development"
 
@@ -98,7 +107,7 @@ def _graphql_router(settings: Settings, secret: bytes, feed: ScanFeed) -> GraphQ
 
     # Subscriptions stream over multipart HTTP only (a POST, `Accept: multipart/mixed;subscriptionSpec=1.0`),
     # so the auth middleware, the HTTP guard and the request id cover them as every other operation.
-    router = GraphQLRouter(
+    router = Router(
         build_schema(production=not development, deadline=settings.query_deadline),
         context_getter=context,
         graphql_ide="graphiql" if development else None,

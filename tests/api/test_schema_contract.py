@@ -35,3 +35,28 @@ def test_every_type_field_argument_and_value_is_described():
             missing += [f"{name}.{v}" for v, value in t.values.items() if not value.description]
         assert not isinstance(t, GraphQLUnionType) or t.types
     assert missing == []
+
+
+def test_every_list_has_a_price_in_the_cost_rule():
+    """A list without a `first` argument is priced in `schema.budget.LIST_PRICES` (else it would cost as one item
+    of a page): a new list field must say how long it gets."""
+    from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_type
+
+    from schema.budget import LIST_PRICES
+
+    def is_list(kind):
+        while isinstance(kind, GraphQLNonNull):
+            kind = kind.of_type
+        return isinstance(kind, GraphQLList)
+
+    unpriced = [
+        f"{name}.{field}"
+        for name, kind in graphql_schema(build_schema()).type_map.items()
+        if isinstance(kind, GraphQLObjectType) and not name.startswith("__")
+        for field, definition in kind.fields.items()
+        if is_list(definition.type)
+        and isinstance(get_named_type(definition.type), GraphQLObjectType)
+        and "first" not in definition.args
+        and (name, field) not in LIST_PRICES
+    ]
+    assert not unpriced, f"lists without a price in schema/budget.py LIST_PRICES: {unpriced}"
