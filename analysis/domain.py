@@ -19,10 +19,13 @@ Neo4j, written in the ledger and served in JSON.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 __all__ = [
     "ELDER_AGE",
@@ -37,10 +40,20 @@ __all__ = [
     "ResidentStatus",
     "Role",
     "ServiceRole",
+    "CADENCE",
+    "CareTier",
+    "VisitMode",
+    "VisitOutcome",
     "age_on",
     "as_of_date",
     "born_by",
     "clock",
+    "due_on",
+    "local_day",
+    "now",
+    "overdue_on",
+    "rule_tier",
+    "zone",
     "is_active",
     "kind_of_role",
     "place_key",
@@ -129,6 +142,56 @@ class ResidentStatus(StrEnum):
 #: The age from which a resident counts as an elder, unless an analysis is told otherwise.
 ELDER_AGE = 60
 
+
+class VisitMode(StrEnum):
+    """How a visit (探访) was made."""
+
+    HOME = "home"
+    PHONE = "phone"
+    VIDEO = "video"
+
+    @property
+    def zh(self) -> str:
+        return _MODE_ZH[self]
+
+
+class VisitOutcome(StrEnum):
+    """How a visit went. ``not_home`` is an attempt, not a contact; every other outcome is a contact."""
+
+    OK = "ok"
+    NEEDS_HELP = "needs_help"
+    NOT_HOME = "not_home"
+    HOSPITAL = "hospital"
+    EMERGENCY = "emergency"
+
+    @property
+    def zh(self) -> str:
+        return _OUTCOME_ZH[self]
+
+    @property
+    def is_contact(self) -> bool:
+        """Whether somebody actually saw (or spoke to) the elder."""
+        return self is not VisitOutcome.NOT_HOME
+
+    @property
+    def alerts(self) -> bool:
+        """Whether the visit calls for someone to act now (subscribers of care alerts hear of it)."""
+        return self in (VisitOutcome.NEEDS_HELP, VisitOutcome.EMERGENCY)
+
+
+class CareTier(StrEnum):
+    """The tiers of the visiting programme (关爱等级) of elders in special difficulty; ``none`` is outside it."""
+
+    HIGH = "high"
+    KEY = "key"
+    GENERAL = "general"
+    NONE = "none"
+
+    @property
+    def zh(self) -> str:
+        return _TIER_ZH[self]
+
+
 LEADER_ROLES: tuple[Role, ...] = (Role.GRID_LEADER, Role.BUILDING_LEADER, Role.UNIT_LEADER)
 SCOPE_KINDS: tuple[PlaceKind, ...] = (PlaceKind.GRID, PlaceKind.BUILDING, PlaceKind.UNIT)
 CARE_KINDS: tuple[CareKind, ...] = tuple(CareKind)
@@ -160,6 +223,21 @@ _SERVICE_ZH = {
     ServiceRole.SCIENCE_COMMUNICATOR: "科学知识传播员",
     ServiceRole.CULTURE_SPORTS_ORGANISER: "文体活动组织员",
 }
+_MODE_ZH = {VisitMode.HOME: "上门", VisitMode.PHONE: "电话", VisitMode.VIDEO: "视频"}
+_OUTCOME_ZH = {
+    VisitOutcome.OK: "正常",
+    VisitOutcome.NEEDS_HELP: "需要帮助",
+    VisitOutcome.NOT_HOME: "不在家",
+    VisitOutcome.HOSPITAL: "住院",
+    VisitOutcome.EMERGENCY: "紧急",
+}
+_TIER_ZH = {CareTier.HIGH: "高风险", CareTier.KEY: "重点", CareTier.GENERAL: "一般", CareTier.NONE: "无"}
+#: Days between two contacts of an elder of each tier: weekly, monthly, quarterly (national guidance, 2022).
+CADENCE: Mapping[CareTier, int] = {CareTier.HIGH: 7, CareTier.KEY: 30, CareTier.GENERAL: 90}
+#: The tiers in the programme, most urgent first.
+PROGRAMME: tuple[CareTier, ...] = (CareTier.HIGH, CareTier.KEY, CareTier.GENERAL)
+OLD_AGE = 80  # from this age an elder living alone or with elders only is high-risk
+
 _ROLE_OF_KIND = dict(zip(SCOPE_KINDS, LEADER_ROLES, strict=True))
 _KIND_OF_ROLE = {role: kind for kind, role in _ROLE_OF_KIND.items()}
 
@@ -182,14 +260,46 @@ def kind_of_role(role: str) -> PlaceKind:
     return _KIND_OF_ROLE[Role(role)]
 
 
-#: Where gridcare reads today's date: every "today" of the service comes from here,
-#: so a test (or a reproducible report) pins it in one place.
-clock: Callable[[], date] = date.today
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+@lru_cache(maxsize=8)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def zone() -> ZoneInfo:
+    """The community's time zone: its days are the days of the service (``GRIDCARE_TIMEZONE``, default
+    Asia/Shanghai), whatever the server's clock zone is."""
+    return _zone(os.environ.get("GRIDCARE_TIMEZONE") or DEFAULT_ZONE)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+#: Where gridcare reads the time: every "now" and "today" of the service comes from here,
+#: so a test (or a reproducible report) pins it in one place. It returns an aware datetime.
+clock: Callable[[], datetime] = _utc_now
+
+
+def now() -> datetime:
+    """This moment, timezone-aware (`clock`)."""
+    return clock()
+
+
+def local_day(moment: datetime) -> date:
+    """The community's day of an aware moment (a visit at 23:30 UTC is the next day in Changchun).
+
+    >>> local_day(datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+    datetime.date(2026, 12, 1)
+    """
+    return moment.astimezone(zone()).date()
 
 
 def today() -> date:
-    """The day the service works on when the caller names none (`clock`)."""
-    return clock()
+    """The day the service works on when the caller names none: the community's day now (`clock`, `zone`)."""
+    return local_day(now())
 
 
 def as_of_date(as_of: date | str | None = None) -> date:
@@ -261,3 +371,39 @@ def place_key(label: str | None) -> PlaceSortKey:
         return (1, int(label), ())
     parts = _DIGITS.split(label)
     return (2, 0, tuple((0, int(p), "") if p.isdecimal() else (1, 0, p) for p in parts))
+
+
+def rule_tier(age: int, lives_alone: bool, elders_only: bool, elder_age: int = ELDER_AGE) -> CareTier | None:
+    """The tier the default rule gives an elder, from what the ledger can see; None: outside the programme.
+
+    High: aged 80+ and living alone or in a household of elders only (独居/空巢); general: a younger elder
+    living so. Conditions the ledger does not record (disabled, dementia, severe illness, special families)
+    are set explicitly, and an explicit tier wins over this rule.
+
+    >>> rule_tier(85, True, False), rule_tier(72, False, True), rule_tier(90, False, False), rule_tier(59, True, True)
+    (<CareTier.HIGH: 'high'>, <CareTier.GENERAL: 'general'>, None, None)
+    """
+    if age < elder_age or not (lives_alone or elders_only):
+        return None
+    return CareTier.HIGH if age >= OLD_AGE else CareTier.GENERAL
+
+
+def due_on(last_contact: date | None, cadence: int) -> date | None:
+    """The last day a contact is on time after ``last_contact`` (None: never contacted, due at once).
+
+    >>> due_on(date(2026, 11, 1), 7)
+    datetime.date(2026, 11, 8)
+    """
+    return None if last_contact is None else last_contact + timedelta(days=cadence)
+
+
+def overdue_on(last_contact: date | None, cadence: int, day: date) -> bool:
+    """Whether an elder in the programme is overdue on ``day``: no contact on or before it, or the last one
+    more than ``cadence`` days before (a contact exactly one cadence ago is on time).
+
+    >>> d = date(2026, 11, 8)
+    >>> overdue_on(date(2026, 11, 1), 7, d), overdue_on(date(2026, 10, 31), 7, d), overdue_on(None, 7, d)
+    (False, True, True)
+    """
+    due = due_on(last_contact, cadence)
+    return due is None or due < day

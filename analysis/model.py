@@ -103,10 +103,12 @@ def add_resident(
     lives_alone: bool = False,
     party_member: bool = False,
     care_capacity: int | None = None,
+    care_tier: str | None = None,
 ) -> str:
     """Add a resident and, as needed, their grid, building, unit and household.
 
-    `birth_date` is a date or an ISO string. Returns the resident's node key.
+    `birth_date` is a date or an ISO string; `care_tier` an explicit tier of the visiting programme (None: the
+    rule decides). Returns the resident's node key.
 
     >>> G = community_graph("c")
     >>> add_resident(G, "R1", birth_date="1950-01-01", grid="1", building="5", unit="2", room="301")
@@ -126,6 +128,8 @@ def add_resident(
         unit=unit,
         room=room,
         care_capacity=care_capacity,
+        care_tier=care_tier,
+        contacts=(),
     )
     _edge(G, key, _household(G, grid, building, unit, room), "LIVES_IN")
     return key

@@ -1,9 +1,10 @@
 """Export one community to the NetworkX graph that `analysis/` works on.
 
-The graph is described in ``docs/analysis-graph.md``. It is read in three
+The graph is described in ``docs/analysis-graph.md``. It is read in four
 round trips, each anchored on a community-scoped index: the places and teams,
-the active residents with their household, and the relationships between them
-(``LEADS``, ``CARES_FOR``, ``MEMBER_OF`` a volunteer team, ``SERVES``). A
+the active residents with their household, the relationships between them
+(``LEADS``, ``CARES_FOR``, ``MEMBER_OF`` a volunteer team, ``SERVES``), and the
+visits that reached elders (their days, and who made them). A
 resident's grid, building, unit and room are looked up in the places already
 read rather than walked again in Cypher. Residents who moved out or died, and
 every relationship touching them, are left out.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import neo4j
@@ -46,7 +48,15 @@ WHERE r.residentId IS NOT NULL AND r.status = 'active'
 OPTIONAL MATCH (r)-[:LIVES_IN]->(h:Household)
 WITH r, h ORDER BY r.id
 RETURN collect([r.id, r.residentId, r.name, r.birthDate, r.livesAlone, r.partyMember,
-                r.careCapacity, h.id]) AS residents
+                r.careCapacity, h.id, r.careTier]) AS residents
+"""
+
+# the contacts that reached each elder (attempts and withdrawn visits left out), oldest first
+VISITS = """
+MATCH (v:Visit {community: $community})
+WHERE v.day IS NOT NULL AND v.contact AND NOT v.withdrawn
+WITH v.resident AS elder, v.visitor AS visitor, v.day AS day ORDER BY elder, day
+RETURN collect([elder, visitor, day]) AS visits
 """
 
 RELATIONSHIPS = """
@@ -60,7 +70,7 @@ RETURN collect([type, source, target, rel.role, rel.post, rel.kind, rel.since, r
 
 
 def community_graph(store: Store, community: str) -> Graph:
-    """Read one community into a typed `networkx.MultiDiGraph` (three round trips).
+    """Read one community into a typed `networkx.MultiDiGraph` (four round trips).
 
     Each statement returns one record holding lists: the driver decodes those
     much faster than as many records. Raises `NotFound` for an unknown community.
@@ -76,7 +86,26 @@ def community_graph(store: Store, community: str) -> Graph:
         _add_residents(G, residents["residents"], homes)
         [links] = store.read("export_relationships", RELATIONSHIPS, community=community)
         _add_keyed_edges(G, (_edge(*row) for row in links["relationships"]))
+        [visits] = store.read("export_visits", VISITS, community=community)
+        _add_visits(G, visits["visits"])
     return G
+
+
+def _add_visits(G: Graph, rows: list[list[Any]]) -> None:
+    """Each exported elder's contact days (``contacts``), and a VISITED edge from each visitor to them."""
+    contacts: dict[str, list[date]] = {}
+    last: dict[tuple[str, str], date] = {}
+    for elder, visitor, day in rows:
+        if elder not in G:
+            continue  # moved out or died: not exported
+        native = to_date(day)
+        assert native is not None
+        contacts.setdefault(elder, []).append(native)
+        if visitor is not None and visitor in G:
+            last[(visitor, elder)] = native  # rows come oldest first: the last one stays
+    for elder, days in contacts.items():
+        G.nodes[elder]["contacts"] = tuple(days)
+    _add_keyed_edges(G, ((u, v, "VISITED", {"rel": "VISITED", "last": d}) for (u, v), d in last.items()))
 
 
 @contextmanager
@@ -135,7 +164,7 @@ def _add_residents(G: Graph, rows: list[list[Any]], homes: dict[str, Home]) -> N
     """Add residents (placed by their household) and their LIVES_IN edges."""
     nodes: list[tuple[str, Attrs]] = []
     lives: list[KeyedEdge] = []
-    for key, rid, name, born, alone, party, capacity, home in rows:
+    for key, rid, name, born, alone, party, capacity, home, tier in rows:
         grid, building, unit, room = homes.get(home, _NOWHERE)
         nodes.append(
             (
@@ -152,6 +181,8 @@ def _add_residents(G: Graph, rows: list[list[Any]], homes: dict[str, Home]) -> N
                     "unit": unit,
                     "room": room,
                     "care_capacity": capacity,
+                    "care_tier": tier,
+                    "contacts": (),
                 },
             )
         )

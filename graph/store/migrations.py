@@ -109,6 +109,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(7, "QR finder-page consents move from the code to the resident", (QR_CONSENTS_TO_RESIDENTS,)),
+    Migration(
+        8,
+        "visits: one node each, found by elder and time, and by community and day",
+        (
+            "CREATE CONSTRAINT visit_id IF NOT EXISTS FOR (v:Visit) REQUIRE v.id IS UNIQUE",
+            "CREATE INDEX visit_resident IF NOT EXISTS FOR (v:Visit) ON (v.resident, v.at)",
+            "CREATE INDEX visit_community_day IF NOT EXISTS FOR (v:Visit) ON (v.community, v.day)",
+            "CREATE INDEX visit_recorded IF NOT EXISTS FOR (v:Visit) ON (v.community, v.recordedAt)",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

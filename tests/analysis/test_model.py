@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -35,10 +35,14 @@ def test_is_active(since, until, active):
     assert is_active(since, until, date(2024, 6, 1)) is active
 
 
-def test_as_of_date():
+def test_as_of_date(monkeypatch):
     assert as_of_date("2024-06-01") == date(2024, 6, 1)
     assert as_of_date(date(2024, 6, 1)) == date(2024, 6, 1)
-    assert as_of_date(None) == date.today()
+    from analysis import domain
+
+    late = datetime(2024, 5, 31, 17, 30, tzinfo=UTC)  # 01:30 on 1 June in the community's zone
+    monkeypatch.setattr(domain, "clock", lambda: late)
+    assert as_of_date(None) == date(2024, 6, 1)
 
 
 def test_place_key_orders_numbers_numerically_then_text():

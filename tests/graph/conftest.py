@@ -10,7 +10,7 @@ records by the same day the assertions expect.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 import neo4j.time
 import pytest
@@ -28,7 +28,7 @@ TODAY = date(2026, 6, 15)  # the day the mutations see
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch):
     """Mutations date their records by `TODAY`, whatever the wall clock says."""
-    monkeypatch.setattr(domain, "clock", lambda: TODAY)
+    monkeypatch.setattr(domain, "clock", lambda: datetime.combine(TODAY, time(12), tzinfo=domain.zone()))
     return TODAY
 
 

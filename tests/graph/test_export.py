@@ -153,7 +153,7 @@ def test_export_equals_the_hand_built_graph(store, gridcare, community, tmp_path
     import_sheets(gridcare, tmp_path, community)
     before = round_trips()
     G = community_graph(store, community)
-    assert round_trips() - before == 3
+    assert round_trips() - before == 4
     assert_same_graph(G, expected_graph(community))
     assert G.nodes[f"{community}/r/P3"]["care_capacity"] == 1
     assert G.nodes[f"{community}/r/P2"]["care_capacity"] is None

@@ -1,0 +1,295 @@
+"""Visits (探访) to elders, and the tiers of the visiting programme (关爱等级), in the store.
+
+A visit is a `(:Visit)` node of its own (`docs/graph-model.md`): whom (``resident``),
+by whom (``visitor``, a resident; null for community staff), when (``at``, and
+``day``: the community's day of it), how (``mode``), how it went (``outcome``;
+``contact`` is false for an attempt, ``not_home``), and a note, which is sensitive.
+Visits are never edited: a wrong one is withdrawn — kept, marked with who withdrew
+it, when and why — and recorded again. An explicit tier is the resident's
+``careTier`` (with who set it and when); without one, the rule of
+`analysis.domain.rule_tier` decides.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import neo4j
+
+from analysis.domain import CareTier, VisitMode, VisitOutcome, local_day, now, zone
+from graph.errors import Conflict, NotFound
+from graph.models import ResidentRecord, to_date
+from graph.mutations.common import load_active, one_of, record, require, same_community
+from graph.store import Store, counted, counted_one
+
+MAX_NOTE = 1_000  # characters of a visit's note
+SKEW = timedelta(minutes=5)  # how far in the future a visit's time may be: the clocks of phones differ
+
+RECORD = """
+MATCH (r:Resident {id: $resident})
+CREATE (v:Visit {id: $id, community: r.community, resident: r.id, visitor: $visitor, at: $at, day: $day,
+                 mode: $mode, outcome: $outcome, contact: $contact, note: $note, source: 'api',
+                 recordedAt: datetime(), recordedBy: $by, recordedByRole: $role, withdrawn: false})
+RETURN properties(v) AS v
+"""
+FOR_UPDATE = """
+MATCH (v:Visit {id: $id})
+SET v._lock = true REMOVE v._lock
+RETURN properties(v) AS v
+"""
+WITHDRAW = """
+MATCH (v:Visit {id: $id})
+SET v.withdrawn = true, v.withdrawnAt = datetime(), v.withdrawnBy = $by, v.withdrawnWhy = $why
+RETURN properties(v) AS v
+"""
+SET_TIER = """
+MATCH (r:Resident {id: $resident})
+SET r.careTier = $tier, r.careTierSetBy = $by, r.careTierSetAt = CASE WHEN $tier IS NULL THEN null ELSE datetime() END
+RETURN properties(r) AS props, COLLECT { MATCH (r)-[:LIVES_IN]->(h:Household) RETURN h.id }[0] AS household
+"""
+_FIELDS = (
+    "v {.id, .community, .resident, .visitor, .at, .day, .mode, .outcome, .contact, .source, .recordedAt, "
+    ".recordedBy, .recordedByRole, .withdrawn, .withdrawnAt, .withdrawnBy, .withdrawnWhy}"
+)
+OF_RESIDENTS = f"""
+UNWIND $ids AS rid
+CALL (rid) {{
+  MATCH (v:Visit {{resident: rid}})
+  WHERE $after IS NULL OR v.at < $after.at OR (v.at = $after.at AND v.id < $after.id)
+  WITH v ORDER BY v.at DESC, v.id DESC LIMIT $limit
+  RETURN collect({_FIELDS}) AS visits
+}}
+RETURN collect([rid, visits]) AS rows
+"""
+LAST_CONTACTS = """
+UNWIND $ids AS rid
+CALL (rid) {
+  MATCH (v:Visit {resident: rid}) WHERE v.contact AND NOT v.withdrawn AND v.day <= $day
+  RETURN max(v.day) AS last
+}
+RETURN collect([rid, last]) AS rows
+"""
+NOTES = """
+UNWIND $ids AS id
+MATCH (v:Visit {id: id})
+RETURN collect([v.id, v.resident, v.note]) AS rows
+"""
+ALERTS_SINCE = """
+WITH datetime() AS now
+OPTIONAL MATCH (v:Visit) WHERE v.community IN $communities AND v.recordedAt >= $since
+  AND v.outcome IN $alerting AND NOT v.withdrawn
+WITH now, v ORDER BY v.recordedAt, v.id LIMIT $limit
+OPTIONAL MATCH (r:Resident {id: v.resident})
+RETURN now, collect(CASE WHEN v IS NOT NULL THEN [v.id, v.recordedAt, v.community, v.resident, r.name, v.outcome,
+                                                 v.at, v.mode] END) AS rows
+"""
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit as stored, without its note (`notes_of` reads notes, logged)."""
+
+    id: str
+    community: str
+    resident_id: str
+    visitor_id: str | None
+    at: datetime
+    day: date
+    mode: str
+    outcome: str
+    contact: bool
+    source: str
+    recorded_at: datetime | None
+    recorded_by: str | None
+    withdrawn: bool
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawn_why: str | None = None
+
+
+@dataclass(frozen=True)
+class NewVisit:
+    """A visit to record: ``at`` aware (a naive time is the community's local time)."""
+
+    resident_id: str
+    visitor_id: str | None
+    at: datetime
+    mode: str = VisitMode.HOME
+    outcome: str = VisitOutcome.OK
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Recorder:
+    """Who records or withdraws: written into the visit."""
+
+    label: str
+    role: str
+
+
+def _when(value: Any) -> datetime | None:
+    """A Neo4j datetime as a native aware one (None stays None)."""
+    native: datetime | None = value.to_native() if value is not None and hasattr(value, "to_native") else value
+    return native
+
+
+def visit_from(p: Mapping[str, Any]) -> Visit:
+    """A `Visit` from a node's properties (or a projection of them)."""
+    at = _when(p["at"])
+    day = to_date(p.get("day"))
+    assert at is not None and day is not None
+    return Visit(
+        id=p["id"],
+        community=p["community"],
+        resident_id=p["resident"],
+        visitor_id=p.get("visitor"),
+        at=at,
+        day=day,
+        mode=p["mode"],
+        outcome=p["outcome"],
+        contact=bool(p["contact"]),
+        source=p.get("source", "api"),
+        recorded_at=_when(p.get("recordedAt")),
+        recorded_by=p.get("recordedBy"),
+        withdrawn=bool(p.get("withdrawn")),
+        withdrawn_at=_when(p.get("withdrawnAt")),
+        withdrawn_by=p.get("withdrawnBy"),
+        withdrawn_why=p.get("withdrawnWhy"),
+    )
+
+
+def checked(visit: NewVisit) -> tuple[str, str, datetime, str | None]:
+    """The visit's mode, outcome, aware time and note, checked before any round trip (`Invalid` on the field)."""
+    mode = one_of(visit.mode, tuple(VisitMode), "mode")
+    outcome = one_of(visit.outcome, tuple(VisitOutcome), "outcome")
+    require(isinstance(visit.at, datetime), "at", "must be a date and time")
+    at = visit.at if visit.at.tzinfo is not None else visit.at.replace(tzinfo=zone())
+    require(at <= now() + SKEW, "at", f"{at.isoformat()} is in the future")
+    note = (visit.note or "").strip() or None
+    require(note is None or len(note) <= MAX_NOTE, "note", f"must be at most {MAX_NOTE} characters")
+    return mode, outcome, at, note
+
+
+def record_visit(store: Store, visit: NewVisit, recorder: Recorder) -> Visit:
+    """Record a visit to an active elder, by an active resident of the same community or by staff (no
+    visitor), at a time not in the future (a few minutes' clock skew aside) nor before the elder was born."""
+    mode, outcome, at, note = checked(visit)
+
+    def work(tx: neo4j.ManagedTransaction) -> Visit:
+        elder = load_active(tx, visit.resident_id)
+        require(local_day(at) >= elder.birth_date, "at", f"{at.isoformat()} is before the resident was born")
+        if visit.visitor_id is not None:
+            require(visit.visitor_id != visit.resident_id, "visitorId", "a resident cannot visit themselves")
+            visitor = load_active(tx, visit.visitor_id, "visitorId")
+            same_community(visitor, elder.community, "visitorId")
+        row = counted_one(
+            tx,
+            "record_visit",
+            RECORD,
+            resident=elder.id,
+            id=secrets.token_hex(8),
+            visitor=visit.visitor_id,
+            at=at,
+            day=local_day(at),
+            mode=mode,
+            outcome=outcome,
+            contact=VisitOutcome(outcome).is_contact,
+            note=note,
+            by=recorder.label,
+            role=recorder.role,
+        )
+        return visit_from(row["v"])
+
+    return store.transaction(work)
+
+
+def withdraw_visit(store: Store, visit_id: str, reason: str, recorder: Recorder) -> Visit:
+    """Withdraw a visit recorded in error (it stays, marked); `NotFound`, or `Conflict` if withdrawn already."""
+    why = (reason or "").strip()
+    require(bool(why), "reason", "say why the visit is withdrawn")
+    require(len(why) <= 200, "reason", "must be at most 200 characters")
+
+    def work(tx: neo4j.ManagedTransaction) -> Visit:
+        found = counted(tx, "visit_for_update", FOR_UPDATE, id=visit_id).single()
+        if found is None:
+            raise NotFound(f"no visit {visit_id!r}", kind="visit", id=visit_id)
+        if found["v"].get("withdrawn"):
+            raise Conflict(f"visit {visit_id!r} was withdrawn already")
+        return visit_from(counted_one(tx, "withdraw_visit", WITHDRAW, id=visit_id, by=recorder.label, why=why)["v"])
+
+    return store.transaction(work)
+
+
+def visit_by_id(store: Store, visit_id: str) -> Visit | None:
+    rows = store.read("visit_by_id", "MATCH (v:Visit {id: $id}) RETURN properties(v) AS v", id=visit_id)
+    return visit_from(rows[0]["v"]) if rows else None
+
+
+def set_care_tier(store: Store, resident_id: str, tier: str | None, recorder: Recorder) -> ResidentRecord:
+    """Set a resident's tier explicitly (``none`` takes them out of the programme), or clear it (None: the rule
+    decides again). Moved-out and deceased residents keep what they had (`Invalid`)."""
+    if tier is not None:
+        one_of(tier, tuple(CareTier), "tier")
+
+    def work(tx: neo4j.ManagedTransaction) -> ResidentRecord:
+        load_active(tx, resident_id)
+        return record(counted_one(tx, "set_care_tier", SET_TIER, resident=resident_id, tier=tier, by=recorder.label))
+
+    return store.transaction(work)
+
+
+def visits_of(
+    store: Store, resident_ids: list[str], *, limit: int, after: tuple[datetime, str] | None = None
+) -> dict[str, list[Visit]]:
+    """The newest ``limit`` visits of each resident (withdrawn ones included, marked), newest first; ``after``: the
+    (at, id) of the last visit of a previous page."""
+    page_after = {"at": after[0], "id": after[1]} if after else None
+    rows = store.read_rows("visits_of", OF_RESIDENTS, ids=resident_ids, limit=limit, after=page_after)
+    return {rid: [visit_from(v) for v in visits] for rid, visits in rows}
+
+
+def last_contacts(store: Store, resident_ids: list[str], day: date) -> dict[str, date | None]:
+    """Each resident's last contact on or before ``day`` (None: none)."""
+    rows = store.read_rows("last_contacts", LAST_CONTACTS, ids=resident_ids, day=day)
+    return {rid: to_date(last) for rid, last in rows}
+
+
+def notes_of(store: Store, visit_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Each visit's (elder id, note): sensitive — callers log the read (`graph.sensitive`)."""
+    return {vid: (rid, note) for vid, rid, note in store.read_rows("visit_notes", NOTES, ids=visit_ids)}
+
+
+def alerts_since(
+    store: Store, communities: list[str], since: datetime, limit: int = 1000
+) -> tuple[datetime, list[tuple[Any, ...]]]:
+    """The database's clock now, and the alerting visits (needs help, emergency) recorded at or after ``since``
+    in ``communities``, oldest first: ``(id, recorded at, community, elder id, elder name, outcome, at, mode)``."""
+    alerting = [o.value for o in VisitOutcome if o.alerts]
+    records = store.read(
+        "visit_alerts_since", ALERTS_SINCE, communities=communities, since=since, limit=limit, alerting=alerting
+    )
+    rows = [
+        (vid, rec.to_native(), c, r, name, o, at.to_native(), m)
+        for vid, rec, c, r, name, o, at, m in records[0]["rows"]
+    ]
+    return records[0]["now"].to_native(), rows
+
+
+__all__ = [
+    "MAX_NOTE",
+    "NewVisit",
+    "Recorder",
+    "Visit",
+    "alerts_since",
+    "last_contacts",
+    "notes_of",
+    "record_visit",
+    "set_care_tier",
+    "visit_by_id",
+    "visits_of",
+    "withdraw_visit",
+]
