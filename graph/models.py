@@ -50,6 +50,7 @@ class ResidentRecord:
     left_on: date | None = None
     care_capacity: int | None = None
     household_id: str | None = None
+    care_tier: str | None = None  # an explicit tier of the visiting programme; None: the rule decides
 
 
 def resident_from_props(p: Mapping[str, Any], household_id: str | None = None) -> ResidentRecord:
@@ -67,6 +68,7 @@ def resident_from_props(p: Mapping[str, Any], household_id: str | None = None) -
         status=p.get("status", ResidentStatus.ACTIVE),
         left_on=to_date(p.get("leftOn")),
         care_capacity=p.get("careCapacity"),
+        care_tier=p.get("careTier"),
         household_id=household_id,
     )
 

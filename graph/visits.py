@@ -24,16 +24,18 @@ from analysis.domain import CareTier, VisitMode, VisitOutcome, local_day, now, z
 from graph.errors import Conflict, NotFound
 from graph.models import ResidentRecord, to_date
 from graph.mutations.common import load_active, one_of, record, require, same_community
+from graph.sensitive import Reader
 from graph.store import Store, counted, counted_one
 
-MAX_NOTE = 1_000  # characters of a visit's note
+MAX_NOTE = 500  # characters of a visit's note
 SKEW = timedelta(minutes=5)  # how far in the future a visit's time may be: the clocks of phones differ
 
 RECORD = """
 MATCH (r:Resident {id: $resident})
 CREATE (v:Visit {id: $id, community: r.community, resident: r.id, visitor: $visitor, at: $at, day: $day,
                  mode: $mode, outcome: $outcome, contact: $contact, note: $note, source: 'api',
-                 recordedAt: datetime(), recordedBy: $by, recordedByRole: $role, withdrawn: false})
+                 recordedAt: datetime(), recordedBy: $by, recordedByRole: $role, recordedByToken: $token,
+                 withdrawn: false})
 RETURN properties(v) AS v
 """
 FOR_UPDATE = """
@@ -53,7 +55,7 @@ RETURN properties(r) AS props, COLLECT { MATCH (r)-[:LIVES_IN]->(h:Household) RE
 """
 _FIELDS = (
     "v {.id, .community, .resident, .visitor, .at, .day, .mode, .outcome, .contact, .source, .recordedAt, "
-    ".recordedBy, .recordedByRole, .withdrawn, .withdrawnAt, .withdrawnBy, .withdrawnWhy}"
+    ".recordedBy, .recordedByRole, .recordedByToken, .withdrawn, .withdrawnAt, .withdrawnBy, .withdrawnWhy}"
 )
 OF_RESIDENTS = f"""
 UNWIND $ids AS rid
@@ -73,10 +75,13 @@ CALL (rid) {
 }
 RETURN collect([rid, last]) AS rows
 """
-NOTES = """
-UNWIND $ids AS id
-MATCH (v:Visit {id: id})
-RETURN collect([v.id, v.resident, v.note]) AS rows
+# a note served is a read of sensitive data: logged in the same transaction, like health notes
+NOTES_AND_LOG = """
+UNWIND $entries AS entry
+MATCH (v:Visit {id: entry.visit})
+CREATE (:AccessLog {id: entry.id, at: datetime(), community: v.community, resident: v.resident,
+                    fields: ['visitNote'], actor: $actor, actorRole: $role, tokenId: $token, requestId: $request})
+RETURN collect([v.id, v.note]) AS rows
 """
 ALERTS_SINCE = """
 WITH datetime() AS now
@@ -106,6 +111,7 @@ class Visit:
     recorded_at: datetime | None
     recorded_by: str | None
     withdrawn: bool
+    recorded_by_token: str | None = None
     withdrawn_at: datetime | None = None
     withdrawn_by: str | None = None
     withdrawn_why: str | None = None
@@ -129,6 +135,7 @@ class Recorder:
 
     label: str
     role: str
+    token_id: str | None = None
 
 
 def _when(value: Any) -> datetime | None:
@@ -155,6 +162,7 @@ def visit_from(p: Mapping[str, Any]) -> Visit:
         source=p.get("source", "api"),
         recorded_at=_when(p.get("recordedAt")),
         recorded_by=p.get("recordedBy"),
+        recorded_by_token=p.get("recordedByToken"),
         withdrawn=bool(p.get("withdrawn")),
         withdrawn_at=_when(p.get("withdrawnAt")),
         withdrawn_by=p.get("withdrawnBy"),
@@ -201,6 +209,7 @@ def record_visit(store: Store, visit: NewVisit, recorder: Recorder) -> Visit:
             note=note,
             by=recorder.label,
             role=recorder.role,
+            token=recorder.token_id,
         )
         return visit_from(row["v"])
 
@@ -258,9 +267,19 @@ def last_contacts(store: Store, resident_ids: list[str], day: date) -> dict[str,
     return {rid: to_date(last) for rid, last in rows}
 
 
-def notes_of(store: Store, visit_ids: list[str]) -> dict[str, tuple[str, str | None]]:
-    """Each visit's (elder id, note): sensitive — callers log the read (`graph.sensitive`)."""
-    return {vid: (rid, note) for vid, rid, note in store.read_rows("visit_notes", NOTES, ids=visit_ids)}
+def read_notes(store: Store, visit_ids: list[str], reader: Reader) -> dict[str, str | None]:
+    """Each visit's note, read and logged in the access log (one entry per visit, field ``visitNote``)."""
+    entries = [{"id": secrets.token_hex(8), "visit": vid} for vid in dict.fromkeys(visit_ids)]
+    rows = store.write(
+        "read_visit_notes",
+        NOTES_AND_LOG,
+        entries=entries,
+        actor=reader.actor,
+        role=reader.role,
+        token=reader.token_id,
+        request=reader.request_id,
+    )
+    return dict(rows[0]["rows"]) if rows else {}
 
 
 def alerts_since(
@@ -286,10 +305,81 @@ __all__ = [
     "Visit",
     "alerts_since",
     "last_contacts",
-    "notes_of",
+    "read_notes",
     "record_visit",
     "set_care_tier",
     "visit_by_id",
     "visits_of",
     "withdraw_visit",
 ]
+
+
+HOUSEHOLD_BIRTHS = """
+UNWIND $ids AS hid
+MATCH (:Household {id: hid})<-[:LIVES_IN]-(r:Resident {status: 'active'})
+RETURN collect([hid, r.birthDate]) AS rows
+"""
+
+
+def household_births(store: Store, household_ids: list[str]) -> dict[str, list[date]]:
+    """The birth dates of each household's active residents (to tell a household of elders only), no names."""
+    out: dict[str, list[date]] = {}
+    for hid, born in store.read_rows("household_births", HOUSEHOLD_BIRTHS, ids=household_ids):
+        native = to_date(born)
+        if native is not None:
+            out.setdefault(hid, []).append(native)
+    return out
+
+
+@dataclass(frozen=True)
+class VisitQuery:
+    """What `search_visits` finds in a community: all given conditions hold."""
+
+    community: str
+    since: date | None = None  # community days, both ends included
+    until: date | None = None
+    resident_id: str | None = None
+    visitor_id: str | None = None
+    outcome: str | None = None
+    mode: str | None = None
+    withdrawn: bool | None = None
+
+
+_VISIT_FILTERS = {
+    "since": "v.day >= $since",
+    "until": "v.day <= $until",
+    "resident_id": "v.resident = $resident_id",
+    "visitor_id": "v.visitor = $visitor_id",
+    "outcome": "v.outcome = $outcome",
+    "mode": "v.mode = $mode",
+    "withdrawn": "v.withdrawn = $withdrawn",
+}
+
+
+@dataclass(frozen=True)
+class VisitPage:
+    total: int
+    visits: list[Visit]
+    has_next: bool
+
+
+def search_visits(store: Store, q: VisitQuery, *, first: int, after: tuple[datetime, str] | None = None) -> VisitPage:
+    """One page of a community's visits, newest first, keyset-paginated on (at, id); with the total."""
+    params = {k: getattr(q, k) for k in _VISIT_FILTERS if getattr(q, k) is not None}
+    where = " AND ".join(["v.day IS NOT NULL", *(_VISIT_FILTERS[k] for k in params)])
+    seek = "(v.at < $afterAt OR (v.at = $afterAt AND v.id < $afterId))"
+    cypher = f"""
+CALL () {{ MATCH (v:Visit {{community: $community}}) WHERE {where} RETURN count(v) AS total }}
+CALL () {{
+  MATCH (v:Visit {{community: $community}}) WHERE {where} AND ($afterAt IS NULL OR {seek})
+  WITH v ORDER BY v.at DESC, v.id DESC LIMIT $limit
+  RETURN collect({_FIELDS}) AS page
+}}
+RETURN total, page
+"""
+    at, vid = after or (None, None)
+    rows = store.read(
+        "search_visits", cypher, community=q.community, limit=first + 1, afterAt=at, afterId=vid, **params
+    )
+    found = [visit_from(v) for v in rows[0]["page"]]
+    return VisitPage(total=rows[0]["total"], visits=found[:first], has_next=len(found) > first)

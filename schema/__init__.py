@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from contextlib import aclosing
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from graphql import GraphQLError
@@ -10,7 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.graphql import OperationType
 
-from schema.dates import DATE
+from schema.dates import DATE, DATETIME
 from schema.deadline import bounded
 from schema.limits import extensions, give_codes, log_unexpected
 from schema.mutations import Mutation
@@ -76,7 +76,7 @@ def build_schema(*, production: bool = False, deadline: float = 10.0) -> Gridcar
         subscription=Subscription,
         extensions=extensions(production),
         config=StrawberryConfig(disable_field_suggestions=production),
-        scalar_overrides={date: DATE},
+        scalar_overrides={date: DATE, datetime: DATETIME},
     )
     schema.production, schema.deadline = production, deadline
     return schema

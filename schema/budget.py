@@ -80,6 +80,7 @@ LIST_PRICES: dict[tuple[str, str], int] = {
     ("PartyGroup", "members"): 30,
     ("PartyGroup", "households"): 30,
     ("ResidentConnection", "edges"): 1,  # the page's size is priced by `first` on the connection
+    ("VisitConnection", "edges"): 1,
     ("CoverageAudit", "uncoveredElders"): 5_000,
     ("CoverageAudit", "overloadedLeaders"): 100,
     ("CoverageAudit", "gridsWithoutLeader"): 20,

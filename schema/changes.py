@@ -16,7 +16,8 @@ from typing import Any
 from strawberry.types import Info
 
 from graph.mutations import Address
-from schema.policy import check_change
+from graph.visits import NewVisit
+from schema.policy import check_change, check_withdrawal, visit_as
 from schema.results import answer
 
 
@@ -38,3 +39,23 @@ async def run_change(
     """
     denied = await check_change(info, community, tuple(str(r) for r in residents), place, moving_to)
     return denied or await answer(info.context.run(fn, *args, **kwargs), payload)
+
+
+async def run_visit_change(
+    info: Info,
+    payload: Callable[[Any], Any],
+    fn: Callable[..., Any],
+    *args: Any,
+    visit: NewVisit | None = None,
+    withdrawing: str | None = None,
+) -> Any:
+    """Record (``visit``) or withdraw (``withdrawing``: its id) a visit for the caller: the policy's check of the
+    family first (`schema.policy.visit_as`, `check_withdrawal`), then the transaction."""
+    if visit is not None:
+        allowed = await visit_as(info, visit)
+        if not isinstance(allowed, NewVisit):
+            return allowed
+        args = (allowed, *args[1:])
+    if withdrawing is not None and (denied := await check_withdrawal(info, withdrawing)):
+        return denied
+    return await answer(info.context.run(fn, *args), payload)

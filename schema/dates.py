@@ -7,7 +7,7 @@ Dates are ISO 8601 (``2026-11-30``), as strawberry's own ``Date``; a date before
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from strawberry.types.scalar import ScalarDefinition
 
@@ -36,4 +36,30 @@ DATE = ScalarDefinition(
     parse_value=parse_date,
     parse_literal=None,
     origin=date,
+)
+
+
+def parse_datetime(value: object) -> datetime:
+    """An ISO date and time within `EARLIEST`…`LATEST` (a time without an offset is the community's local time,
+    read by whoever uses it); ``ValueError`` (bad input) otherwise."""
+    if not isinstance(value, str):
+        raise ValueError("a date and time is written as text, YYYY-MM-DDTHH:MM[:SS][+08:00]")
+    parsed = datetime.fromisoformat(value)
+    if not EARLIEST <= parsed.date() <= LATEST:
+        raise ValueError(f"dates are accepted from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+    return parsed
+
+
+def _serialize_datetime(value: datetime) -> str:
+    return value.isoformat()
+
+
+DATETIME = ScalarDefinition(
+    name="DateTime",
+    description="Date with time (isoformat)",
+    specified_by_url=None,
+    serialize=_serialize_datetime,
+    parse_value=parse_datetime,
+    parse_literal=None,
+    origin=datetime,
 )

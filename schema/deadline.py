@@ -16,6 +16,7 @@ the wait would only leave the caller not knowing whether it happened.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import threading
 from collections.abc import Coroutine, Iterator
@@ -38,6 +39,7 @@ class Worker:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
 
     def loop(self) -> asyncio.AbstractEventLoop:
         with self._lock:
@@ -47,17 +49,33 @@ class Worker:
                 thread = threading.Thread(target=self._run, args=(holder, ready), name="gridcare-graphql", daemon=True)
                 thread.start()
                 ready.wait()
-                self._loop = holder[0]
+                self._loop, self._thread = holder[0], thread
+                atexit.register(self.stop)
             return self._loop
+
+    def stop(self) -> None:
+        """Stop the loop and wait for its thread (at exit: no daemon thread left writing while Python ends)."""
+        with self._lock:
+            loop, thread = self._loop, self._thread
+            self._loop = self._thread = None
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(loop.stop)
+        if thread is not None:
+            thread.join(timeout=5)
 
     @staticmethod
     def _run(holder: list[asyncio.AbstractEventLoop], ready: threading.Event) -> None:
         loop = asyncio.new_event_loop()
-        loop.set_default_executor(ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="gridcare-db"))
+        executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="gridcare-db")
+        loop.set_default_executor(executor)
         holder.append(loop)
         asyncio.set_event_loop(loop)
         ready.set()
-        loop.run_forever()
+        try:
+            loop.run_forever()
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+            loop.close()
 
 
 WORKER = Worker()

@@ -88,3 +88,29 @@ class ServiceRole(Enum):
 class RemovalReason(Enum):
     MOVED_OUT = strawberry.enum_value(domain.ResidentStatus.MOVED_OUT.value, description="Moved out of the community.")
     DECEASED = strawberry.enum_value(domain.ResidentStatus.DECEASED.value, description="Died.")
+
+
+@strawberry.enum(description="How a visit (探访) was made.")
+class VisitMode(Enum):
+    HOME = strawberry.enum_value(domain.VisitMode.HOME.value, description="At the elder's home (上门).")
+    PHONE = strawberry.enum_value(domain.VisitMode.PHONE.value, description="By phone (电话).")
+    VIDEO = strawberry.enum_value(domain.VisitMode.VIDEO.value, description="By video call (视频).")
+
+
+@strawberry.enum(description="How a visit went. NOT_HOME is an attempt; every other outcome is a contact.")
+class VisitOutcome(Enum):
+    OK = strawberry.enum_value(domain.VisitOutcome.OK.value, description="All well (正常).")
+    NEEDS_HELP = strawberry.enum_value(domain.VisitOutcome.NEEDS_HELP.value, description="Needs help (需要帮助).")
+    NOT_HOME = strawberry.enum_value(
+        domain.VisitOutcome.NOT_HOME.value, description="Not at home (不在家): an attempt, not a contact."
+    )
+    HOSPITAL = strawberry.enum_value(domain.VisitOutcome.HOSPITAL.value, description="In hospital (住院).")
+    EMERGENCY = strawberry.enum_value(domain.VisitOutcome.EMERGENCY.value, description="An emergency (紧急).")
+
+
+@strawberry.enum(description="Tiers of the visiting programme (关爱等级) for elders in special difficulty.")
+class CareTier(Enum):
+    HIGH = strawberry.enum_value(domain.CareTier.HIGH.value, description="High risk (高风险): visited weekly.")
+    KEY = strawberry.enum_value(domain.CareTier.KEY.value, description="Key (重点): visited monthly.")
+    GENERAL = strawberry.enum_value(domain.CareTier.GENERAL.value, description="General (一般): visited quarterly.")
+    NONE = strawberry.enum_value(domain.CareTier.NONE.value, description="Outside the programme (无).")

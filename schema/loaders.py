@@ -11,12 +11,14 @@ is left out of its list, exactly as if it did not exist.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import consent, sensitive
+from graph import consent, sensitive, visits
 from graph.reads import groups, network, stats
+from graph.sensitive import Reader
 from graph.store import Store
 
 if TYPE_CHECKING:
@@ -112,6 +114,24 @@ class Loaders:
 
             self._made[key] = DataLoader(load_fn=load)
         return self._made[key]
+
+    def visits(self, limit: int, after: tuple[datetime, str] | None) -> DataLoader:
+        """Pages of visits (``limit`` of them, newest first) by resident id (`graph.visits`)."""
+        return self._loader(
+            ("visits", limit, after), lambda s, ids: visits.visits_of(s, ids, limit=limit, after=after), list
+        )
+
+    def last_contact(self, day: date) -> DataLoader:
+        """The last contact on or before ``day`` by resident id (None: none)."""
+        return self._loader(("last_contact", day), lambda s, ids: visits.last_contacts(s, ids, day), lambda: None)
+
+    def household_births(self) -> DataLoader:
+        """Birth dates of each household's active residents (no names): is it a household of elders only?"""
+        return self._loader(("household_births",), visits.household_births, list)
+
+    def visit_notes(self, reader: Reader) -> DataLoader:
+        """Notes of visits by visit id: one logged read per batch (`graph.visits.read_notes`)."""
+        return self._loader(("visit_notes",), lambda s, ids: visits.read_notes(s, ids, reader), lambda: None)
 
     def consent(self) -> DataLoader:
         """Consents by resident id (`graph.consent`); defaults for what is unstated."""

@@ -11,16 +11,18 @@ from strawberry.types import Info
 from analysis.domain import today
 from graph import ids
 from graph import mutations as m
+from graph.visits import set_care_tier
 from schema.changes import run_change
 from schema.consent import ConsentMutation
 from schema.context import Context
-from schema.enums import CareKind, RemovalReason, code
+from schema.enums import CareKind, CareTier, RemovalReason, code
 from schema.groups import VolunteerTeam
 from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, UpdateResidentInput
 from schema.people import CareRelationship, LeaderPost, Resident, resident_of
-from schema.policy import may_choose_ids
+from schema.policy import CARE_TIERS, may_choose_ids, only
 from schema.qr import QrMutation
 from schema.results import Conflict, Invalid, NotFound
+from schema.visits import VisitMutation, recorder
 
 Arg = strawberry.argument
 
@@ -165,7 +167,7 @@ Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
 
 
 @strawberry.type(description="Changing the network. Each mutation is one transaction: all of it or nothing.")
-class Mutation(QrMutation, ConsentMutation):
+class Mutation(QrMutation, ConsentMutation, VisitMutation):
     @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
     async def register_resident(
         self, info: Info[Context, None], input: Annotated[RegisterResidentInput, Arg(description="The new resident.")]
@@ -327,3 +329,25 @@ class Mutation(QrMutation, ConsentMutation):
     @strawberry.mutation(description="Take a resident off a volunteer team.")
     async def leave_team(self, info: Info[Context, None], resident_id: ID, team: Team) -> MembershipResult:
         return await run_change(info, _membership, m.leave_team, str(resident_id), team, residents=(resident_id,))
+
+    @strawberry.mutation(
+        extensions=only(CARE_TIERS),
+        description="Set a resident's tier of the visiting programme (关爱等级) explicitly — for conditions the ledger "
+        "does not record: disability, dementia, severe illness, a special family —; NONE takes them out of it; null "
+        "hands them back to the default rule. Who set it, and when, is kept. Staff and admins.",
+    )
+    async def set_care_tier(
+        self,
+        info: Info[Context, None],
+        resident_id: ID,
+        tier: Annotated[CareTier | None, Arg(description="The tier, or null: by the rule again.")],
+    ) -> ResidentResult:
+        return await run_change(
+            info,
+            _resident,
+            set_care_tier,
+            str(resident_id),
+            code(tier) if tier else None,
+            recorder(info),
+            residents=(resident_id,),
+        )

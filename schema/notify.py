@@ -31,7 +31,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from graph import qr
+from graph import qr, visits
 from graph.store import Store, is_outage
 
 log = logging.getLogger("gridcare.notify")
@@ -52,6 +52,24 @@ class Scan:
     name: str | None
 
 
+@dataclass(frozen=True)
+class Alert:
+    """A visit that calls for someone to act (needs help, emergency), as the poller reads it; ``at`` is when
+    it was recorded."""
+
+    id: str
+    at: datetime
+    community: str
+    resident: str
+    name: str | None
+    outcome: str
+    visited_at: datetime
+    mode: str
+
+
+Event = Scan | Alert
+
+
 @dataclass(eq=False)
 class Inbox:
     """One subscriber: the scans of its community recorded at or after ``start`` (the database's clock)."""
@@ -60,12 +78,12 @@ class Inbox:
     start: datetime
     queue: asyncio.Queue = field(default_factory=asyncio.Queue)
 
-    def offer(self, scans: list[Scan]) -> None:
+    def offer(self, scans: list[Event]) -> None:
         fresh = [s for s in scans if s.at >= self.start]
         if fresh:
             self.queue.put_nowait(fresh)
 
-    async def next(self, timeout: float) -> list[Scan]:
+    async def next(self, timeout: float) -> list[Event]:
         """The next scans, oldest first; [] when ``timeout`` seconds pass without any."""
         try:
             return await asyncio.wait_for(self.queue.get(), timeout)
@@ -105,7 +123,7 @@ class _Poller:
         self.wake = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.since: datetime | None = None  # every scan before this was read and forwarded
-        self.recent: dict[str, Scan] = {}  # scans forwarded: those at or after `since`, and the last OVERLAP
+        self.recent: dict[str, Event] = {}  # events forwarded: those at or after `since`, and the last OVERLAP
 
     def add(self, inbox: Inbox) -> None:
         self.inboxes.add(inbox)
@@ -167,8 +185,7 @@ class _Poller:
     async def poll(self) -> None:
         communities = sorted({i.community for i in self.inboxes})
         since = self.since if self.since is not None else min(i.start for i in self.inboxes)
-        now, rows = await asyncio.to_thread(qr.scans_since, self.store, communities, since, BATCH)
-        scans = [Scan(*row) for row in rows]
+        now, scans = await asyncio.to_thread(self.feed.fetch, self.store, communities, since, BATCH)
         new = [s for s in scans if s.id not in self.recent]
         # the next poll reads again from OVERLAP ago (late commits), or from the last scan read when cut short
         later = scans[-1].at if len(scans) >= BATCH else now - OVERLAP
@@ -177,7 +194,7 @@ class _Poller:
         self.recent = {s.id: s for s in (*self.recent.values(), *new) if s.at >= keep}
         if not new:
             return
-        by_community: dict[str, list[Scan]] = {}
+        by_community: dict[str, list[Event]] = {}
         for s in new:
             by_community.setdefault(s.community, []).append(s)
         for inbox in list(self.inboxes):
@@ -197,6 +214,11 @@ class ScanFeed:
         self.poll, self.window = poll, timedelta(seconds=window)
         self._lock = threading.Lock()
         self._pollers: dict[tuple, _Poller] = {}
+
+    def fetch(self, store: Store, communities: list[str], since: datetime, limit: int) -> tuple[datetime, list[Event]]:
+        """The database's clock now and the events recorded at or after ``since`` (blocking: run off the loop)."""
+        now, rows = qr.scans_since(store, communities, since, limit)
+        return now, [Scan(*row) for row in rows]
 
     @asynccontextmanager
     async def watch(self, store: Store, community: str, start: datetime) -> AsyncIterator[Inbox]:
@@ -228,3 +250,14 @@ class ScanFeed:
         """How many subscriptions this process feeds now."""
         with self._lock:
             return sum(len(p.inboxes) for p in self._pollers.values())
+
+
+class AlertFeed(ScanFeed):
+    """The process's care alerts: visits whose outcome calls for someone to act, every one an event."""
+
+    def __init__(self, poll: float = 1.0):
+        super().__init__(poll=poll, window=0)
+
+    def fetch(self, store: Store, communities: list[str], since: datetime, limit: int) -> tuple[datetime, list[Event]]:
+        now, rows = visits.alerts_since(store, communities, since, limit)
+        return now, [Alert(*row) for row in rows]

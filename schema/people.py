@@ -12,15 +12,17 @@ from analysis.domain import PlaceKind, age_on, kind_of_role, today
 from graph.models import CareRecord, PostRecord, ResidentRecord
 from schema import sensitive
 from schema.context import AsOf, Context
-from schema.enums import CareKind, LeaderRole, Post, ResidentStatus, code, service_order
+from schema.enums import CareKind, CareTier, LeaderRole, Post, ResidentStatus, code, service_order
 from schema.places import Building, Grid, Household, Unit
 from schema.results import user_error
 
 if TYPE_CHECKING:
     from schema.consent import Consent
     from schema.groups import PartyGroup, ServiceRoleAssignment, TeamMembership
+    from schema.visits import VisitConnection
 
 Groups = "schema.groups"
+Visits = "schema.visits"
 
 
 async def resident_of(info: Info[Context, None], resident_id: str | None) -> Resident | None:
@@ -52,6 +54,7 @@ class Resident:
     left_on: date | None = strawberry.field(description="When they moved out or died; null while living here.")
     care_capacity: int | None = strawberry.field(description="How many people they can care for, if set.")
     household_id: strawberry.Private[str | None]
+    care_tier_set: strawberry.Private[str | None]
     health_notes: str | None = strawberry.field(
         resolver=sensitive.health_notes,
         description="Health notes (健康状况). Sensitive: for staff of the community, admins, the resident's "
@@ -76,6 +79,7 @@ class Resident:
             left_on=r.left_on,
             care_capacity=r.care_capacity,
             household_id=r.household_id,
+            care_tier_set=r.care_tier,
         )
 
     @strawberry.field(description="Age in completed years on `asOf` (default today).")
@@ -154,6 +158,52 @@ class Resident:
 
         found = await info.context.loaders.related("groups_of_residents").load(str(self.id))
         return [PartyGroup.from_node(g.node) for g in found]
+
+    @strawberry.field(description="Their visits (探访), newest first; withdrawn ones included, marked.")
+    async def visits(
+        self,
+        info: Info[Context, None],
+        first: Annotated[int, strawberry.argument(description="Page size, 0 to 100.")] = 20,
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the visit to continue after.")] = None,
+    ) -> Annotated[VisitConnection, strawberry.lazy(Visits)]:
+        from schema.visits import resident_visits
+
+        return await resident_visits(self, info, first, after)
+
+    @strawberry.field(
+        description="The day of their last contact (a visit that reached them) on or before `asOf` "
+        "(default today); null: none."
+    )
+    async def last_contact(self, info: Info[Context, None], as_of: AsOf = None) -> date | None:
+        from schema.visits import last_contact
+
+        return await last_contact(self, info, as_of or today())
+
+    @strawberry.field(
+        description="Their tier of the visiting programme (关爱等级) on `asOf` (default today): the "
+        "one set explicitly, else the default rule's (80+ living alone or with elders only: "
+        "HIGH; a younger elder living so: GENERAL); NONE outside the programme."
+    )
+    async def care_tier(self, info: Info[Context, None], as_of: AsOf = None) -> CareTier:
+        from schema.visits import tier_of
+
+        return CareTier(await tier_of(self, info, as_of or today()))
+
+    @strawberry.field(
+        description="Whether their tier was set explicitly (by the ledger or setCareTier), not by the rule."
+    )
+    def care_tier_explicit(self) -> bool:
+        return self.care_tier_set is not None
+
+    @strawberry.field(
+        description="The last day their next visit is on time, seen from `asOf` (default today): the "
+        "last contact plus their tier's cadence (7, 30 or 90 days), `asOf` itself if never "
+        "reached; null outside the programme."
+    )
+    async def next_visit_due(self, info: Info[Context, None], as_of: AsOf = None) -> date | None:
+        from schema.visits import next_due
+
+        return await next_due(self, info, as_of or today())
 
     @strawberry.field(description="What they (or their guardian) consented to: health notes, the QR finder page.")
     async def consent(self, info: Info[Context, None]) -> Annotated[Consent, strawberry.lazy("schema.consent")]:

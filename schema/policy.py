@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from graphql import GraphQLError
@@ -44,7 +44,8 @@ from analysis.domain import Role, today
 from graph import scope as graph_scope
 from graph.mutations import Address, place_of_address
 from graph.scope import Reach
-from schema.results import Conflict, NotFound
+from graph.visits import NewVisit, visit_by_id
+from schema.results import Conflict, Invalid, NotFound
 
 if TYPE_CHECKING:
     from strawberry.types import Info
@@ -299,3 +300,47 @@ def may_choose_ids(principal: Principal) -> bool:
     """Whether the caller may give a new resident the ledger id of their choice: staff and admins. A leader
     choosing one could learn whether an id is taken out of their reach, so theirs are generated."""
     return principal.role in WHOLE_COMMUNITY
+
+
+CARE_TIERS = StaffOnly("tiers of the visiting programme are set by community staff")
+
+
+async def visit_as(info: Info, visit: NewVisit) -> NewVisit | NotFound | Invalid:
+    """The family of visits: the visit to record as the caller may record it (the visitor filled in), or why not.
+
+    Staff record any visit of their community, by a resident or by staff (no visitor). Leaders and volunteers
+    record visits of the people in their reach; left out, the visitor is themselves (their token names them);
+    a volunteer records only their own visits. An elder or visitor out of reach is answered as missing.
+    """
+    principal = info.context.principal
+    if principal.role is None:
+        raise forbidden("sign in to record visits")
+    if await info.context.loaders.resident().load(visit.resident_id) is None:
+        return NotFound(message=f"no resident {visit.resident_id!r}", kind="resident", id=visit.resident_id)
+    visitor = visit.visitor_id
+    if visitor is None and principal.role not in WHOLE_COMMUNITY:
+        if principal.resident_id is None:
+            why = "say who visited (visitorId): this token does not name its holder"
+            return Invalid(message=f"invalid visitorId: {why}", field="visitorId", reason=why)
+        visitor = principal.resident_id
+    if principal.role == Role.VOLUNTEER and visitor != principal.resident_id:
+        why = "a volunteer records their own visits"
+        return Invalid(message=f"invalid visitorId: {why}", field="visitorId", reason=why)
+    if visitor is not None and await info.context.loaders.resident().load(visitor) is None:
+        return NotFound(message=f"no resident {visitor!r}", kind="resident", id=visitor)
+    return replace(visit, visitor_id=visitor)
+
+
+async def check_withdrawal(info: Info, visit_id: str) -> NotFound | Conflict | None:
+    """A visit is withdrawn by staff, or by whoever recorded it (the same token); one of an elder out of reach is
+    answered as missing."""
+    principal = info.context.principal
+    if principal.role is None:
+        raise forbidden("sign in to withdraw visits")
+    found = await info.context.run(visit_by_id, visit_id)
+    if found is None or not await info.context.access.sees_resident(found.resident_id, found.community):
+        return NotFound(message=f"no visit {visit_id!r}", kind="visit", id=visit_id)
+    if principal.role in WHOLE_COMMUNITY or (principal.token_id and found.recorded_by_token == principal.token_id):
+        return None
+    why = "a visit is withdrawn by community staff or by whoever recorded it"
+    return Conflict(message=f"visit {visit_id!r} cannot be withdrawn: {why}", reason=why)

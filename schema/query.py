@@ -17,6 +17,7 @@ from schema.places import Community
 from schema.policy import reads_community
 from schema.qr import QrQuery
 from schema.sensitive import AccessLogQuery
+from schema.visits import VisitQueryFields
 
 
 def _community(node: dict) -> Community:
@@ -24,7 +25,7 @@ def _community(node: dict) -> Community:
 
 
 @strawberry.type(description="Reading the community network.")
-class Query(AnalysisQuery, AccessLogQuery, QrQuery):
+class Query(AnalysisQuery, AccessLogQuery, QrQuery, VisitQueryFields):
     @strawberry.field(description="Every community in the database, by name.")
     async def communities(self, info: Info[Context, None]) -> list[Community]:
         rows = await info.context.run(list_communities)

@@ -21,7 +21,8 @@ from strawberry.types import Info
 
 from graph import qr, tokens
 from schema.context import Context
-from schema.notify import Folder, ScanFeed
+from schema.enums import VisitMode, VisitOutcome
+from schema.notify import Alert, AlertFeed, Folder, ScanFeed
 from schema.policy import reads_community
 from schema.results import user_error
 
@@ -45,11 +46,66 @@ class QrScanEvent:
     )
 
 
+@strawberry.type(description="A visit found an elder needing help or in an emergency: someone must act now.")
+class CareAlertEvent:
+    id: strawberry.ID = strawberry.field(description="The visit's id.")
+    at: datetime = strawberry.field(description="When the visit was recorded (UTC).")
+    visited_at: datetime = strawberry.field(description="When the visit was made.")
+    resident_id: strawberry.ID = strawberry.field(description="The elder's stable id.")
+    name: str = strawberry.field(description="The elder's name.")
+    community: str = strawberry.field(description="The elder's community.")
+    outcome: VisitOutcome = strawberry.field(description="NEEDS_HELP or EMERGENCY.")
+    mode: VisitMode = strawberry.field(description="How the visit was made.")
+
+
+@strawberry.type
+class AlertSubscription:
+    @strawberry.subscription(
+        description="Visits that found an elder needing help (NEEDS_HELP) or in an emergency (EMERGENCY), as they are "
+        "recorded, for staff, leaders and volunteers: only the elders the caller may see, every one (no folding), "
+        "never the same twice. Streams over HTTP as `qrScanned` does."
+    )
+    async def care_alerts(
+        self,
+        info: Info[Context, None],
+        community: Annotated[str, strawberry.argument(description="The community's name.")],
+    ) -> AsyncGenerator[CareAlertEvent, None]:
+        context = info.context
+        start = await context.run(qr.watch_start, community) if reads_community(context.principal, community) else None
+        if start is None:
+            raise user_error(f"no community named {community!r}", "NOT_FOUND")
+        feed = context.alert_feed or AlertFeed()
+        checked = reach_read = time.monotonic()
+        async with feed.watch(context.store, community, start) as inbox:
+            while True:
+                alerts = await inbox.next(timeout=RECHECK)
+                if time.monotonic() - checked >= RECHECK:
+                    await _check_token(context)
+                    checked = time.monotonic()
+                for alert in alerts:
+                    fresh = time.monotonic() - reach_read >= RECHECK
+                    if fresh:
+                        reach_read = time.monotonic()
+                    if not isinstance(alert, Alert) or alert.name is None:
+                        continue
+                    if await context.access.sees_resident(alert.resident, community, fresh=fresh):
+                        yield CareAlertEvent(
+                            id=strawberry.ID(alert.id),
+                            at=alert.at,
+                            visited_at=alert.visited_at,
+                            resident_id=strawberry.ID(alert.resident),
+                            name=alert.name,
+                            community=alert.community,
+                            outcome=VisitOutcome(alert.outcome),
+                            mode=VisitMode(alert.mode),
+                        )
+
+
 @strawberry.type(
     description="Notifications, streamed over HTTP: POST the subscription to /graphql with "
     "`Accept: multipart/mixed;subscriptionSpec=1.0`."
 )
-class Subscription:
+class Subscription(AlertSubscription):
     @strawberry.subscription(
         description="Scans of the community's elders' QR codes as they happen, for staff, leaders and volunteers: "
         "only the elders the caller may see (staff: the whole community; leaders: their grid, building "

@@ -51,6 +51,9 @@ def test_each_role_and_service_role_code_is_written_once():
         ("ServiceRole", domain.SERVICE_ROLES),
         ("ResidentStatus", tuple(domain.ResidentStatus)),
         ("RemovalReason", domain.REMOVAL_REASONS),
+        ("VisitMode", tuple(domain.VisitMode)),
+        ("VisitOutcome", tuple(domain.VisitOutcome)),
+        ("CareTier", tuple(domain.CareTier)),
     ],
 )
 def test_graphql_enums_are_the_domain_codes(graphql, codes):
