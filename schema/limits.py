@@ -42,6 +42,7 @@ from strawberry.extensions import (
 from strawberry.extensions.base_extension import SchemaExtension
 
 from schema.connection import MAX_PAGE
+from schema.outages import AnswerOutages
 from schema.strawberry_private import graphql_schema
 
 log = logging.getLogger("gridcare.graphql")
@@ -188,5 +189,6 @@ def extensions(production: bool) -> list[Callable[[], SchemaExtension]]:
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=256),
         CostLimiter,
+        AnswerOutages,  # before the masking: an outage is expected (schema/outages.py)
         MaskUnexpected,
     ]
