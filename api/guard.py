@@ -4,9 +4,7 @@
 at most `MAX_BODY` bytes: no queries over GET, no batches (a JSON array), no
 forms. Anything refused gets a clear JSON error with the request id. An
 exception no one handled answers 500 with only the request id; its trace (not
-its message, which may name people) goes to the server log. An outage of the
-store (`graph.store.is_outage`) is no bug: it answers 503 with ``Retry-After``
-and logs nothing (the store says once that Neo4j is away).
+its message, which may name people) goes to the server log.
 """
 
 from __future__ import annotations
@@ -62,6 +60,8 @@ async def graphql_problem(request: Request) -> tuple[int, str] | None:
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """500 with the request id, the trace in the log; but an outage of the store (`graph.store.is_outage`)
+    is no bug: 503 with ``Retry-After``, nothing logged (the store says once that Neo4j is away)."""
     request_id = getattr(request.state, "request_id", "-")
     if is_outage(exc):
         response = unavailable(request_id)
