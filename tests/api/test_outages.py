@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 from fastapi.testclient import TestClient
+from neo4j.exceptions import ServiceUnavailable
 
 import schema.subscription
 from api.app import create_app
@@ -156,6 +157,20 @@ def test_a_timed_out_readiness_check_leaves_no_thread_behind(relayed, relay, tmp
         relay.down()
         relay.up()
         assert client.get("/readyz").status_code == 200
+
+
+def test_an_outage_met_by_any_other_route_answers_503_and_logs_no_crash(tmp_path, caplog):
+    app = create_app(Settings(home=tmp_path, auth="off"), store=object())  # the route does not reach it
+
+    async def away():
+        raise ServiceUnavailable("connection refused")
+
+    app.add_api_route("/away", away)
+    with TestClient(app) as client, caplog.at_level("ERROR"):
+        answer = client.get("/away")  # the test client would raise a crash the server logged
+    assert_unavailable(answer, 0.0)
+    assert answer.json() == {"error": MESSAGE, "request_id": answer.headers["X-Request-ID"]}
+    assert not caplog.records
 
 
 def test_while_neo4j_is_away_concurrent_requests_fail_fast(relayed, relay, tmp_path):
