@@ -30,10 +30,11 @@ from graph.tokens import revoke_token
 from schema import build_schema
 from schema.context import Context
 from schema.notify import AlertFeed, ScanFeed
+from schema.outages import unavailable_headers
 
 log = logging.getLogger("gridcare")
 DB_THREADS = 32
-READY_TIMEOUT = 1.5  # seconds; /readyz answers within 2 s even when Neo4j hangs
+READY_TIMEOUT = 1.5  # seconds; /readyz answers within 2 s even when Neo4j hangs (its probe gives up within ~1 s)
 
 
 def create_app(settings: Settings, *, demo: bool = False, store: Store | None = None) -> FastAPI:
@@ -77,8 +78,13 @@ def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, store: Store
             yield
         finally:
             if demo_token:
-                await asyncio.to_thread(revoke_token, app.state.store, demo_token)
                 demo_token_file(settings).unlink(missing_ok=True)
+                try:
+                    await asyncio.to_thread(revoke_token, app.state.store, demo_token)
+                except Exception as e:
+                    if not is_outage(e):
+                        raise
+                    log.warning("Neo4j is unavailable: the demo token stays valid until it expires (12 h)")
             if owned:
                 app.state.store.close()
 
@@ -128,15 +134,19 @@ async def livez() -> dict:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """Neo4j answers and the schema is migrated; 503 otherwise, within 2 s."""
+    """Neo4j answers and the schema is migrated; 503 otherwise, within 2 s.
+
+    The check (`current_version`) is one attempt that gives up within about a second
+    (`graph.store.Store.check`), so a timed-out probe leaves no thread behind retrying.
+    """
     state = request.app.state
     try:
         version = await asyncio.wait_for(asyncio.to_thread(current_version, state.store), READY_TIMEOUT)
     except TimeoutError:
-        return _unready("Neo4j did not answer in time")
+        return _unready("Neo4j did not answer in time", unavailable_headers())
     except Exception as e:  # not ready either way; an outage is expected, anything else is a bug to look at
         if is_outage(e):
-            return _unready(f"Neo4j is unavailable ({type(e).__name__})")
+            return _unready(f"Neo4j is unavailable ({type(e).__name__})", unavailable_headers())
         request_id = request.state.request_id
         trace = "".join(traceback.format_tb(e.__traceback__))
         log.error("request %s: the readiness check failed with %s\n%s", request_id, type(e).__name__, trace)
@@ -146,8 +156,8 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ready", "schema_version": version})
 
 
-def _unready(reason: str) -> JSONResponse:
-    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
+def _unready(reason: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503, headers=headers)
 
 
 def _load_demo_if_empty(store: Store, settings: Settings) -> None:

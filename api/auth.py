@@ -6,7 +6,9 @@ from a proxy on the same host). In development mode GraphiQL's page itself
 (``GET /graphql`` from a browser) is public too; its queries still need a token.
 
 Every answer carries ``X-Request-ID``; a refusal is 401 JSON ``{"error",
-"request_id"}`` with ``WWW-Authenticate: Bearer``. The caller's `Principal` is
+"request_id"}`` with ``WWW-Authenticate: Bearer``. When the token cannot be
+looked up because Neo4j is away, the answer is 503 with ``Retry-After``
+(`unavailable`), as every route answers an outage. The caller's `Principal` is
 left in ``request.state.principal`` for the GraphQL context, where `schema.policy`
 cuts what a leader or volunteer sees down to their reach.
 """
@@ -21,6 +23,8 @@ from fastapi.responses import JSONResponse
 
 from api.settings import Settings
 from api.tokens import Unauthorized, authenticate
+from graph.store import is_outage
+from schema.outages import MESSAGE, STATUS, unavailable_headers
 from schema.policy import Principal
 
 PUBLIC = frozenset({"/livez", "/readyz"})
@@ -45,6 +49,10 @@ def install(app: FastAPI, settings: Settings, key: bytes | None) -> None:
                 request.state.principal = await _principal(request, key)
             except Unauthorized as e:
                 response = refusal(401, str(e), request_id, {"WWW-Authenticate": 'Bearer realm="gridcare"'})
+            except Exception as e:
+                if not is_outage(e):
+                    raise
+                response = unavailable(request_id)
         response = response or await call_next(request)
         response.headers["X-Request-ID"] = request_id
         return response
@@ -82,3 +90,8 @@ async def _principal(request: Request, key: bytes) -> Principal:
 def refusal(status: int, error: str, request_id: str, headers: dict | None = None) -> JSONResponse:
     """The one shape of every refusal at the HTTP edge."""
     return JSONResponse({"error": error, "request_id": request_id}, status_code=status, headers=headers)
+
+
+def unavailable(request_id: str) -> JSONResponse:
+    """The answer to a request that needs Neo4j while it is away: 503, ``Retry-After``, no trace logged."""
+    return refusal(STATUS, MESSAGE, request_id, unavailable_headers())

@@ -19,7 +19,8 @@ import traceback
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from api.auth import refusal
+from api.auth import refusal, unavailable
+from graph.store import OUTAGES, is_outage
 
 log = logging.getLogger("gridcare")
 MAX_BODY = 100_000  # bytes; the token limit refuses long documents well before this
@@ -45,6 +46,8 @@ def install(app: FastAPI) -> None:
         return await call_next(request)
 
     app.add_exception_handler(Exception, internal_error)
+    for outage in OUTAGES:  # answered inside the middlewares, so the server does not log them as crashes
+        app.add_exception_handler(outage, internal_error)
 
 
 async def graphql_problem(request: Request) -> tuple[int, str] | None:
@@ -99,7 +102,13 @@ def nesting(text: str) -> int:
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """500 with the request id, the trace in the log; but an outage of the store (`graph.store.is_outage`)
+    is no bug: 503 with ``Retry-After``, nothing logged (the store says once that Neo4j is away)."""
     request_id = getattr(request.state, "request_id", "-")
+    if is_outage(exc):
+        response = unavailable(request_id)
+        response.headers["X-Request-ID"] = request_id
+        return response
     trace = "".join(traceback.format_tb(exc.__traceback__))
     log.error(
         "request %s: unhandled %s on %s %s\n%s", request_id, type(exc).__name__, request.method, request.url.path, trace

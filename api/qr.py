@@ -6,7 +6,9 @@ never the national id, the address only if consented. The consents are the
 resident's own (`graph.consent`), read at every scan. No scripts, no third-party
 resources, ``no-referrer``, ``noindex``, not cached. Unknown and revoked codes get
 the same 404. Scans are rate-limited per client and per code (429 with
-``Retry-After``) and recorded with a keyed hash of the client address.
+``Retry-After``) and recorded with a keyed hash of the client address. While
+Neo4j is away the page answers 503 with ``Retry-After``, still in Chinese for
+the finder: stay with the elder, call the community hotline (or 110), reload.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from fastapi.responses import HTMLResponse
 
 from api.settings import Settings
 from graph.qr import Found, scan
+from graph.store import is_outage
+from schema.outages import STATUS, unavailable_headers
 
 HEADERS = {
     "Referrer-Policy": "no-referrer",
@@ -63,7 +67,12 @@ def install(app: FastAPI, settings: Settings, key: bytes) -> None:
             return _page("请稍后再试", "<p>扫描过于频繁，请稍后再试。</p>", 429, {"Retry-After": str(wait)})
         client_hash = hmac.new(key, client.encode(), hashlib.sha256).hexdigest()[:16]
         state = request.app.state
-        found = await asyncio.to_thread(scan, state.store, token_hash, client_hash)
+        try:
+            found = await asyncio.to_thread(scan, state.store, token_hash, client_hash)
+        except Exception as e:
+            if not is_outage(e):
+                raise
+            return _page("请稍后再试", _unavailable_body(settings.hotline), STATUS, unavailable_headers())
         if found is None:
             return _page("未找到", "<p>这个二维码无效或已停用。</p>", 404)
         if getattr(state, "qr_feed", None) is not None:
@@ -94,6 +103,20 @@ def _body(found: Found, hotline: str | None) -> str:
         parts.append(f"<p>住址：{escape(found.address)}</p>")
     parts.append("<p>谢谢您的帮助！</p>")
     return "\n".join(parts)
+
+
+def _unavailable_body(hotline: str | None) -> str:
+    """The page of a code that cannot be looked up now: the elder's name is unknown, whom to call is not."""
+    calls = [f'<a class="call" href="tel:{escape(hotline)}">社区热线：{escape(hotline)}</a>'] if hotline else []
+    return "\n".join(
+        [
+            "<h1>系统暂时无法查询</h1>",
+            "<p>您好！这位老人可能走失了，请陪伴他/她，并拨打下面的电话求助：</p>",
+            *calls,
+            '<a class="call" href="tel:110">报警电话：110</a>',
+            "<p>请稍后刷新本页面，再次查询老人的信息。谢谢您的帮助！</p>",
+        ]
+    )
 
 
 def _page(title: str, body: str, status: int, extra: dict | None = None) -> HTMLResponse:

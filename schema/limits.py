@@ -26,6 +26,7 @@ from strawberry.extensions.base_extension import SchemaExtension
 
 from schema import budget
 from schema.deadline import OperationKind
+from schema.outages import AnswerOutages
 from schema.strawberry_private import graphql_schema
 
 log = logging.getLogger("gridcare.graphql")
@@ -132,5 +133,6 @@ def extensions(production: bool) -> list[Callable[[], SchemaExtension]]:
         lambda: ParserCache(maxsize=256),
         checks(production),
         OperationKind,
+        AnswerOutages,  # before the masking: an outage is expected (schema/outages.py)
         MaskUnexpected,
     ]

@@ -1,4 +1,12 @@
-"""Opening the one Neo4j driver of a process as a `Store`, and checking that it answers."""
+"""Opening the one Neo4j driver of a process as a `Store`, and checking that it answers.
+
+The driver's timeouts are short, so that a Neo4j that is away is told within a
+couple of seconds: `CONNECT_TIMEOUT` to open a TCP connection, `ACQUIRE_TIMEOUT`
+to get one (waiting for a free one in the pool, or opening one, handshake and
+login included; a pool that stays busy is retried by the `Store`). What is
+retried, and for how long, is the `Store`'s business (`graph.store.store`); the
+driver's own retry budget only serves code that uses the driver directly.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +14,19 @@ import time
 from dataclasses import dataclass
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl
-from neo4j.exceptions import (
-    AuthError,
-    ClientError,
-    DatabaseUnavailable,
-    ServiceUnavailable,
-    SessionExpired,
-    TransientError,
-)
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable, SessionExpired, TransientError
 
 from graph.errors import StoreUnavailable
-from graph.store.store import Store
+from graph.store.outage import OUTAGES, is_outage
+from graph.store.store import Store, probe
+
+__all__ = ["OUTAGES", "Connection", "connect", "is_outage", "open_driver", "ping"]
+
+CONNECT_TIMEOUT = 1.0  # seconds to open a TCP connection: a loopback or LAN Neo4j answers in milliseconds
+#: seconds to get a connection: from the pool, or a new one with its Bolt handshake and login (a hung Neo4j
+#: accepts TCP connections and never answers the handshake; this bounds it, so a request meets it in < 2 s)
+ACQUIRE_TIMEOUT = 1.5
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,9 @@ def open_driver(conn: Connection, *, wait: float = 30.0) -> neo4j.Driver:
     driver = GraphDatabase.driver(
         conn.uri,
         auth=(conn.user, conn.password),
-        connection_timeout=5.0,
-        connection_acquisition_timeout=30.0,
-        max_transaction_retry_time=15.0,
+        connection_timeout=CONNECT_TIMEOUT,
+        connection_acquisition_timeout=ACQUIRE_TIMEOUT,
+        max_transaction_retry_time=15.0,  # the driver's own loop, for direct uses only: the Store retries itself
         notifications_min_severity="OFF",
     )
     deadline = time.monotonic() + wait
@@ -64,23 +73,7 @@ def connect(conn: Connection, *, wait: float = 30.0) -> Store:
     return Store(open_driver(conn, wait=wait), conn.database)
 
 
-#: What a store that is away raises (down, restarting, unreachable, refusing the database for now), as opposed
-#: to a bug: callers retry these quietly and answer "unavailable"; anything else is logged with its trace.
-OUTAGES: tuple[type[BaseException], ...] = (
-    ServiceUnavailable,
-    SessionExpired,
-    DatabaseUnavailable,
-    StoreUnavailable,
-    OSError,
-    TimeoutError,
-)
-
-
-def is_outage(error: BaseException) -> bool:
-    """Whether ``error`` means the store is away (retry later), not that something is wrong with the code."""
-    return isinstance(error, OUTAGES)
-
-
 def ping(driver: neo4j.Driver, database: str, timeout: float = 2.0) -> None:
-    """One trivial read; raises the driver's error if the database does not answer."""
-    driver.execute_query(neo4j.Query("RETURN 1", timeout=timeout), database_=database, routing_=RoutingControl.READ)
+    """One trivial read in one attempt (no retries), within about ``timeout`` seconds; raises the driver's
+    error if the database does not answer."""
+    probe(driver, database, timeout)

@@ -130,13 +130,14 @@ ON CREATE SET m.description = $description, m.appliedAt = datetime()
 
 
 def current_version(store: Store) -> int:
-    """The highest migration version recorded in the database (0 if none)."""
-    return int(store.read("migration_version", Q_APPLIED)[0]["version"])
+    """The highest migration version recorded in the database (0 if none), as a readiness probe asks it:
+    in one attempt that gives up within about a second (`Store.check`)."""
+    return int(store.check("migration_version", Q_APPLIED)[0]["version"])
 
 
 def migrate(store: Store) -> list[int]:
     """Apply every migration newer than the database's; return those applied."""
-    done = current_version(store)
+    done = int(store.read("migration_version", Q_APPLIED)[0]["version"])
     applied = []
     for migration in MIGRATIONS:
         if migration.version <= done:

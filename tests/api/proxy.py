@@ -1,4 +1,4 @@
-"""A TCP relay that a test can cut and restore, to play a Neo4j going down."""
+"""A TCP relay that a test can cut, stall and restore, to play a Neo4j going down or hanging."""
 
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ class Relay:
         self.listener: socket.socket | None = None
         self.port: int | None = None
         self.conns: list[socket.socket] = []
+        self.stalled = False
 
-    def up(self) -> None:
+    def up(self, *, stalled: bool = False) -> None:
+        """Relay connections to the target (again); ``stalled``: accept them and never answer."""
+        self.stalled = stalled
         self.listener = socket.socket()
         self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.listener.bind(("127.0.0.1", self.port or 0))
@@ -21,7 +24,13 @@ class Relay:
         self.listener.listen()
         threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
 
+    def stall(self) -> None:
+        """Play a Neo4j that hangs: cut the open connections, then accept new ones and never answer."""
+        self.down()
+        self.up(stalled=True)
+
     def down(self) -> None:
+        """Play a Neo4j that is stopped: cut the open connections and refuse new ones."""
         try:  # wakes the thread blocked in accept(); close() alone would not
             self.listener.shutdown(socket.SHUT_RDWR)
         except OSError:
@@ -41,6 +50,9 @@ class Relay:
                 client, _ = listener.accept()
             except OSError:
                 return
+            if self.stalled:  # held open, never answered; closed by the next down()
+                self.conns.append(client)
+                continue
             upstream = socket.create_connection(self.target)
             self.conns += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):

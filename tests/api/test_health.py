@@ -34,6 +34,7 @@ def test_readyz_follows_neo4j_down_and_back_without_restart(neo4j_connection, da
             down = client.get("/readyz")
             assert down.status_code == 503, down.text
             assert time.monotonic() - started < 2.0  # the probe's contract: an answer within 2 s
+            assert down.headers["Retry-After"] == "2"
             assert client.get("/livez").status_code == 200
             relay.up()
             assert client.get("/readyz").status_code == 200
@@ -63,3 +64,4 @@ def test_an_outage_is_said_so(store, tmp_path, monkeypatch):
     with TestClient(create_app(Settings(home=tmp_path), store=store)) as client:
         answer = client.get("/readyz")
     assert answer.status_code == 503 and answer.json()["reason"] == "Neo4j is unavailable (ServiceUnavailable)"
+    assert answer.headers["Retry-After"] == "2"
