@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import neo4j
@@ -175,7 +175,11 @@ def checked(visit: NewVisit) -> tuple[str, str, datetime, str | None]:
     mode = one_of(visit.mode, tuple(VisitMode), "mode")
     outcome = one_of(visit.outcome, tuple(VisitOutcome), "outcome")
     require(isinstance(visit.at, datetime), "at", "must be a date and time")
-    at = visit.at if visit.at.tzinfo is not None else visit.at.replace(tzinfo=zone())
+    local = visit.at.astimezone(zone()) if visit.at.tzinfo is not None else visit.at.replace(tzinfo=zone())
+    offset = local.utcoffset()
+    assert offset is not None
+    # stored with the community's fixed offset (+08:00): the driver's packing of zone names is not to be relied on
+    at = local.replace(tzinfo=timezone(offset))
     require(at <= now() + SKEW, "at", f"{at.isoformat()} is in the future")
     note = (visit.note or "").strip() or None
     require(note is None or len(note) <= MAX_NOTE, "note", f"must be at most {MAX_NOTE} characters")

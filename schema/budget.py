@@ -81,6 +81,7 @@ LIST_PRICES: dict[tuple[str, str], int] = {
     ("PartyGroup", "households"): 30,
     ("ResidentConnection", "edges"): 1,  # the page's size is priced by `first` on the connection
     ("VisitConnection", "edges"): 1,
+    ("Query", "myVisitsDue"): 200,  # a grid leader's elders in the programme
     ("CoverageAudit", "uncoveredElders"): 5_000,
     ("CoverageAudit", "overloadedLeaders"): 100,
     ("CoverageAudit", "gridsWithoutLeader"): 20,

@@ -24,6 +24,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import MaskErrors, MaxTokensLimiter, ParserCache
 from strawberry.extensions.base_extension import SchemaExtension
 
+from graph.store import is_outage
 from schema import budget
 from schema.deadline import OperationKind
 from schema.outages import AnswerOutages
@@ -82,7 +83,9 @@ def is_bad_value(error: GraphQLError) -> bool:
 def is_unexpected(error: GraphQLError) -> bool:
     """An exception other than a GraphQLError escaped a resolver: a bug, or the store failing."""
     cause = error.original_error
-    return cause is not None and not isinstance(cause, GraphQLError) and not is_bad_value(error)
+    return (
+        cause is not None and not isinstance(cause, GraphQLError) and not is_bad_value(error) and not is_outage(cause)
+    )
 
 
 class MaskUnexpected(MaskErrors):

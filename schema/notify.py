@@ -38,6 +38,7 @@ log = logging.getLogger("gridcare.notify")
 
 OVERLAP = timedelta(seconds=30)  # how far back each poll reads again, for scans committed late
 BATCH = 1000  # scans read per poll at most; a longer burst is read over several polls
+OUTAGE_POLLS = 2  # polls in a row that met an outage before the streams end with UNAVAILABLE
 BUG_LOG_EVERY = 60.0  # seconds between two logged traces of a poller that keeps failing by a bug
 
 
@@ -83,12 +84,20 @@ class Inbox:
         if fresh:
             self.queue.put_nowait(fresh)
 
+    def fail(self, error: BaseException) -> None:
+        """End the subscriber's stream with ``error`` (the store is away: it cannot be told of new events)."""
+        self.queue.put_nowait(error)
+
     async def next(self, timeout: float) -> list[Event]:
-        """The next scans, oldest first; [] when ``timeout`` seconds pass without any."""
+        """The next events, oldest first; [] when ``timeout`` seconds pass without any; the error of `fail`."""
         try:
-            return await asyncio.wait_for(self.queue.get(), timeout)
+            got = await asyncio.wait_for(self.queue.get(), timeout)
         except TimeoutError:
             return []
+        if isinstance(got, BaseException):
+            raise got
+        events: list[Event] = got
+        return events
 
 
 class Folder:
@@ -149,6 +158,7 @@ class _Poller:
     async def run(self) -> None:
         failing: str | None = None  # what the last poll ran into: None, "outage" or "bug"
         bug_logged = float("-inf")
+        outages = 0  # polls in a row that met an outage
         while self.inboxes:
             try:
                 await self.poll()
@@ -158,16 +168,22 @@ class _Poller:
                 if is_outage(e):  # the store is away: retry at every poll, saying so once
                     if failing != "outage":
                         log.warning(
-                            "reading new QR scans: Neo4j is unavailable (%s); retrying every %.1f s",
+                            "reading new %s: Neo4j is unavailable (%s); retrying every %.1f s",
+                            self.feed.what,
                             type(e).__name__,
                             self.feed.poll,
                         )
                     failing = "outage"
+                    outages += 1
+                    if outages >= OUTAGE_POLLS:  # away for a while: end the streams (clients re-subscribe)
+                        for inbox in list(self.inboxes):
+                            inbox.fail(e)
                 else:  # a bug: its trace (never its message, which may name people), at most once a minute
                     if time.monotonic() - bug_logged >= BUG_LOG_EVERY:
                         trace = "".join(traceback.format_tb(e.__traceback__))
                         log.error(
-                            "reading new QR scans failed with %s (not an outage); retrying every %.1f s\n%s",
+                            "reading new %s failed with %s (not an outage); retrying every %.1f s\n%s",
+                            self.feed.what,
                             type(e).__name__,
                             self.feed.poll,
                             trace,
@@ -176,8 +192,8 @@ class _Poller:
                     failing = "bug"
             else:
                 if failing:
-                    log.info("reading new QR scans works again")
-                failing = None
+                    log.info("reading new %s works again", self.feed.what)
+                failing, outages = None, 0
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), self.feed.poll)
             self.wake.clear()
@@ -207,6 +223,8 @@ class ScanFeed:
     ``poll``: seconds between reads; ``window``: seconds within which repeated
     scans of one elder give one event per subscriber (0: every scan is an event).
     """
+
+    what = "QR scans"  # what it reads, in the log
 
     def __init__(self, poll: float = 1.0, window: float = 600.0):
         if poll <= 0 or window < 0:
@@ -254,6 +272,8 @@ class ScanFeed:
 
 class AlertFeed(ScanFeed):
     """The process's care alerts: visits whose outcome calls for someone to act, every one an event."""
+
+    what = "care alerts"
 
     def __init__(self, poll: float = 1.0):
         super().__init__(poll=poll, window=0)

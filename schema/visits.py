@@ -9,6 +9,7 @@ Who may record what is `schema.policy.check_visit`.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from analysis.domain import CADENCE, ELDER_AGE, age_on, due_on, rule_tier
+from analysis.domain import CADENCE, ELDER_AGE, age_on, due_on, rule_tier, today
 from analysis.domain import CareTier as Tier
 from graph import visits as store_visits
 from graph.visits import NewVisit, Recorder, VisitQuery
@@ -26,7 +27,7 @@ from graph.visits import Visit as VisitRecord
 from schema.changes import run_visit_change
 from schema.connection import MAX_PAGE, PageInfo
 from schema.context import Context
-from schema.enums import VisitMode, VisitOutcome, code
+from schema.enums import CareTier, VisitMode, VisitOutcome, code
 from schema.policy import StaffOfCommunity, only
 from schema.results import Conflict, Invalid, NotFound, user_error
 from schema.sensitive import reader
@@ -286,3 +287,73 @@ class VisitMutation:
         return await run_visit_change(
             info, _visit, store_visits.withdraw_visit, str(id), reason, recorder(info), withdrawing=str(id)
         )
+
+
+DUE_WITHIN = 3  # days ahead `myVisitsDue` looks by default
+
+
+@strawberry.type(description="An elder in the caller's reach whose visit is due or overdue.")
+class VisitDue:
+    tier: CareTier = strawberry.field(description="Their tier of the visiting programme.")
+    last_contact: date | None = strawberry.field(description="Their last contact; null: never reached.")
+    due: date = strawberry.field(description="The last day a visit is on time (`asOf` itself if never reached).")
+    days_overdue: int = strawberry.field(description="Days past the due day on `asOf` (0: due, not late).")
+    resident_id: strawberry.Private[str]
+
+    @strawberry.field(description="The elder.")
+    async def resident(self, info: Info[Context, None]) -> Annotated[Resident, strawberry.lazy(People)] | None:
+        from schema.people import resident_of
+
+        return await resident_of(info, self.resident_id)
+
+
+async def visits_due(info: Info[Context, None], day: date, within: int) -> list[VisitDue]:
+    """The elders of the caller's reach in the programme whose visit is due by ``day`` + ``within``, most overdue
+    first (never reached first of all)."""
+    from schema.people import Resident
+
+    reach = await info.context.access.reach()
+    if reach is None:
+        raise user_error(
+            "myVisitsDue lists a leader's or volunteer's elders: staff see the audit's visits", "FORBIDDEN"
+        )
+    found = await info.context.loaders.resident().load_many(sorted(reach.residents))
+    people = [Resident.from_record(r) for r in found if r is not None]
+    # all at once, so that each loader reads every resident in one round trip
+    tiers = await asyncio.gather(*(tier_of(p, info, day) for p in people))
+    lasts = await asyncio.gather(*(last_contact(p, info, day) for p in people))
+    out: list[VisitDue] = []
+    for person, tier, last in zip(people, tiers, lasts, strict=True):
+        if tier is Tier.NONE:
+            continue
+        due = due_on(last, CADENCE[tier]) or day
+        if (due - day).days <= within:
+            days_overdue = max((day - due).days, 0)
+            out.append(
+                VisitDue(
+                    tier=CareTier(tier.value),
+                    last_contact=last,
+                    due=due,
+                    days_overdue=days_overdue,
+                    resident_id=str(person.id),
+                )
+            )
+    return sorted(out, key=lambda d: (d.last_contact is not None, d.due, d.resident_id))
+
+
+@strawberry.type
+class VisitsDueQuery:
+    @strawberry.field(
+        description="A leader's or volunteer's day: the elders in their reach whose visit is due "
+        "within `within` days of `asOf` (default today) or overdue — never reached first, "
+        "then the most overdue."
+    )
+    async def my_visits_due(
+        self,
+        info: Info[Context, None],
+        as_of: Annotated[date | None, Arg(description="The day; default today.")] = None,
+        within: Annotated[int, Arg(description=f"Days to look ahead, 0 to 30; default {DUE_WITHIN}.")] = DUE_WITHIN,
+    ) -> list[VisitDue]:
+        if not 0 <= within <= 30:
+            raise user_error(f"within must be between 0 and 30, got {within}")
+        return await visits_due(info, as_of or today(), within)

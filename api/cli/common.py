@@ -13,7 +13,7 @@ import click
 
 from api.settings import get_settings
 from graph.errors import GraphError, NotFound
-from graph.store import Store
+from graph.store import Store, is_outage
 from loaders.errors import LoaderError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -33,6 +33,14 @@ def friendly_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except (GraphError, LoaderError) as e:
             err(f"gridcare: {e}")
+            sys.exit(1)
+        except Exception as e:  # the store went away under the command: say so, without a trace
+            if not is_outage(e):
+                raise
+            err(
+                f"gridcare: Neo4j is unavailable ({type(e).__name__}): start it with `gridcare db start`, or check "
+                "NEO4J_URI; a change it interrupted was rolled back whole"
+            )
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

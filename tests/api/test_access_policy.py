@@ -9,7 +9,8 @@ row here (`schema/policy.py` says who may do what):
 - ``allowed``: the operation did what it does;
 - ``hidden``: answered as for something that does not exist (null, ``NOT_FOUND``,
   a typed ``NotFound``);
-- ``refused``: ``FORBIDDEN``, said as such.
+- ``refused``: ``FORBIDDEN``, said as such, or a typed ``Conflict`` saying the caller may not (a person
+  within reach whom only staff may change, a visit someone else recorded).
 
 The roles: an admin; staff of the community; staff of another community; the
 leader of grid 1 (A2); the leader of unit 1-2; the volunteer A2 (who cares for A1).
@@ -164,6 +165,29 @@ OPERATIONS = {
         (A, A, H, R, R, R),
         "QrCodePayload",
     ),
+    "visits": Operation(
+        "query($c: String!) { visits(community: $c) { totalCount } }", lambda c: {"c": c}, (A, A, H, H, H, H)
+    ),
+    "myVisitsDue": Operation("{ myVisitsDue { dueDay: due } }", lambda c: {}, (R, R, R, A, A, A)),
+    "recordVisit": Operation(
+        f"mutation($i: RecordVisitInput!) {{ recordVisit(input: $i) {{ {RESULT} }} }}",
+        lambda c: {"i": {"residentId": r(c, "A1"), "at": "2025-01-01T09:00:00"}},
+        (A, A, H, A, H, A),
+        "VisitPayload",
+    ),
+    "withdrawVisit": Operation(
+        f'mutation($id: ID!) {{ withdrawVisit(id: $id, reason: "记错了") {{ {RESULT} }} }}',
+        lambda c: {},
+        (A, A, H, R, H, R),
+        "VisitPayload",
+        prepare=lambda store, c: {"id": _a_visit(store, c)},
+    ),
+    "setCareTier": Operation(
+        f"mutation($id: ID!) {{ setCareTier(residentId: $id, tier: KEY) {{ {RESULT} }} }}",
+        lambda c: {"id": r(c, "A1")},
+        (A, A, H, R, R, R),
+        "ResidentPayload",
+    ),
     "revokeQrCode": Operation(
         f"mutation($id: ID!) {{ revokeQrCode(residentId: $id) {{ {RESULT} }} }}",
         lambda c: {"id": r(c, "A1")},
@@ -172,6 +196,16 @@ OPERATIONS = {
         prepare=lambda store, c: issue_qr(store, r(c, "A1"), uuid.uuid4().hex),
     ),
 }
+
+
+def _a_visit(store, community: str) -> str:
+    """A visit of A1 recorded by staff: only staff, or whoever recorded it, withdraw it."""
+    from datetime import datetime
+
+    from graph.visits import NewVisit, Recorder, record_visit
+
+    at = datetime.fromisoformat("2025-01-01T09:00:00+08:00")
+    return record_visit(store, NewVisit(r(community, "A1"), None, at), Recorder("office", "staff")).id
 
 
 def outcome(body: dict, payload: str) -> str:
@@ -189,6 +223,8 @@ def outcome(body: dict, payload: str) -> str:
         typename = value["__typename"]
         if typename == "NotFound":
             return H
+        if typename == "Conflict":  # the policy's "not you" on something within reach (see schema/policy.py)
+            return R
         assert typename == payload, body
         return A
     while isinstance(value, dict) and len(value) == 1:  # the one field asked for, e.g. community.stats
@@ -232,10 +268,9 @@ def test_every_role_and_operation_is_in_the_table():
 @pytest.mark.parametrize("name", OPERATIONS)
 def test_the_policy(app, authorized_client, store, seeded, other_community, name, role):
     op = OPERATIONS[name]
-    if op.prepare:
-        op.prepare(store, seeded)
+    prepared = (op.prepare(store, seeded) if op.prepare else None) or {}
     with authorized_client(app, **token_of(role, seeded, other_community)) as client:
-        got = outcome(gql(client, op.query, **op.variables(seeded)), op.payload)
+        got = outcome(gql(client, op.query, **op.variables(seeded), **prepared), op.payload)
     assert got == op.expected[ROLES.index(role)], f"{role} × {name}: {got}"
 
 

@@ -8,6 +8,7 @@ outside the programme.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -155,3 +156,72 @@ def test_staff_list_the_communitys_visits(client, seeded):
 def test_visit_times_are_the_communitys_days(client, seeded):
     late = gql(client, RECORD, i=visit(seeded, at=datetime(2026, 6, 14, 17, 0, tzinfo=UTC).isoformat()))
     assert late["data"]["recordVisit"]["visit"]["day"] == "2026-06-15"  # 01:00 in Changchun
+
+
+DUE = """query($d: Date, $w: Int) { myVisitsDue(asOf: $d, within: $w) { tier lastContact due daysOverdue
+  resident { residentId } } }"""
+
+
+def test_a_leaders_day_lists_who_is_due_never_reached_first(app, authorized_client, client, seeded):
+    gql(client, RECORD, i=visit(seeded, "A3", at="2026-03-01T10:00:00"))  # GENERAL: due 2026-05-30, overdue
+    gql(client, RECORD, i=visit(seeded, "A2", at="2026-06-01T10:00:00"))  # GENERAL: due 2026-08-30, not yet
+    with authorized_client(app, role="grid_leader", community=seeded, scope="grid:1", resident="A2") as leader:
+        due = gql(leader, DUE, d="2026-06-15", w=3)["data"]["myVisitsDue"]
+    assert due == [
+        {"tier": "HIGH", "lastContact": None, "due": "2026-06-15", "daysOverdue": 0, "resident": {"residentId": "A1"}},
+        {
+            "tier": "GENERAL",
+            "lastContact": "2026-03-01",
+            "due": "2026-05-30",
+            "daysOverdue": 16,
+            "resident": {"residentId": "A3"},
+        },
+    ]
+    staff = gql(client, DUE, d="2026-06-15", w=3)
+    assert staff["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+ALERTS = "subscription($c: String!) { careAlerts(community: $c) { residentId outcome mode } }"
+
+
+def test_a_visit_that_finds_an_elder_in_need_alerts_those_who_see_them(app, authorized_client, client, seeded):
+    from tests.api.test_notifications import ACCEPT, WAIT
+
+    def first_alert(subscriber) -> dict:
+        with subscriber.stream(
+            "POST", "/graphql", json={"query": ALERTS, "variables": {"c": seeded}}, headers={"Accept": ACCEPT}
+        ) as response:
+            assert response.status_code == 200
+            started = time_monotonic()
+            for line in response.iter_lines():
+                if line.startswith("{") and '"payload"' in line and '"data"' in line:
+                    return json.loads(line)["payload"]["data"]["careAlerts"]
+                if time_monotonic() - started > WAIT:
+                    break
+        return {}
+
+    import threading
+
+    got: dict = {}
+    listener = threading.Thread(target=lambda: got.update(first_alert(client)))
+    listener.start()
+    wait_for(lambda: app.state.alert_feed.subscribers() == 1)
+    gql(client, RECORD, i=visit(seeded, "A1", outcome="OK"))  # no alert
+    gql(client, RECORD, i=visit(seeded, "A3", outcome="NEEDS_HELP", mode="PHONE"))
+    listener.join(WAIT)
+    assert got == {"residentId": rid(seeded, "A3"), "outcome": "NEEDS_HELP", "mode": "PHONE"}
+
+
+def time_monotonic() -> float:
+    import time as clock
+
+    return clock.monotonic()
+
+
+def wait_for(condition) -> None:
+    import time as clock
+
+    end = clock.monotonic() + 60
+    while not condition():
+        assert clock.monotonic() < end, "timed out waiting"
+        clock.sleep(0.05)
