@@ -19,7 +19,12 @@ def db() -> None:
 @db.command("start")
 @friendly_errors
 def db_start() -> None:
-    """Download Neo4j once if needed, start it, and wait until Bolt answers."""
+    """Download Neo4j once if needed, start it, and wait until Bolt answers.
+
+    If Bolt does not open within two minutes, or Neo4j exits while starting,
+    the JVM it started is killed and forgotten (exit 1): nothing is left
+    running, and `db status` and the next `db start` see the truth.
+    """
     from api.store import local_server
 
     status = local_server(get_settings(), say=err).start()

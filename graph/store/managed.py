@@ -9,12 +9,14 @@ Layout of the home folder::
     neo4j/instance.json     pid and Bolt port of the running server
 
 Bolt listens on loopback only, authentication is on, heap and page cache are
-explicit. ``start`` returns once Bolt answers; ``stop`` asks the server to shut
-down cleanly (SIGTERM) and waits for it.
+explicit. ``start`` returns once Bolt answers, and kills what it spawned when
+that does not happen; ``stop`` asks the server to shut down cleanly (SIGTERM)
+and waits for it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -104,7 +106,11 @@ class LocalNeo4j:
         self._set_initial_password(java, lib)
         pid = self._spawn(java, lib)
         self._save_state(pid=pid, port=port)
-        self._wait_for_bolt(pid, port)
+        try:
+            self._wait_for_bolt(pid, port)
+        except BaseException:  # a timeout, a JVM that died, Ctrl-C: leave no server behind, nor a pid that lies
+            self._abandon(pid, port)
+            raise
         return self.status()
 
     def stop(self, timeout: float = 60.0) -> bool:
@@ -192,6 +198,22 @@ class LocalNeo4j:
                 cwd=self.dir,
             )
         return proc.pid
+
+    def _abandon(self, pid: int, port: int) -> None:
+        """Kill a server whose start failed (its whole session: it was started in one) and forget its pid."""
+        for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, sig)
+            deadline = time.monotonic() + grace
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if not _alive(pid):
+                break
+        self._save_state(pid=None, port=port)
+        if _alive(pid):
+            self.say(f"The Neo4j that failed to start (pid {pid}) could not be killed; kill it by hand.")
+        else:
+            self.say(f"Stopped the Neo4j that failed to start (pid {pid}).")
 
     def _wait_for_bolt(self, pid: int, port: int) -> None:
         deadline = time.monotonic() + self.opts.start_timeout
