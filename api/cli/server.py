@@ -41,18 +41,36 @@ def db_stop() -> None:
     click.echo("Neo4j stopped." if stopped else "Neo4j was not running.")
 
 
+EXIT_NOT_RUNNING = 3
+EXIT_OFFLINE = 4
+
+
 @db.command("status")
 @friendly_errors
 def db_status() -> None:
-    """Say whether the managed Neo4j runs, where, and with which pid (exit 3 if not)."""
+    """Say whether the managed Neo4j runs and its database answers, where, and with which pid.
+
+    \b
+    Exit status:
+      0  running: the process runs, Bolt answers and the database answers a query
+      3  not running
+      4  running but the database is not online (still opening, or it failed to
+         start: see the reason and $GRIDCARE_HOME/neo4j/logs/neo4j.log)
+    """
     from api.store import local_server
 
-    status = local_server(get_settings(), say=err).status()
-    if status.running:
-        click.echo(f"running: pid {status.pid}, {status.uri}, home {status.home / 'neo4j'}")
-    else:
+    settings = get_settings()
+    server = local_server(settings, say=err)
+    status = server.status()
+    where = f"pid {status.pid}, {status.uri}, home {status.home / 'neo4j'}"
+    if not status.running:
         click.echo(f"not running (home {status.home / 'neo4j'})")
-        sys.exit(3)
+        sys.exit(EXIT_NOT_RUNNING)
+    problem = server.database_problem(settings.neo4j_database)
+    if problem:
+        click.echo(f"running but the database is not online: {where}; {problem}")
+        sys.exit(EXIT_OFFLINE)
+    click.echo(f"running: {where}")
 
 
 @click.command()

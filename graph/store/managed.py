@@ -11,7 +11,8 @@ Layout of the home folder::
 Bolt listens on loopback only, authentication is on, heap and page cache are
 explicit. ``start`` returns once Bolt answers, and kills what it spawned when
 that does not happen; ``stop`` asks the server to shut down cleanly (SIGTERM)
-and waits for it.
+and waits for it. ``database_problem`` tells a server whose database answers
+from one that merely listens.
 """
 
 from __future__ import annotations
@@ -23,11 +24,15 @@ import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.errors import LocalServerError
 from graph.store.runtime import ADMIN_TOOL, ENTRY_POINT, ensure_runtime, find_java
@@ -127,6 +132,25 @@ class LocalNeo4j:
             self.say(f"Neo4j (pid {pid}) did not stop within {timeout:.0f} s and was killed.")
         self._save_state(pid=None, port=self._state().get("port"))
         return True
+
+    def database_problem(self, database: str = "neo4j", timeout: float = 3.0) -> str | None:
+        """None when the running server's ``database`` answers ``RETURN 1``; else why it does not.
+
+        One attempt, no retries: a server whose Bolt port is open may still be opening its
+        databases, have failed to (a damaged store), or hang; the answer comes within about
+        three times ``timeout`` seconds whatever the server does.
+        """
+        status = self.status()
+        if not status.running or status.uri is None:
+            return "Neo4j is not running"
+        uri, password, password_file = status.uri, self.password(), self.dir / "password"
+        answer: list[str | None] = []
+        probe = threading.Thread(
+            target=lambda: answer.append(_query_problem(uri, password, password_file, database, timeout)), daemon=True
+        )
+        probe.start()
+        probe.join(3 * timeout)
+        return answer[0] if answer else f"database {database!r} did not answer within {3 * timeout:.0f} s"
 
     # -- steps --------------------------------------------------------------
     def _choose_port(self) -> int:
@@ -254,6 +278,45 @@ def _alive(pid: int) -> bool:
         return os.waitpid(pid, os.WNOHANG) == (0, 0)
     except ChildProcessError:
         return True
+
+
+SHOW_DATABASE = "SHOW DATABASE $name YIELD currentStatus, statusMessage"
+
+
+def _query_problem(uri: str, password: str, password_file: Path, database: str, timeout: float) -> str | None:
+    """Run ``RETURN 1`` once in ``database``; None if it answers, else why not."""
+    try:
+        with neo4j.GraphDatabase.driver(
+            uri,
+            auth=("neo4j", password),
+            connection_timeout=timeout,
+            connection_acquisition_timeout=timeout,
+            notifications_min_severity="OFF",
+        ) as driver:
+            try:
+                with driver.session(database=database) as session:
+                    session.run(neo4j.Query("RETURN 1", timeout=timeout)).consume()
+                return None
+            except AuthError:
+                return f"Neo4j refused the password in {password_file}"
+            except Neo4jError as e:
+                state = _database_state(driver, database, timeout) or e.message
+                return f"database {database!r} does not answer: {state}"
+    except (DriverError, OSError) as e:
+        return f"database {database!r} does not answer: {' '.join(str(e).split())}"
+
+
+def _database_state(driver: neo4j.Driver, database: str, timeout: float) -> str | None:
+    """What the system database says of ``database`` (``offline: Unable to start …``), if it says."""
+    try:
+        with driver.session(database="system") as session:
+            record = session.run(neo4j.Query(SHOW_DATABASE, timeout=timeout), name=database).single()
+    except (Neo4jError, DriverError, OSError):
+        return None
+    if record is None:
+        return "no such database"
+    message = str(record["statusMessage"] or "").strip()
+    return f"{record['currentStatus']}" + (f" ({message})" if message else "")
 
 
 def _bolt_open(port: int) -> bool:
