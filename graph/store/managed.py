@@ -12,7 +12,8 @@ Bolt listens on loopback only, authentication is on, heap and page cache are
 explicit. ``start`` returns once Bolt answers, and kills what it spawned when
 that does not happen; ``stop`` asks the server to shut down cleanly (SIGTERM)
 and waits for it. ``database_problem`` tells a server whose database answers
-from one that merely listens.
+from one that merely listens. ``dump`` and ``load`` run Neo4j's admin tool on
+the stopped server (Community cannot dump a database in use).
 """
 
 from __future__ import annotations
@@ -152,7 +153,44 @@ class LocalNeo4j:
         probe.join(3 * timeout)
         return answer[0] if answer else f"database {database!r} did not answer within {3 * timeout:.0f} s"
 
+    def dump(self, database: str, to_dir: Path) -> Path:
+        """Dump ``database`` of the stopped server into ``to_dir``; returns the dump file."""
+        to_dir.mkdir(parents=True, exist_ok=True)
+        self._admin("dump the database", "database", "dump", database, f"--to-path={to_dir}")
+        dump = to_dir / f"{database}.dump"
+        if not dump.is_file():
+            raise LocalServerError(f"neo4j-admin reported no error but wrote no {dump.name}")
+        return dump
+
+    def check_dump(self, database: str, from_dir: Path) -> str:
+        """What Neo4j's admin tool says of the dump ``from_dir/<database>.dump`` (its format, files, bytes);
+        `LocalServerError` if it is not a dump it can load."""
+        return self._admin(
+            "read the dump", "database", "load", database, f"--from-path={from_dir}", "--info", needs_stop=False
+        )
+
+    def load(self, database: str, from_dir: Path) -> None:
+        """Replace ``database`` of the stopped server by the dump ``from_dir/<database>.dump``."""
+        self._admin("load the dump", "database", "load", database, f"--from-path={from_dir}", "--overwrite-destination")
+
     # -- steps --------------------------------------------------------------
+    def _admin(self, what: str, *args: str, needs_stop: bool = True) -> str:
+        """Run ``neo4j-admin`` on the server's conf and folders; its output, or `LocalServerError`."""
+        if needs_stop and self.status().running:
+            raise LocalServerError(f"Neo4j must be stopped to {what} (Neo4j Community cannot while it runs)")
+        lib = ensure_runtime(self.opts.cache, say=self.say)
+        java = find_java(self.opts.java_home)
+        if not (self.dir / "conf" / "neo4j.conf").exists():  # a home that never ran a server
+            self._write_conf(self._choose_port())
+        done = subprocess.run(
+            [str(java), "-cp", f"{lib}/*", ADMIN_TOOL, *args], env=self._env(), capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            lines = [line for line in (done.stdout + done.stderr).splitlines() if not line.startswith("Files: ")]
+            tail = "\n".join(lines[-12:]).strip()
+            raise LocalServerError(f"neo4j-admin could not {what}: {tail or f'exit status {done.returncode}'}")
+        return done.stdout
+
     def _choose_port(self) -> int:
         if self.opts.port:
             if not _port_free(self.opts.port):
