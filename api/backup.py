@@ -237,8 +237,10 @@ def _down(
     finally:
         worked = time.monotonic()
         say("Starting Neo4j again …")
-        status = server.start()
-        connect(Connection(status.uri or "", "neo4j", server.password(), database), wait=ONLINE_WAIT).close()
+        server.start()
+        problem = server.wait_online(database, ONLINE_WAIT)
+        if problem:
+            raise BackupError(f"Neo4j was started again but its database is not online: {problem}")
         done = time.monotonic()
         downtime.seconds = done - since
         downtime.phases = f"stop {stopped - since:.1f} s, {what} {worked - stopped:.1f} s, start {done - worked:.1f} s"

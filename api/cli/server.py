@@ -20,15 +20,27 @@ def db() -> None:
 @db.command("start")
 @friendly_errors
 def db_start() -> None:
-    """Download Neo4j once if needed, start it, and wait until Bolt answers.
+    """Download Neo4j once if needed, start it, and wait until its database answers.
 
     If Bolt does not open within two minutes, or Neo4j exits while starting,
     the JVM it started is killed and forgotten (exit 1): nothing is left
-    running, and `db status` and the next `db start` see the truth.
+    running, and `db status` and the next `db start` see the truth. If Neo4j
+    runs but its database does not come online (a damaged store), the server
+    is left running for inspection and the command exits 1 with the reason.
     """
     from api.store import local_server
 
-    status = local_server(get_settings(), say=err).start()
+    settings = get_settings()
+    server = local_server(settings, say=err)
+    status = server.start()
+    problem = server.wait_online(settings.neo4j_database)
+    if problem:
+        err(
+            f"gridcare: Neo4j runs (pid {status.pid}) but its database is not online: {problem}. It is left "
+            f"running: see {status.home / 'neo4j' / 'logs' / 'neo4j.log'}; `gridcare db restore` replaces a "
+            "damaged database."
+        )
+        sys.exit(1)
     click.echo(f"Neo4j is running (pid {status.pid}) at {status.uri}; data in {status.home / 'neo4j'}")
 
 

@@ -12,7 +12,7 @@ Bolt listens on loopback only, authentication is on, heap and page cache are
 explicit. ``start`` returns once Bolt answers, and kills what it spawned when
 that does not happen; ``stop`` asks the server to shut down cleanly (SIGTERM)
 and waits for it. ``database_problem`` tells a server whose database answers
-from one that merely listens. ``dump`` and ``load`` run Neo4j's admin tool on
+from one that merely listens; ``wait_online`` waits for the former. ``dump`` and ``load`` run Neo4j's admin tool on
 the stopped server (Community cannot dump a database in use).
 """
 
@@ -134,24 +134,37 @@ class LocalNeo4j:
         self._save_state(pid=None, port=self._state().get("port"))
         return True
 
-    def database_problem(self, database: str = "neo4j", timeout: float = 3.0) -> str | None:
+    def database_problem(self, database: str = "neo4j", timeout: float = 5.0) -> str | None:
         """None when the running server's ``database`` answers ``RETURN 1``; else why it does not.
 
         One attempt, no retries: a server whose Bolt port is open may still be opening its
         databases, have failed to (a damaged store), or hang; the answer comes within about
         three times ``timeout`` seconds whatever the server does.
         """
+        return self._check_database(database, timeout).problem
+
+    def wait_online(self, database: str = "neo4j", timeout: float | None = None) -> str | None:
+        """Wait until ``database`` answers (at most ``timeout``, default the start timeout); None then, else why
+        not. Returns at once when Neo4j reports that the database failed to start: waiting would not help."""
+        deadline = time.monotonic() + (self.opts.start_timeout if timeout is None else timeout)
+        while True:
+            check = self._check_database(database, 5.0)
+            if check.problem is None or check.settled or time.monotonic() >= deadline:
+                return check.problem
+            time.sleep(0.5)
+
+    def _check_database(self, database: str, timeout: float) -> _Check:
         status = self.status()
         if not status.running or status.uri is None:
-            return "Neo4j is not running"
+            return _Check("Neo4j is not running", settled=True)
         uri, password, password_file = status.uri, self.password(), self.dir / "password"
-        answer: list[str | None] = []
+        answer: list[_Check] = []
         probe = threading.Thread(
-            target=lambda: answer.append(_query_problem(uri, password, password_file, database, timeout)), daemon=True
+            target=lambda: answer.append(_check_database(uri, password, password_file, database, timeout)), daemon=True
         )
         probe.start()
         probe.join(3 * timeout)
-        return answer[0] if answer else f"database {database!r} did not answer within {3 * timeout:.0f} s"
+        return answer[0] if answer else _Check(f"database {database!r} did not answer within {3 * timeout:.0f} s")
 
     def dump(self, database: str, to_dir: Path) -> Path:
         """Dump ``database`` of the stopped server into ``to_dir``; returns the dump file."""
@@ -321,8 +334,14 @@ def _alive(pid: int) -> bool:
 SHOW_DATABASE = "SHOW DATABASE $name YIELD currentStatus, statusMessage"
 
 
-def _query_problem(uri: str, password: str, password_file: Path, database: str, timeout: float) -> str | None:
-    """Run ``RETURN 1`` once in ``database``; None if it answers, else why not."""
+@dataclass(frozen=True)
+class _Check:
+    problem: str | None  # None: the database answered
+    settled: bool = False  # Neo4j says the database failed to start: waiting will not change the answer
+
+
+def _check_database(uri: str, password: str, password_file: Path, database: str, timeout: float) -> _Check:
+    """Run ``RETURN 1`` once in ``database``; if it fails, ask the system database why."""
     try:
         with neo4j.GraphDatabase.driver(
             uri,
@@ -334,27 +353,28 @@ def _query_problem(uri: str, password: str, password_file: Path, database: str, 
             try:
                 with driver.session(database=database) as session:
                     session.run(neo4j.Query("RETURN 1", timeout=timeout)).consume()
-                return None
+                return _Check(None)
             except AuthError:
-                return f"Neo4j refused the password in {password_file}"
+                return _Check(f"Neo4j refused the password in {password_file}", settled=True)
             except Neo4jError as e:
-                state = _database_state(driver, database, timeout) or e.message
-                return f"database {database!r} does not answer: {state}"
+                state, failed = _database_state(driver, database, timeout)
+                return _Check(f"database {database!r} does not answer: {state or e.message}", settled=failed)
     except (DriverError, OSError) as e:
-        return f"database {database!r} does not answer: {' '.join(str(e).split())}"
+        return _Check(f"database {database!r} does not answer: {' '.join(str(e).split())}")
 
 
-def _database_state(driver: neo4j.Driver, database: str, timeout: float) -> str | None:
-    """What the system database says of ``database`` (``offline: Unable to start …``), if it says."""
+def _database_state(driver: neo4j.Driver, database: str, timeout: float) -> tuple[str | None, bool]:
+    """What the system database says of ``database`` (``offline (Unable to start …)``), if it says, and
+    whether that is a failed start (offline with an error) rather than a database still opening."""
     try:
         with driver.session(database="system") as session:
             record = session.run(neo4j.Query(SHOW_DATABASE, timeout=timeout), name=database).single()
     except (Neo4jError, DriverError, OSError):
-        return None
+        return None, False
     if record is None:
-        return "no such database"
-    message = str(record["statusMessage"] or "").strip()
-    return f"{record['currentStatus']}" + (f" ({message})" if message else "")
+        return "no such database", True
+    current, message = str(record["currentStatus"]), str(record["statusMessage"] or "").strip()
+    return current + (f" ({message})" if message else ""), current == "offline" and bool(message)
 
 
 def _bolt_open(port: int) -> bool:
