@@ -172,14 +172,20 @@ def _load_demo_if_empty(store: Store, settings: Settings) -> None:
 
 
 def _demo_token(state, key: bytes) -> str | None:
-    """Issue a 12-hour development admin token, print how to use it; revoked at shutdown."""
+    """Revoke earlier demo tokens, issue a 12-hour development admin token, print how to use it; revoked at
+    shutdown."""
     if state.settings.mode != "development":
         log.info("Production mode: no demo token; issue one with `gridcare token issue`.")
         return None
+    label = "gridcare serve --demo"
+    # a demo server killed (kill -9, a crash) never revoked its token: end every earlier one before issuing anew
+    from graph.tokens import revoke_admin_tokens_labelled
+
+    earlier = revoke_admin_tokens_labelled(state.store, label)
+    if earlier:
+        log.info("Revoked %d earlier demo token(s): %s", len(earlier), ", ".join(earlier))
     expires = datetime.now(UTC) + timedelta(hours=12)
-    token, record = issue(
-        state.store, key, TokenRequest(role=Role.ADMIN, label="gridcare serve --demo", expires_at=expires)
-    )
+    token, record = issue(state.store, key, TokenRequest(role=Role.ADMIN, label=label, expires_at=expires))
     path = demo_token_file(state.settings)
     path.unlink(missing_ok=True)
     write_secret(path, token)

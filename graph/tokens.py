@@ -38,6 +38,12 @@ Q_REVOKE = """
 MATCH (t:ApiToken {id: $id}) SET t.revokedAt = coalesce(t.revokedAt, datetime())
 RETURN t {.*} AS t
 """
+Q_REVOKE_LABELLED_ADMIN = """
+MATCH (t:ApiToken {label: $label, role: 'admin'})
+WHERE t.community IS NULL AND t.revokedAt IS NULL AND (t.expiresAt IS NULL OR t.expiresAt > datetime())
+SET t.revokedAt = datetime()
+RETURN t.id AS id ORDER BY id
+"""
 # Labels cannot be parameters: one statement per kind of scope, from a closed set.
 Q_EXISTS: dict[str, str] = {
     kind: f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id"
@@ -145,6 +151,13 @@ def revoke_token(store: Store, token_id: str) -> TokenRecord:
     if not rows:
         raise NotFound(f"no token with id {token_id!r}", kind="token", id=token_id)
     return token_from_record(rows[0]["t"])
+
+
+def revoke_admin_tokens_labelled(store: Store, label: str) -> list[str]:
+    """Revoke every live admin token with exactly this label (`serve --demo` revokes its earlier ones);
+    returns their ids."""
+    rows = store.write("revoke_labelled_admin_tokens", Q_REVOKE_LABELLED_ADMIN, label=label)
+    return [r["id"] for r in rows]
 
 
 TOKEN_ACTIVE = """

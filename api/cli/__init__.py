@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli import analysis, data, logs, qr, server, tokens
+from api.cli import analysis, community, data, logs, qr, server, tokens
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -38,6 +38,7 @@ for command in (
     analysis.suggest,
     analysis.suggest_leaders,
     tokens.token,
+    community.community_group,
     qr.qr_cards,
     logs.access_log_group,
     logs.qr_scans_group,

@@ -9,23 +9,31 @@ Layout of the home folder::
     neo4j/instance.json     pid and Bolt port of the running server
 
 Bolt listens on loopback only, authentication is on, heap and page cache are
-explicit. ``start`` returns once Bolt answers; ``stop`` asks the server to shut
-down cleanly (SIGTERM) and waits for it.
+explicit. ``start`` returns once Bolt answers, and kills what it spawned when
+that does not happen; ``stop`` asks the server to shut down cleanly (SIGTERM)
+and waits for it. ``database_problem`` tells a server whose database answers
+from one that merely listens; ``wait_online`` waits for the former. ``dump`` and ``load`` run Neo4j's admin tool on
+the stopped server (Community cannot dump a database in use).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
 
 from graph.errors import LocalServerError
 from graph.store.runtime import ADMIN_TOOL, ENTRY_POINT, ensure_runtime, find_java
@@ -104,7 +112,11 @@ class LocalNeo4j:
         self._set_initial_password(java, lib)
         pid = self._spawn(java, lib)
         self._save_state(pid=pid, port=port)
-        self._wait_for_bolt(pid, port)
+        try:
+            self._wait_for_bolt(pid, port)
+        except BaseException:  # a timeout, a JVM that died, Ctrl-C: leave no server behind, nor a pid that lies
+            self._abandon(pid, port)
+            raise
         return self.status()
 
     def stop(self, timeout: float = 60.0) -> bool:
@@ -122,7 +134,76 @@ class LocalNeo4j:
         self._save_state(pid=None, port=self._state().get("port"))
         return True
 
+    def database_problem(self, database: str = "neo4j", timeout: float = 5.0) -> str | None:
+        """None when the running server's ``database`` answers ``RETURN 1``; else why it does not.
+
+        One attempt, no retries: a server whose Bolt port is open may still be opening its
+        databases, have failed to (a damaged store), or hang; the answer comes within about
+        three times ``timeout`` seconds whatever the server does.
+        """
+        return self._check_database(database, timeout).problem
+
+    def wait_online(self, database: str = "neo4j", timeout: float | None = None) -> str | None:
+        """Wait until ``database`` answers (at most ``timeout``, default the start timeout); None then, else why
+        not. Returns at once when Neo4j reports that the database failed to start: waiting would not help."""
+        deadline = time.monotonic() + (self.opts.start_timeout if timeout is None else timeout)
+        while True:
+            check = self._check_database(database, 5.0)
+            if check.problem is None or check.settled or time.monotonic() >= deadline:
+                return check.problem
+            time.sleep(0.5)
+
+    def _check_database(self, database: str, timeout: float) -> _Check:
+        status = self.status()
+        if not status.running or status.uri is None:
+            return _Check("Neo4j is not running", settled=True)
+        uri, password, password_file = status.uri, self.password(), self.dir / "password"
+        answer: list[_Check] = []
+        probe = threading.Thread(
+            target=lambda: answer.append(_check_database(uri, password, password_file, database, timeout)), daemon=True
+        )
+        probe.start()
+        probe.join(3 * timeout)
+        return answer[0] if answer else _Check(f"database {database!r} did not answer within {3 * timeout:.0f} s")
+
+    def dump(self, database: str, to_dir: Path) -> Path:
+        """Dump ``database`` of the stopped server into ``to_dir``; returns the dump file."""
+        to_dir.mkdir(parents=True, exist_ok=True)
+        self._admin("dump the database", "database", "dump", database, f"--to-path={to_dir}")
+        dump = to_dir / f"{database}.dump"
+        if not dump.is_file():
+            raise LocalServerError(f"neo4j-admin reported no error but wrote no {dump.name}")
+        return dump
+
+    def check_dump(self, database: str, from_dir: Path) -> str:
+        """What Neo4j's admin tool says of the dump ``from_dir/<database>.dump`` (its format, files, bytes);
+        `LocalServerError` if it is not a dump it can load."""
+        return self._admin(
+            "read the dump", "database", "load", database, f"--from-path={from_dir}", "--info", needs_stop=False
+        )
+
+    def load(self, database: str, from_dir: Path) -> None:
+        """Replace ``database`` of the stopped server by the dump ``from_dir/<database>.dump``."""
+        self._admin("load the dump", "database", "load", database, f"--from-path={from_dir}", "--overwrite-destination")
+
     # -- steps --------------------------------------------------------------
+    def _admin(self, what: str, *args: str, needs_stop: bool = True) -> str:
+        """Run ``neo4j-admin`` on the server's conf and folders; its output, or `LocalServerError`."""
+        if needs_stop and self.status().running:
+            raise LocalServerError(f"Neo4j must be stopped to {what} (Neo4j Community cannot while it runs)")
+        lib = ensure_runtime(self.opts.cache, say=self.say)
+        java = find_java(self.opts.java_home)
+        if not (self.dir / "conf" / "neo4j.conf").exists():  # a home that never ran a server
+            self._write_conf(self._choose_port())
+        done = subprocess.run(
+            [str(java), "-cp", f"{lib}/*", ADMIN_TOOL, *args], env=self._env(), capture_output=True, text=True
+        )
+        if done.returncode != 0:
+            lines = [line for line in (done.stdout + done.stderr).splitlines() if not line.startswith("Files: ")]
+            tail = "\n".join(lines[-12:]).strip()
+            raise LocalServerError(f"neo4j-admin could not {what}: {tail or f'exit status {done.returncode}'}")
+        return done.stdout
+
     def _choose_port(self) -> int:
         if self.opts.port:
             if not _port_free(self.opts.port):
@@ -193,6 +274,22 @@ class LocalNeo4j:
             )
         return proc.pid
 
+    def _abandon(self, pid: int, port: int) -> None:
+        """Kill a server whose start failed (its whole session: it was started in one) and forget its pid."""
+        for sig, grace in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 10.0)):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(pid, sig)
+            deadline = time.monotonic() + grace
+            while _alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            if not _alive(pid):
+                break
+        self._save_state(pid=None, port=port)
+        if _alive(pid):
+            self.say(f"The Neo4j that failed to start (pid {pid}) could not be killed; kill it by hand.")
+        else:
+            self.say(f"Stopped the Neo4j that failed to start (pid {pid}).")
+
     def _wait_for_bolt(self, pid: int, port: int) -> None:
         deadline = time.monotonic() + self.opts.start_timeout
         while time.monotonic() < deadline:
@@ -232,6 +329,52 @@ def _alive(pid: int) -> bool:
         return os.waitpid(pid, os.WNOHANG) == (0, 0)
     except ChildProcessError:
         return True
+
+
+SHOW_DATABASE = "SHOW DATABASE $name YIELD currentStatus, statusMessage"
+
+
+@dataclass(frozen=True)
+class _Check:
+    problem: str | None  # None: the database answered
+    settled: bool = False  # Neo4j says the database failed to start: waiting will not change the answer
+
+
+def _check_database(uri: str, password: str, password_file: Path, database: str, timeout: float) -> _Check:
+    """Run ``RETURN 1`` once in ``database``; if it fails, ask the system database why."""
+    try:
+        with neo4j.GraphDatabase.driver(
+            uri,
+            auth=("neo4j", password),
+            connection_timeout=timeout,
+            connection_acquisition_timeout=timeout,
+            notifications_min_severity="OFF",
+        ) as driver:
+            try:
+                with driver.session(database=database) as session:
+                    session.run(neo4j.Query("RETURN 1", timeout=timeout)).consume()
+                return _Check(None)
+            except AuthError:
+                return _Check(f"Neo4j refused the password in {password_file}", settled=True)
+            except Neo4jError as e:
+                state, failed = _database_state(driver, database, timeout)
+                return _Check(f"database {database!r} does not answer: {state or e.message}", settled=failed)
+    except (DriverError, OSError) as e:
+        return _Check(f"database {database!r} does not answer: {' '.join(str(e).split())}")
+
+
+def _database_state(driver: neo4j.Driver, database: str, timeout: float) -> tuple[str | None, bool]:
+    """What the system database says of ``database`` (``offline (Unable to start …)``), if it says, and
+    whether that is a failed start (offline with an error) rather than a database still opening."""
+    try:
+        with driver.session(database="system") as session:
+            record = session.run(neo4j.Query(SHOW_DATABASE, timeout=timeout), name=database).single()
+    except (Neo4jError, DriverError, OSError):
+        return None, False
+    if record is None:
+        return "no such database", True
+    current, message = str(record["currentStatus"]), str(record["statusMessage"] or "").strip()
+    return current + (f" ({message})" if message else ""), current == "offline" and bool(message)
 
 
 def _bolt_open(port: int) -> bool:
