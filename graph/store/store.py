@@ -53,6 +53,7 @@ class Store:
     driver: neo4j.Driver
     database: str = "neo4j"
     breaker: Breaker = field(default_factory=Breaker, kw_only=True, compare=False, repr=False)
+    bookmarks: Bookmarks = field(default_factory=lambda: Bookmarks(), kw_only=True, compare=False, repr=False)
 
     def read(self, name: str, cypher: str, /, **params: Any) -> list[neo4j.Record]:
         """Run one read statement; ``name`` labels it in the metrics."""
@@ -105,7 +106,7 @@ class Store:
             return self.driver.session(
                 database=self.database,
                 default_access_mode=mode,
-                bookmark_manager=self.driver.execute_query_bookmark_manager,
+                bookmark_manager=self.bookmarks.manager,
                 max_transaction_retry_time=0.0,
                 disable_auto_commit_retries=True,
                 connection_acquisition_timeout=CHECK_TIMEOUT,
@@ -113,7 +114,7 @@ class Store:
         return self.driver.session(
             database=self.database,
             default_access_mode=mode,
-            bookmark_manager=self.driver.execute_query_bookmark_manager,
+            bookmark_manager=self.bookmarks.manager,
             max_transaction_retry_time=0.0,
             disable_auto_commit_retries=True,
         )
@@ -131,6 +132,8 @@ class Store:
                 with self._session(mode, check=check) as session:
                     result = work(session)
             except Exception as e:
+                if _stale_bookmarks(e) and self.bookmarks.forget():  # the database was restored from a backup
+                    continue
                 if is_outage(e):
                     at_once = time.monotonic() - attempt < STALE_FAILURE
                     # a transaction whose commit may have happened is never run again
@@ -173,6 +176,29 @@ def _timed(run: Callable[[], T]) -> T:
         if "TransactionTimedOut" in (e.code or ""):
             raise TimeoutError(f"Neo4j did not answer in time ({e.code})") from e
         raise
+
+
+class Bookmarks:
+    """The store's bookmark manager, which chains its calls causally (a read sees the writes before it, also on a
+    cluster's followers). After a restore from a backup the database is younger than the bookmarks it remembers,
+    and every call would wait for a transaction that will never come: then they are forgotten, once in a while."""
+
+    def __init__(self) -> None:
+        self.manager = neo4j.GraphDatabase.bookmark_manager()
+        self._forgotten = float("-inf")
+
+    def forget(self) -> bool:
+        """Start again without bookmarks; False if that was done a moment ago (then the error stands)."""
+        if time.monotonic() - self._forgotten < 5.0:
+            return False
+        self.manager, self._forgotten = neo4j.GraphDatabase.bookmark_manager(), time.monotonic()
+        return True
+
+
+def _stale_bookmarks(error: Exception) -> bool:
+    """The database has not (and never will have) the transactions a bookmark asks for."""
+    code = getattr(error, "code", None) or ""
+    return "BookmarkTimeout" in code or "InvalidBookmark" in code
 
 
 def _transient(error: Exception) -> bool:

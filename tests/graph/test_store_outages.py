@@ -209,3 +209,25 @@ def test_a_check_runs_out_of_time_as_an_outage_and_asks_even_while_the_breaker_i
         store.check("c", "RETURN 1 AS version")
     assert driver.configs[-1]["connection_acquisition_timeout"] == store_module.CHECK_TIMEOUT
     assert store.check("c", "RETURN 1 AS version") and not store.breaker.is_open  # an answer closes it
+
+
+STALE = TransientError._hydrate_neo4j(code="Neo.TransientError.Transaction.BookmarkTimeout", message="not yet")
+
+
+def test_bookmarks_from_before_a_restore_are_forgotten_and_the_call_goes_through():
+    driver = Script(STALE)
+    store = store_of(driver)
+    remembered = store.bookmarks.manager
+    assert store.read("r", "MATCH (n) RETURN n")
+    assert driver.attempts == 2
+    assert store.bookmarks.manager is not remembered
+    assert [c["bookmark_manager"] for c in driver.configs][-1] is store.bookmarks.manager
+
+
+def test_bookmarks_are_forgotten_once_in_five_seconds_between_times_the_error_is_retried_as_transient():
+    driver = Script(*[STALE] * 1000)
+    with pytest.raises(TransientError, match="not yet"):
+        store_of(driver).write("w", "CREATE ()")
+    managers = {id(c["bookmark_manager"]) for c in driver.configs}
+    assert driver.attempts > len(managers) > 1
+    assert len(managers) <= 1 + store_module.WRITE_RETRY / 5
