@@ -44,6 +44,18 @@ __all__ = [
     "CareTier",
     "VisitMode",
     "VisitOutcome",
+    "AccountKind",
+    "Asker",
+    "EightZero",
+    "Escalation",
+    "MatterChannel",
+    "MatterKind",
+    "MatterStatus",
+    "MovementKind",
+    "RequestStatus",
+    "Satisfaction",
+    "ServiceKind",
+    "SERVICE_KINDS",
     "age_on",
     "as_of_date",
     "born_by",
@@ -407,3 +419,244 @@ def overdue_on(last_contact: date | None, cadence: int, day: date) -> bool:
     """
     due = due_on(last_contact, cadence)
     return due is None or due < day
+
+
+# --- home services (六送), residents' matters, points (积分) ------------------------------------------------------
+
+
+class ServiceKind(StrEnum):
+    """The kinds of help brought to an elder's door: the six deliveries (六送) and anything else."""
+
+    HAIRCUT = "haircut"
+    BATHING = "bathing"
+    MEALS = "meals"
+    MEDICINE = "medicine"
+    HOUSEKEEPING = "housekeeping"
+    ERRANDS = "errands"
+    OTHER = "other"
+
+    @property
+    def zh(self) -> str:
+        return _KIND_ZH[self]
+
+
+class RequestStatus(StrEnum):
+    """Where a home-service request stands: ``requested → accepted → done | cancelled``, or ``expired`` when nobody
+    accepted it within its wanted window."""
+
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def zh(self) -> str:
+        return _REQUEST_ZH[self]
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for someone to accept it or to do it."""
+        return self in (RequestStatus.REQUESTED, RequestStatus.ACCEPTED)
+
+
+class Asker(StrEnum):
+    """Who asked for a request on the elder's behalf (most elders have no smartphone)."""
+
+    SELF = "self"
+    FAMILY = "family"
+    LEADER = "leader"
+    OFFICE = "office"
+    NEIGHBOUR = "neighbour"
+
+    @property
+    def zh(self) -> str:
+        return _ASKER_ZH[self]
+
+
+class MatterKind(StrEnum):
+    """What a resident brings to a "people's talk point" (百姓说事点) or a leader."""
+
+    DISPUTE = "dispute"
+    REPAIR = "repair"
+    COMPLAINT = "complaint"
+    ADVICE = "advice"
+
+    @property
+    def zh(self) -> str:
+        return _MATTER_ZH[self]
+
+
+class MatterStatus(StrEnum):
+    """Where a matter stands: ``reported → assigned → handled → closed``."""
+
+    REPORTED = "reported"
+    ASSIGNED = "assigned"
+    HANDLED = "handled"
+    CLOSED = "closed"
+
+    @property
+    def zh(self) -> str:
+        return _MATTER_STATUS_ZH[self]
+
+    @property
+    def is_waiting(self) -> bool:
+        """Nobody has handled it yet: the time it waits counts towards escalation."""
+        return self in (MatterStatus.REPORTED, MatterStatus.ASSIGNED)
+
+
+class MatterChannel(StrEnum):
+    """Where a matter was raised."""
+
+    TALK_POINT = "talk_point"
+    WATCH_POST = "watch_post"
+    LEADER = "leader"
+    OFFICE = "office"
+
+    @property
+    def zh(self) -> str:
+        return _CHANNEL_ZH[self]
+
+
+class Satisfaction(StrEnum):
+    """The resident's satisfaction, asked when a matter is closed."""
+
+    SATISFIED = "satisfied"
+    NEUTRAL = "neutral"
+    DISSATISFIED = "dissatisfied"
+
+    @property
+    def zh(self) -> str:
+        return _SATISFACTION_ZH[self]
+
+
+class Escalation(StrEnum):
+    """How far up a matter that waits too long has gone: to the grid leader (网格长), then to the community office."""
+
+    NONE = "none"
+    GRID = "grid"
+    OFFICE = "office"
+
+    @property
+    def zh(self) -> str:
+        return _ESCALATION_ZH[self]
+
+
+class EightZero(StrEnum):
+    """The "eight zeros" (八零) a community aims at every year; a matter may be marked as one of them."""
+
+    PETITION = "petition"
+    DRUGS = "drugs"
+    CRIME = "crime"
+    DROPOUT = "dropout"
+    PUBLIC_SECURITY = "public_security"
+    JOBLESS_FAMILY = "jobless_family"
+    ESCALATED_CONFLICT = "escalated_conflict"
+    DOMESTIC_VIOLENCE = "domestic_violence"
+
+    @property
+    def zh(self) -> str:
+        return _EIGHT_ZERO_ZH[self]
+
+
+class AccountKind(StrEnum):
+    """Accounts of the points ledger: a resident's, the community's pool (which issues points), the gift shelf."""
+
+    RESIDENT = "resident"
+    POOL = "pool"
+    SHELF = "shelf"
+
+    @property
+    def zh(self) -> str:
+        return _ACCOUNT_ZH[self]
+
+
+class MovementKind(StrEnum):
+    """Why points moved: earned for a request done, a contact visit, a patrol shift or a good deed; spent on a gift;
+    or a reversal of an earlier movement."""
+
+    REQUEST = "request"
+    VISIT = "visit"
+    PATROL = "patrol"
+    GOOD_DEED = "good_deed"
+    REDEMPTION = "redemption"
+    REVERSAL = "reversal"
+
+    @property
+    def zh(self) -> str:
+        return _MOVEMENT_ZH[self]
+
+    @property
+    def earns(self) -> bool:
+        """Points issued by the pool to a resident."""
+        return self in (MovementKind.REQUEST, MovementKind.VISIT, MovementKind.PATROL, MovementKind.GOOD_DEED)
+
+
+SERVICE_KINDS: tuple[ServiceKind, ...] = tuple(ServiceKind)
+SIX_DELIVERIES: tuple[ServiceKind, ...] = SERVICE_KINDS[:6]
+_KIND_ZH = {
+    ServiceKind.HAIRCUT: "理发",
+    ServiceKind.BATHING: "洗澡",
+    ServiceKind.MEALS: "配餐",
+    ServiceKind.MEDICINE: "医药",
+    ServiceKind.HOUSEKEEPING: "家政",
+    ServiceKind.ERRANDS: "代办",
+    ServiceKind.OTHER: "其他",
+}
+_REQUEST_ZH = {
+    RequestStatus.REQUESTED: "待接单",
+    RequestStatus.ACCEPTED: "已接单",
+    RequestStatus.DONE: "已完成",
+    RequestStatus.CANCELLED: "已取消",
+    RequestStatus.EXPIRED: "已过期",
+}
+_ASKER_ZH = {
+    Asker.SELF: "本人",
+    Asker.FAMILY: "家属",
+    Asker.LEADER: "三长代办",
+    Asker.OFFICE: "社区代办",
+    Asker.NEIGHBOUR: "邻居",
+}
+_MATTER_ZH = {
+    MatterKind.DISPUTE: "纠纷",
+    MatterKind.REPAIR: "报修",
+    MatterKind.COMPLAINT: "投诉",
+    MatterKind.ADVICE: "咨询",
+}
+_MATTER_STATUS_ZH = {
+    MatterStatus.REPORTED: "已登记",
+    MatterStatus.ASSIGNED: "已分派",
+    MatterStatus.HANDLED: "已处理",
+    MatterStatus.CLOSED: "已办结",
+}
+_CHANNEL_ZH = {
+    MatterChannel.TALK_POINT: "百姓说事点",
+    MatterChannel.WATCH_POST: "邻里守望哨",
+    MatterChannel.LEADER: "三长反映",
+    MatterChannel.OFFICE: "社区受理",
+}
+_SATISFACTION_ZH = {
+    Satisfaction.SATISFIED: "满意",
+    Satisfaction.NEUTRAL: "基本满意",
+    Satisfaction.DISSATISFIED: "不满意",
+}
+_ESCALATION_ZH = {Escalation.NONE: "未升级", Escalation.GRID: "升级至网格长", Escalation.OFFICE: "升级至社区"}
+_EIGHT_ZERO_ZH = {
+    EightZero.PETITION: "信访",
+    EightZero.DRUGS: "吸毒",
+    EightZero.CRIME: "刑事案件",
+    EightZero.DROPOUT: "辍学",
+    EightZero.PUBLIC_SECURITY: "治安案件",
+    EightZero.JOBLESS_FAMILY: "零就业家庭",
+    EightZero.ESCALATED_CONFLICT: "矛盾激化",
+    EightZero.DOMESTIC_VIOLENCE: "家庭暴力",
+}
+_ACCOUNT_ZH = {AccountKind.RESIDENT: "个人积分", AccountKind.POOL: "社区积分池", AccountKind.SHELF: "兑换货架"}
+_MOVEMENT_ZH = {
+    MovementKind.REQUEST: "上门服务",
+    MovementKind.VISIT: "探访",
+    MovementKind.PATROL: "巡逻",
+    MovementKind.GOOD_DEED: "好人好事",
+    MovementKind.REDEMPTION: "兑换礼品",
+    MovementKind.REVERSAL: "冲正",
+}
