@@ -20,11 +20,14 @@ from typing import Any
 
 import neo4j
 
-from analysis.domain import CareTier, VisitMode, VisitOutcome, local_day, now, zone
+from analysis.domain import CareTier, MovementKind, VisitMode, VisitOutcome, local_day, now, zone
+from graph.cases import Actor
 from graph.errors import Conflict, NotFound
 from graph.models import ResidentRecord, to_date
 from graph.mutations.common import load_active, one_of, record, require, same_community
+from graph.points import earning, own_key, post, reverse_in
 from graph.sensitive import Reader
+from graph.service_settings import settings_in
 from graph.store import Store, counted, counted_one
 
 MAX_NOTE = 500  # characters of a visit's note
@@ -215,9 +218,22 @@ def record_visit(store: Store, visit: NewVisit, recorder: Recorder) -> Visit:
             role=recorder.role,
             token=recorder.token_id,
         )
-        return visit_from(row["v"])
+        recorded = visit_from(row["v"])
+        _earn_for(tx, recorded, recorder)
+        return recorded
 
     return store.transaction(work)
+
+
+def _earn_for(tx: neo4j.ManagedTransaction, visit: Visit, recorder: Recorder) -> None:
+    """A contact visit by a resident earns them the community's points for a visit (key: the visit's id)."""
+    if visit.visitor_id is None or not visit.contact:
+        return
+    points = settings_in(tx, visit.community).points.visit
+    if points > 0:
+        key = own_key(visit.community, "visit", visit.id)
+        entry = earning(visit.community, visit.visitor_id, MovementKind.VISIT, points, key, visit.day, ref=visit.id)
+        post(tx, entry, Actor(recorder.label, recorder.role, recorder.token_id))
 
 
 def withdraw_visit(store: Store, visit_id: str, reason: str, recorder: Recorder) -> Visit:
@@ -232,9 +248,19 @@ def withdraw_visit(store: Store, visit_id: str, reason: str, recorder: Recorder)
             raise NotFound(f"no visit {visit_id!r}", kind="visit", id=visit_id)
         if found["v"].get("withdrawn"):
             raise Conflict(f"visit {visit_id!r} was withdrawn already")
-        return visit_from(counted_one(tx, "withdraw_visit", WITHDRAW, id=visit_id, by=recorder.label, why=why)["v"])
+        withdrawn = visit_from(
+            counted_one(tx, "withdraw_visit", WITHDRAW, id=visit_id, by=recorder.label, why=why)["v"]
+        )
+        _take_back(tx, withdrawn, why, recorder)
+        return withdrawn
 
     return store.transaction(work)
+
+
+def _take_back(tx: neo4j.ManagedTransaction, visit: Visit, why: str, recorder: Recorder) -> None:
+    """A withdrawn visit's points are reversed (`graph.points.Insufficient` if the visitor has spent them)."""
+    key = own_key(visit.community, "visit", visit.id)
+    reverse_in(tx, visit.community, key, f"探访撤回：{why}", Actor(recorder.label, recorder.role, recorder.token_id))
 
 
 def visit_by_id(store: Store, visit_id: str) -> Visit | None:

@@ -119,6 +119,51 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX visit_recorded IF NOT EXISTS FOR (v:Visit) ON (v.community, v.recordedAt)",
         ),
     ),
+    Migration(
+        9,
+        "home-service requests, residents' matters, and the events of their lifecycle (one sequence per case)",
+        (
+            "CREATE CONSTRAINT service_request_id IF NOT EXISTS FOR (r:ServiceRequest) REQUIRE r.id IS UNIQUE",
+            "CREATE CONSTRAINT matter_id IF NOT EXISTS FOR (m:Matter) REQUIRE m.id IS UNIQUE",
+            "CREATE CONSTRAINT case_event_id IF NOT EXISTS FOR (e:CaseEvent) REQUIRE e.id IS UNIQUE",
+            "CREATE CONSTRAINT case_event_seq IF NOT EXISTS FOR (e:CaseEvent) REQUIRE (e.case, e.seq) IS UNIQUE",
+            "CREATE CONSTRAINT case_event_key IF NOT EXISTS FOR (e:CaseEvent) REQUIRE (e.case, e.key) IS UNIQUE",
+            "CREATE INDEX service_request_asked IF NOT EXISTS FOR (r:ServiceRequest) ON (r.community, r.requestedAt)",
+            "CREATE INDEX service_request_status IF NOT EXISTS FOR (r:ServiceRequest) ON (r.community, r.status)",
+            "CREATE INDEX service_request_resident IF NOT EXISTS FOR (r:ServiceRequest) ON (r.resident)",
+            "CREATE INDEX service_request_provider IF NOT EXISTS FOR (r:ServiceRequest) ON (r.provider)",
+            "CREATE INDEX matter_reported IF NOT EXISTS FOR (m:Matter) ON (m.community, m.reportedAt)",
+            "CREATE INDEX matter_status IF NOT EXISTS FOR (m:Matter) ON (m.community, m.status)",
+            "CREATE INDEX matter_assignee IF NOT EXISTS FOR (m:Matter) ON (m.assignee)",
+            "CREATE INDEX case_event_recorded IF NOT EXISTS FOR (e:CaseEvent) ON (e.community, e.recordedAt)",
+        ),
+    ),
+    Migration(
+        10,
+        "the points ledger: accounts, movements (one per idempotency key, each reversed at most once), gifts",
+        (
+            "CREATE CONSTRAINT points_account_id IF NOT EXISTS FOR (a:PointsAccount) REQUIRE a.id IS UNIQUE",
+            "CREATE CONSTRAINT points_movement_id IF NOT EXISTS FOR (m:PointsMovement) REQUIRE m.id IS UNIQUE",
+            "CREATE CONSTRAINT points_movement_key IF NOT EXISTS FOR (m:PointsMovement) REQUIRE m.key IS UNIQUE",
+            "CREATE CONSTRAINT points_movement_reverses IF NOT EXISTS FOR (m:PointsMovement) "
+            "REQUIRE m.reverses IS UNIQUE",
+            "CREATE CONSTRAINT gift_id IF NOT EXISTS FOR (g:Gift) REQUIRE g.id IS UNIQUE",
+            "CREATE INDEX points_account_community IF NOT EXISTS FOR (a:PointsAccount) ON (a.community)",
+            "CREATE INDEX points_movement_debit IF NOT EXISTS FOR (m:PointsMovement) ON (m.debit)",
+            "CREATE INDEX points_movement_credit IF NOT EXISTS FOR (m:PointsMovement) ON (m.credit)",
+            "CREATE INDEX points_movement_year IF NOT EXISTS FOR (m:PointsMovement) ON (m.community, m.year)",
+            "CREATE INDEX gift_community IF NOT EXISTS FOR (g:Gift) ON (g.community)",
+        ),
+    ),
+    Migration(
+        11,
+        "the will registry (metadata only), found by resident and by community",
+        (
+            "CREATE CONSTRAINT will_id IF NOT EXISTS FOR (w:Will) REQUIRE w.id IS UNIQUE",
+            "CREATE INDEX will_resident IF NOT EXISTS FOR (w:Will) ON (w.resident)",
+            "CREATE INDEX will_community IF NOT EXISTS FOR (w:Will) ON (w.community, w.registeredOn)",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 
