@@ -29,7 +29,7 @@ CALL () {
     UNION
     MATCH (m:PointsMovement {debit: $account}) WHERE $year IS NULL OR m.year = $year RETURN m
   }
-  WITH m ORDER BY m.at DESC, m.id DESC
+  WITH m ORDER BY m.at DESC, m.recordedAt DESC, m.id DESC
   RETURN collect(properties(m)) AS movements
 }
 RETURN a.balance AS balance, movements
