@@ -29,7 +29,7 @@ from graph.store.migrations import LATEST, current_version
 from graph.tokens import revoke_token
 from schema import build_schema
 from schema.context import Context
-from schema.notify import AlertFeed, ScanFeed
+from schema.notify import AlertFeed, BoardFeed, ScanFeed
 from schema.outages import unavailable_headers
 
 log = logging.getLogger("gridcare")
@@ -51,6 +51,7 @@ def create_app(settings: Settings, *, demo: bool = False, store: Store | None = 
     app.state.settings = settings
     app.state.qr_feed = ScanFeed(poll=settings.qr_notify_poll, window=settings.qr_notify_window)
     app.state.alert_feed = AlertFeed(poll=settings.qr_notify_poll)
+    app.state.board_feed = BoardFeed(poll=settings.qr_notify_poll)
     app.include_router(_graphql_router(settings, secret, app.state.qr_feed), prefix="/graphql")
     app.add_api_route("/livez", livez, methods=["GET"])
     app.add_api_route("/readyz", readyz, methods=["GET"])
@@ -111,6 +112,7 @@ def _graphql_router(settings: Settings, secret: bytes, feed: ScanFeed) -> GraphQ
             secret_key=secret,
             qr_feed=feed,
             alert_feed=request.app.state.alert_feed,
+            board_feed=request.app.state.board_feed,
         )
 
     # Subscriptions stream over multipart HTTP only (a POST, `Accept: multipart/mixed;subscriptionSpec=1.0`),

@@ -135,3 +135,8 @@ def redeem(store: Store, resident_id: str, gid: str, *, key: str, actor: Actor) 
 def gifts_of(store: Store, community: str) -> list[Gift]:
     """The community's gifts, by name."""
     return [gift_from(dict(g)) for g in store.read_rows("gifts_of", OF_COMMUNITY, community=community)]
+
+
+def gift_by_id(store: Store, gid: str) -> Gift | None:
+    rows = store.read("gift_by_id", "MATCH (g:Gift {id: $id}) RETURN properties(g) AS g", id=gid)
+    return gift_from(dict(rows[0]["g"])) if rows else None

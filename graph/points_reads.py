@@ -173,3 +173,11 @@ def reconcile(store: Store, community: str) -> Reconciliation:
         not_positive=list(row["not_positive"]),
         bad_reversals=list(row["bad_reversals"]),
     )
+
+
+BY_ID = "MATCH (m:PointsMovement {id: $id}) RETURN properties(m) AS m"
+
+
+def movement_by_id(store: Store, movement_id: str) -> Movement | None:
+    rows = store.read("points_movement_by_id", BY_ID, id=movement_id)
+    return movement_from(rows[0]["m"]) if rows else None

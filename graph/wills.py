@@ -211,3 +211,9 @@ def will_offers(store: Store, community: str, age: int, reader: Reader, day: dat
         **_log_params(reader),
     )
     return list(rows[0]["rows"]) if rows else []
+
+
+def will_community(store: Store, will_id: str) -> str | None:
+    """The community of a will (None: no such will), for the access check before a change."""
+    rows = store.read("will_community", "MATCH (w:Will {id: $id}) RETURN w.community AS c", id=will_id)
+    return rows[0]["c"] if rows else None

@@ -82,6 +82,27 @@ LIST_PRICES: dict[tuple[str, str], int] = {
     ("ResidentConnection", "edges"): 1,  # the page's size is priced by `first` on the connection
     ("VisitConnection", "edges"): 1,
     ("Query", "myVisitsDue"): 200,  # a grid leader's elders in the programme
+    ("ServiceRequestConnection", "edges"): 1,
+    ("MatterConnection", "edges"): 1,
+    ("ServiceRequest", "history"): 6,  # asked, accepted, done (or cancelled, expired)
+    ("Matter", "history"): 8,  # reported, assigned (again), handled, closed, escalations
+    ("Query", "gifts"): 50,
+    ("Query", "wills"): 300,  # 200+ in five years
+    ("Query", "willOffers"): 500,
+    ("Resident", "wills"): 3,
+    ("ServiceSettings", "requestPoints"): 7,
+    ("ServicesReport", "requestedByKind"): 7,
+    ("ServicesReport", "doneByKind"): 7,
+    ("ServicesReport", "byStatus"): 5,
+    ("ServicesReport", "topAskers"): 10,
+    ("ServicesReport", "byGrid"): 20,
+    ("GridServices", "requestedByKind"): 7,
+    ("GridServices", "doneByKind"): 7,
+    ("MatterMonth", "reportedByKind"): 4,
+    ("MatterMonth", "closedByKind"): 4,
+    ("MatterMonth", "satisfaction"): 3,
+    ("MatterMonth", "byGrid"): 20,
+    ("EightZeros", "counts"): 8,
     ("CoverageAudit", "uncoveredElders"): 5_000,
     ("CoverageAudit", "overloadedLeaders"): 100,
     ("CoverageAudit", "gridsWithoutLeader"): 20,

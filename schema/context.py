@@ -13,7 +13,7 @@ from strawberry.fastapi import BaseContext
 
 from graph.store import Store
 from schema.loaders import Loaders
-from schema.notify import AlertFeed, ScanFeed
+from schema.notify import AlertFeed, BoardFeed, ScanFeed
 from schema.policy import Access, Principal
 
 T = TypeVar("T")
@@ -29,6 +29,7 @@ class Context(BaseContext):
     secret_key: bytes = b""  # the service's HMAC key (API tokens, QR codes); never sent to anyone
     qr_feed: ScanFeed | None = None  # the process's QR scan notifications, for `qrScanned` subscribers
     alert_feed: AlertFeed | None = None  # the process's care alerts, for `careAlerts` subscribers
+    board_feed: BoardFeed | None = None  # the process's case changes, for `serviceBoard` subscribers
     operation: object = None  # the kind of operation running, once known (`schema.deadline`)
 
     def __post_init__(self) -> None:

@@ -114,3 +114,114 @@ class CareTier(Enum):
     KEY = strawberry.enum_value(domain.CareTier.KEY.value, description="Key (重点): visited monthly.")
     GENERAL = strawberry.enum_value(domain.CareTier.GENERAL.value, description="General (一般): visited quarterly.")
     NONE = strawberry.enum_value(domain.CareTier.NONE.value, description="Outside the programme (无).")
+
+
+@strawberry.enum(description="Kinds of home service: the six deliveries (六送) and any other.")
+class ServiceKind(Enum):
+    HAIRCUT = strawberry.enum_value(domain.ServiceKind.HAIRCUT.value, description="Haircut (理发).")
+    BATHING = strawberry.enum_value(domain.ServiceKind.BATHING.value, description="Bathing (洗澡).")
+    MEALS = strawberry.enum_value(domain.ServiceKind.MEALS.value, description="Meals (配餐).")
+    MEDICINE = strawberry.enum_value(domain.ServiceKind.MEDICINE.value, description="Medicine (医药).")
+    HOUSEKEEPING = strawberry.enum_value(domain.ServiceKind.HOUSEKEEPING.value, description="Housekeeping (家政).")
+    ERRANDS = strawberry.enum_value(
+        domain.ServiceKind.ERRANDS.value, description="Errands done on their behalf (代办)."
+    )
+    OTHER = strawberry.enum_value(domain.ServiceKind.OTHER.value, description="Anything else (其他).")
+
+
+@strawberry.enum(description="Where a home-service request stands.")
+class RequestStatus(Enum):
+    REQUESTED = strawberry.enum_value(
+        domain.RequestStatus.REQUESTED.value, description="Asked, waiting for someone to accept it (待接单)."
+    )
+    ACCEPTED = strawberry.enum_value(domain.RequestStatus.ACCEPTED.value, description="Accepted (已接单).")
+    DONE = strawberry.enum_value(domain.RequestStatus.DONE.value, description="Done (已完成).")
+    CANCELLED = strawberry.enum_value(domain.RequestStatus.CANCELLED.value, description="Cancelled (已取消).")
+    EXPIRED = strawberry.enum_value(
+        domain.RequestStatus.EXPIRED.value, description="Nobody accepted it within its wanted window (已过期)."
+    )
+
+
+@strawberry.enum(description="Who asked for a request on the elder's behalf.")
+class Asker(Enum):
+    SELF = strawberry.enum_value(domain.Asker.SELF.value, description="The elder (本人).")
+    FAMILY = strawberry.enum_value(domain.Asker.FAMILY.value, description="Family (家属).")
+    LEADER = strawberry.enum_value(domain.Asker.LEADER.value, description="A grid, building or unit leader (三长).")
+    OFFICE = strawberry.enum_value(domain.Asker.OFFICE.value, description="Community staff (社区工作人员).")
+    NEIGHBOUR = strawberry.enum_value(domain.Asker.NEIGHBOUR.value, description="A neighbour (邻居).")
+
+
+@strawberry.enum(description="What a resident brings to a talk point (百姓说事).")
+class MatterKind(Enum):
+    DISPUTE = strawberry.enum_value(domain.MatterKind.DISPUTE.value, description="A dispute (纠纷).")
+    REPAIR = strawberry.enum_value(domain.MatterKind.REPAIR.value, description="A repair (报修).")
+    COMPLAINT = strawberry.enum_value(domain.MatterKind.COMPLAINT.value, description="A complaint (投诉).")
+    ADVICE = strawberry.enum_value(domain.MatterKind.ADVICE.value, description="A question, advice (咨询).")
+
+
+@strawberry.enum(description="Where a matter stands.")
+class MatterStatus(Enum):
+    REPORTED = strawberry.enum_value(domain.MatterStatus.REPORTED.value, description="Reported (已登记).")
+    ASSIGNED = strawberry.enum_value(domain.MatterStatus.ASSIGNED.value, description="Assigned (已分派).")
+    HANDLED = strawberry.enum_value(domain.MatterStatus.HANDLED.value, description="Handled (已处理).")
+    CLOSED = strawberry.enum_value(domain.MatterStatus.CLOSED.value, description="Closed (已办结).")
+
+
+@strawberry.enum(description="Where a matter was raised.")
+class MatterChannel(Enum):
+    TALK_POINT = strawberry.enum_value(
+        domain.MatterChannel.TALK_POINT.value, description="A people's talk point (百姓说事点)."
+    )
+    WATCH_POST = strawberry.enum_value(
+        domain.MatterChannel.WATCH_POST.value, description="A neighbour watch post (邻里守望哨)."
+    )
+    LEADER = strawberry.enum_value(domain.MatterChannel.LEADER.value, description="Raised by a leader (三长反映).")
+    OFFICE = strawberry.enum_value(domain.MatterChannel.OFFICE.value, description="At the community office.")
+
+
+@strawberry.enum(description="The resident's satisfaction when a matter is closed.")
+class Satisfaction(Enum):
+    SATISFIED = strawberry.enum_value(domain.Satisfaction.SATISFIED.value, description="Satisfied (满意).")
+    NEUTRAL = strawberry.enum_value(domain.Satisfaction.NEUTRAL.value, description="Fairly satisfied (基本满意).")
+    DISSATISFIED = strawberry.enum_value(domain.Satisfaction.DISSATISFIED.value, description="Dissatisfied (不满意).")
+
+
+@strawberry.enum(description="How far up a matter that waited too long has gone.")
+class Escalation(Enum):
+    NONE = strawberry.enum_value(domain.Escalation.NONE.value, description="Not escalated.")
+    GRID = strawberry.enum_value(domain.Escalation.GRID.value, description="To the grid leader (网格长).")
+    OFFICE = strawberry.enum_value(domain.Escalation.OFFICE.value, description="To the community office.")
+
+
+@strawberry.enum(description='The "eight zeros" (八零) a community aims at every year.')
+class EightZero(Enum):
+    PETITION = strawberry.enum_value(domain.EightZero.PETITION.value, description="Petitions (信访).")
+    DRUGS = strawberry.enum_value(domain.EightZero.DRUGS.value, description="Drug use (吸毒).")
+    CRIME = strawberry.enum_value(domain.EightZero.CRIME.value, description="Crime (刑事案件).")
+    DROPOUT = strawberry.enum_value(domain.EightZero.DROPOUT.value, description="School drop-outs (辍学).")
+    PUBLIC_SECURITY = strawberry.enum_value(
+        domain.EightZero.PUBLIC_SECURITY.value, description="Public-security cases (治安案件)."
+    )
+    JOBLESS_FAMILY = strawberry.enum_value(
+        domain.EightZero.JOBLESS_FAMILY.value, description="Families without work (零就业家庭)."
+    )
+    ESCALATED_CONFLICT = strawberry.enum_value(
+        domain.EightZero.ESCALATED_CONFLICT.value, description="Escalated conflicts (矛盾激化)."
+    )
+    DOMESTIC_VIOLENCE = strawberry.enum_value(
+        domain.EightZero.DOMESTIC_VIOLENCE.value, description="Domestic violence (家庭暴力)."
+    )
+
+
+@strawberry.enum(description="Why points moved.")
+class MovementKind(Enum):
+    REQUEST = strawberry.enum_value(domain.MovementKind.REQUEST.value, description="Earned: a home service done.")
+    VISIT = strawberry.enum_value(domain.MovementKind.VISIT.value, description="Earned: a contact visit (探访).")
+    PATROL = strawberry.enum_value(domain.MovementKind.PATROL.value, description="Earned: a patrol shift (巡逻).")
+    GOOD_DEED = strawberry.enum_value(
+        domain.MovementKind.GOOD_DEED.value, description="Earned: a good deed (好人好事)."
+    )
+    REDEMPTION = strawberry.enum_value(domain.MovementKind.REDEMPTION.value, description="Spent on a gift (兑换).")
+    REVERSAL = strawberry.enum_value(
+        domain.MovementKind.REVERSAL.value, description="A counter-movement correcting an earlier one (冲正)."
+    )

@@ -10,8 +10,9 @@ from strawberry.types import Info
 from analysis.domain import place_key
 from graph.models import place_from_props, resident_from_props, to_date
 from graph.reads.groups import Related
+from graph.service_settings import kinds_of
 from schema.context import Context
-from schema.enums import ServiceRole
+from schema.enums import ServiceKind, ServiceRole
 from schema.people import Resident, resident_of
 from schema.places import Building, Grid, Household
 
@@ -33,6 +34,15 @@ class VolunteerTeam:
     @strawberry.field(description="Members living in the community, by name.")
     async def members(self, info: Info[Context, None]) -> list[Resident]:
         return _members(await info.context.loaders.related("members_of_teams").load(str(self.id)))
+
+    @strawberry.field(
+        description="The kinds of home service it does (六送 and others), as declared (`setTeamServiceKinds`), else "
+        "by the words of its name (理发 → HAIRCUT, 助老 → the six deliveries …); dispatch ranks its members by them."
+    )
+    async def service_kinds(self, info: Info[Context, None]) -> list[ServiceKind]:
+        found = await info.context.loaders.related("teams_by_id").load(str(self.id))
+        declared = found[0].node.get("serviceKinds") if found else None
+        return [ServiceKind(k.value) for k in kinds_of(self.name, declared)]
 
     @strawberry.field(
         description="How many members live in the community (for a leader or volunteer: how many of those they reach)."

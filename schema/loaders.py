@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.dataloader import DataLoader
 
-from graph import consent, sensitive, visits
+from graph import cases, consent, sensitive, visits, wills
 from graph.reads import groups, network, stats
 from graph.sensitive import Reader
 from graph.store import Store
@@ -132,6 +132,14 @@ class Loaders:
     def visit_notes(self, reader: Reader) -> DataLoader:
         """Notes of visits by visit id: one logged read per batch (`graph.visits.read_notes`)."""
         return self._loader(("visit_notes",), lambda s, ids: visits.read_notes(s, ids, reader), lambda: None)
+
+    def case_history(self) -> DataLoader:
+        """The transitions of requests and matters by case id, oldest first (`graph.cases.histories`)."""
+        return self._loader(("case_history",), cases.histories, list)
+
+    def wills(self, reader: Reader) -> DataLoader:
+        """Wills by resident id: one logged read per batch (`graph.wills.wills_of`)."""
+        return self._loader(("wills",), lambda s, ids: wills.wills_of(s, ids, reader), list)
 
     def consent(self) -> DataLoader:
         """Consents by resident id (`graph.consent`); defaults for what is unstated."""

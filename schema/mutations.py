@@ -18,11 +18,16 @@ from schema.context import Context
 from schema.enums import CareKind, CareTier, RemovalReason, code
 from schema.groups import VolunteerTeam
 from schema.inputs import AddCareInput, AddressInput, PostInput, RegisterResidentInput, UpdateResidentInput
+from schema.matters import MatterMutation
 from schema.people import CareRelationship, LeaderPost, Resident, resident_of
+from schema.points import PointsMutation
 from schema.policy import CARE_TIERS, may_choose_ids, only
 from schema.qr import QrMutation
+from schema.requests import RequestMutation
 from schema.results import Conflict, Invalid, NotFound
+from schema.services_admin import ServicesAdminMutation
 from schema.visits import VisitMutation, recorder
+from schema.wills import WillMutation
 
 Arg = strawberry.argument
 
@@ -167,7 +172,16 @@ Team = Annotated[str, Arg(description="The team's name, e.g. 巡逻队.")]
 
 
 @strawberry.type(description="Changing the network. Each mutation is one transaction: all of it or nothing.")
-class Mutation(QrMutation, ConsentMutation, VisitMutation):
+class Mutation(
+    QrMutation,
+    ConsentMutation,
+    VisitMutation,
+    RequestMutation,
+    MatterMutation,
+    PointsMutation,
+    WillMutation,
+    ServicesAdminMutation,
+):
     @strawberry.mutation(description="Register a new resident in an existing household or a new room.")
     async def register_resident(
         self, info: Info[Context, None], input: Annotated[RegisterResidentInput, Arg(description="The new resident.")]

@@ -31,7 +31,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from graph import qr, visits
+from analysis.domain import now as clock_now
+from graph import case_sweep, qr, visits
+from graph.errors import NotFound
 from graph.store import Store, is_outage
 
 log = logging.getLogger("gridcare.notify")
@@ -68,7 +70,46 @@ class Alert:
     mode: str
 
 
-Event = Scan | Alert
+@dataclass(frozen=True)
+class CaseChange:
+    """A transition of a request or a matter, as the poller reads it (``at``: when it was recorded), with what
+    decides who sees it."""
+
+    id: str
+    at: datetime
+    community: str
+    case_kind: str
+    case: str
+    action: str
+    to: str
+    kind: str | None
+    resident: str | None
+    grid: str | None
+    place: str | None
+    people: tuple[str, ...]  # provider, assignee, who asked, who reported: their own work
+    level: str | None = None
+
+    @classmethod
+    def from_row(cls, r: dict) -> CaseChange:
+        people = tuple(p for p in (r.get("provider"), r.get("assignee"), r.get("askedBy"), r.get("reportedBy")) if p)
+        return cls(
+            r["id"],
+            r["recordedAt"],
+            r["community"],
+            r["caseKind"],
+            r["case"],
+            r["action"],
+            r["to"],
+            r.get("kind"),
+            r.get("resident"),
+            r.get("grid"),
+            r.get("place"),
+            people,
+            r.get("level"),
+        )
+
+
+Event = Scan | Alert | CaseChange
 
 
 @dataclass(eq=False)
@@ -281,3 +322,25 @@ class AlertFeed(ScanFeed):
     def fetch(self, store: Store, communities: list[str], since: datetime, limit: int) -> tuple[datetime, list[Event]]:
         now, rows = visits.alerts_since(store, communities, since, limit)
         return now, [Alert(*row) for row in rows]
+
+
+class BoardFeed(ScanFeed):
+    """The process's service board: every transition of a request or a matter, every one an event. Its poller
+    also records, at most every ``sweep_every`` seconds per community watched, the expiries and escalations that
+    are due (`graph.case_sweep.sweep`)."""
+
+    what = "case changes"
+
+    def __init__(self, poll: float = 1.0, sweep_every: float = 60.0):
+        super().__init__(poll=poll, window=0)
+        self.sweep_every = sweep_every
+        self._swept: dict[str, float] = {}
+
+    def fetch(self, store: Store, communities: list[str], since: datetime, limit: int) -> tuple[datetime, list[Event]]:
+        for community in communities:
+            if time.monotonic() - self._swept.get(community, float("-inf")) >= self.sweep_every:
+                self._swept[community] = time.monotonic()
+                with contextlib.suppress(NotFound):  # the community was deleted meanwhile
+                    case_sweep.sweep(store, community, clock_now())
+        now, rows = case_sweep.events_since(store, communities, since, limit)
+        return now, [CaseChange.from_row(r) for r in rows]

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from schema.consent import Consent
     from schema.groups import PartyGroup, ServiceRoleAssignment, TeamMembership
     from schema.visits import VisitConnection
+    from schema.wills import Will
 
 Groups = "schema.groups"
 Visits = "schema.visits"
@@ -204,6 +205,15 @@ class Resident:
         from schema.visits import next_due
 
         return await next_due(self, info, as_of or today())
+
+    @strawberry.field(
+        description="Their wills in the will registry (遗嘱库), newest first: metadata, never the text. For staff of "
+        "the community and admins only (empty for anyone else); every read is logged."
+    )
+    async def wills(self, info: Info[Context, None]) -> list[Annotated[Will, strawberry.lazy("schema.wills")]]:
+        from schema.wills import wills_of_resident
+
+        return await wills_of_resident(self, info)
 
     @strawberry.field(description="What they (or their guardian) consented to: health notes, the QR finder page.")
     async def consent(self, info: Info[Context, None]) -> Annotated[Consent, strawberry.lazy("schema.consent")]:

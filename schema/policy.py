@@ -40,9 +40,12 @@ from graphql import GraphQLError
 from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 
-from analysis.domain import Role, today
+from analysis.domain import RequestStatus, Role, today
 from graph import scope as graph_scope
+from graph.case_reads import CaseSight
+from graph.matters import Matter
 from graph.mutations import Address, place_of_address
+from graph.requests import ServiceRequest
 from graph.scope import Reach
 from graph.visits import NewVisit, visit_by_id
 from schema.results import Conflict, Invalid, NotFound
@@ -99,6 +102,7 @@ class Access:
         self.principal = principal
         self._run = run  # Context.run: fn(store, *args) off the event loop
         self._reach: asyncio.Future[Reach] | None = None
+        self.memo: dict[Any, Any] = {}  # what a request's checks compute once (the sight of cases of a community)
 
     @property
     def whole(self) -> bool:
@@ -344,3 +348,145 @@ async def check_withdrawal(info: Info, visit_id: str) -> NotFound | Conflict | N
         return None
     why = "a visit is withdrawn by community staff or by whoever recorded it"
     return Conflict(message=f"visit {visit_id!r} cannot be withdrawn: {why}", reason=why)
+
+
+# --- home services, matters, points, wills -------------------------------------------------------------------
+
+SERVICE_ADMIN = StaffOnly("gifts, good deeds, reversals, team skills and the service settings are kept by staff")
+WILLS = StaffOnly("the will registry (遗嘱库) is kept by community staff")
+
+
+async def case_sight(info: Info, community: str) -> CaseSight:
+    """Which cases of ``community`` the caller sees (`graph.case_reads.CaseSight`): staff and admins all; a leader
+    those of the residents and places they reach; a volunteer those of the people they reach, their own work and
+    the open requests of the grid they live in. Another community: ``NOT_FOUND``."""
+    principal, access = info.context.principal, info.context.access
+    if not reads_community(principal, community):
+        raise not_found(community)
+    key = ("case_sight", community)
+    if key not in access.memo:
+        reach = await access.reach()
+        if reach is None:
+            access.memo[key] = CaseSight()
+        else:
+            me = principal.resident_id
+            grid = None
+            if principal.role == Role.VOLUNTEER and me:
+                home = await info.context.loaders.location().load(me)
+                grid = home["grid"].number if home else None
+            access.memo[key] = CaseSight(False, reach.residents, reach.answers_for, me, grid)
+    sight: CaseSight = access.memo[key]
+    return sight
+
+
+async def sees_case(info: Info, case: ServiceRequest | Matter | None) -> bool:
+    """Whether the caller sees this request or matter (what they do not see answers as missing)."""
+    if case is None or not reads_community(info.context.principal, case.community):
+        return False
+    sight = await case_sight(info, case.community)
+    if isinstance(case, ServiceRequest):
+        people = (case.provider_id, case.asked_by)
+        return _sees(sight, case.resident_id, people, case.grid, case.status == RequestStatus.REQUESTED, None)
+    return _sees(sight, case.resident_id, (case.assignee_id, case.reported_by), None, False, case.place_id)
+
+
+def _sees(
+    sight: CaseSight,
+    resident: str | None,
+    people: Sequence[str | None],
+    grid: str | None,
+    open_request: bool,
+    place: str | None,
+) -> bool:
+    """A case is seen by the whole community's staff; by whoever reaches its resident or answers for its place; by
+    the people whose work it is (its provider, assignee, asker, reporter, resident); and, while a request is open,
+    by the volunteers living in its grid."""
+    if sight.whole:
+        return True
+    me = sight.me
+    if resident in sight.residents or (place is not None and place in sight.places):
+        return True
+    if me is not None and (me == resident or me in people):
+        return True
+    return open_request and sight.grid is not None and grid == sight.grid
+
+
+async def sees_change(info: Info, change: Any, *, fresh: bool = False) -> bool:
+    """Whether a subscriber of the service board sees a case's transition (`schema.notify.CaseChange`); ``fresh``
+    reads the caller's reach again."""
+    if not reads_community(info.context.principal, change.community):
+        return False
+    if fresh:
+        info.context.access.memo.pop(("case_sight", change.community), None)
+        await info.context.access.reach(fresh=True)
+    sight = await case_sight(info, change.community)
+    open_request = change.case_kind == "request" and change.to == RequestStatus.REQUESTED
+    return _sees(sight, change.resident, change.people, change.grid, open_request, change.place)
+
+
+def _refused(kind: str, case_id: str, why: str) -> Conflict:
+    return Conflict(message=f"{kind} {case_id!r} cannot be changed by the caller: {why}", reason=why)
+
+
+async def check_case(info: Info, kind: str, case_id: str, case: ServiceRequest | Matter | None, action: str):
+    """The family of case transitions: None when the caller may make it, else the typed answer.
+
+    A case the caller does not see is answered as missing. Staff and admins do anything; a leader anything to
+    the cases they see; a volunteer accepts an open request for themselves, completes what they accepted,
+    cancels what they asked for, and handles a matter assigned to them — anything else is refused.
+    """
+    principal = info.context.principal
+    if principal.role is None:
+        raise forbidden("sign in to change cases")
+    if not await sees_case(info, case):
+        return NotFound(message=f"no {kind} {case_id!r}", kind=kind, id=case_id)
+    assert case is not None
+    if principal.role != Role.VOLUNTEER:
+        return None
+    me = principal.resident_id
+    allowed = {
+        "accept": isinstance(case, ServiceRequest) and me is not None,
+        "complete": isinstance(case, ServiceRequest) and me is not None and case.provider_id == me,
+        "cancel": isinstance(case, ServiceRequest) and me is not None and case.asked_by == me,
+        "handle": isinstance(case, Matter) and me is not None and case.assignee_id == me,
+    }
+    if allowed.get(action):
+        return None
+    return _refused(kind, case_id, f"a volunteer may not {action} it: staff and leaders do")
+
+
+async def check_new_case(info: Info, community: str | None, residents: Sequence[str], *, matters: bool = False):
+    """Asking for a request (``matters``: reporting a matter): the people named must be within the caller's reach;
+    a matter is reported by staff and leaders, never by a volunteer's token."""
+    principal = info.context.principal
+    if principal.role is None or (matters and principal.role == Role.VOLUNTEER):
+        raise forbidden("matters are recorded by staff and leaders" if matters else "sign in to ask for services")
+    if community is not None and not reads_community(principal, community):
+        return NotFound(message=f"no community named {community!r}", kind="community", id=community)
+    for rid in residents:
+        if await info.context.loaders.resident().load(rid) is None:
+            return NotFound(message=f"no resident {rid!r}", kind="resident", id=rid)
+    return None
+
+
+async def check_points(info: Info, resident_id: str, action: str):
+    """Points of a resident: staff and admins for anyone of their community; a leader records patrol shifts of the
+    people in their reach; a resident redeems for themselves. Volunteers record nothing else."""
+    principal = info.context.principal
+    if principal.role is None:
+        raise forbidden("sign in to record points")
+    if action == "patrol" and principal.role == Role.VOLUNTEER:
+        raise forbidden("patrol shifts are recorded by staff and leaders")
+    if await info.context.loaders.resident().load(resident_id) is None:
+        return NotFound(message=f"no resident {resident_id!r}", kind="resident", id=resident_id)
+    if principal.role in WHOLE_COMMUNITY or action == "patrol" or principal.resident_id == resident_id:
+        return None
+    why = "a resident redeems their own points; staff redeem for anyone"
+    return Conflict(message=f"resident {resident_id!r}: {why}", reason=why)
+
+
+def check_community_admin(info: Info, community: str) -> NotFound | None:
+    """A change to a community's own settings, gifts or teams: its staff and admins (others: no such community)."""
+    if reads_whole_community(info.context.principal, community):
+        return None
+    return NotFound(message=f"no community named {community!r}", kind="community", id=community)

@@ -12,12 +12,17 @@ from graph.reads.stats import list_communities
 from schema.analysis import AnalysisQuery
 from schema.connection import MAX_PAGE, ResidentConnection, ResidentFilter, ResidentOrder, residents_connection
 from schema.context import Context
+from schema.matters import MatterQueryFields
 from schema.people import Resident
 from schema.places import Community
+from schema.points import PointsQuery
 from schema.policy import reads_community
 from schema.qr import QrQuery
+from schema.requests import RequestQueryFields
 from schema.sensitive import AccessLogQuery
+from schema.services_admin import ServicesAdminQuery
 from schema.visits import VisitQueryFields, VisitsDueQuery
+from schema.wills import WillQuery
 
 
 def _community(node: dict) -> Community:
@@ -25,7 +30,18 @@ def _community(node: dict) -> Community:
 
 
 @strawberry.type(description="Reading the community network.")
-class Query(AnalysisQuery, AccessLogQuery, QrQuery, VisitQueryFields, VisitsDueQuery):
+class Query(
+    AnalysisQuery,
+    AccessLogQuery,
+    QrQuery,
+    VisitQueryFields,
+    VisitsDueQuery,
+    RequestQueryFields,
+    MatterQueryFields,
+    PointsQuery,
+    WillQuery,
+    ServicesAdminQuery,
+):
     @strawberry.field(description="Every community in the database, by name.")
     async def communities(self, info: Info[Context, None]) -> list[Community]:
         rows = await info.context.run(list_communities)

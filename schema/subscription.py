@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -22,9 +22,13 @@ from strawberry.types import Info
 from graph import qr, tokens
 from schema.context import Context
 from schema.enums import VisitMode, VisitOutcome
-from schema.notify import Alert, AlertFeed, Folder, ScanFeed
-from schema.policy import reads_community
+from schema.notify import Alert, AlertFeed, BoardFeed, CaseChange, Folder, Scan, ScanFeed
+from schema.policy import reads_community, sees_change
 from schema.results import user_error
+
+if TYPE_CHECKING:
+    from schema.matters import Matter
+    from schema.requests import ServiceRequest
 
 RECHECK = 60.0  # seconds between re-reads of a live subscription's reach and token
 
@@ -101,11 +105,85 @@ class AlertSubscription:
                         )
 
 
+@strawberry.type(description="A request or a matter was asked, reported or moved on: the service board's news.")
+class CaseChangeEvent:
+    id: strawberry.ID = strawberry.field(description="The transition's id.")
+    at: datetime = strawberry.field(description="When it was recorded (UTC).")
+    case_kind: str = strawberry.field(description="`request` (a home service) or `matter` (百姓说事).")
+    case_id: strawberry.ID = strawberry.field(description="The request's or the matter's id.")
+    action: str = strawberry.field(
+        description="ask, accept, complete, cancel, expire; report, assign, handle, close, escalate."
+    )
+    status: str = strawberry.field(description="The case's status after it (its code).")
+    kind: str | None = strawberry.field(description="The kind of service or of matter (its code).")
+    grid: str | None = strawberry.field(description="The grid it belongs to.")
+    escalation: str | None = strawberry.field(description="For an escalation: to `grid` (its leader) or `office`.")
+
+    @strawberry.field(description="The request as it is now (null for a matter, or if it is no longer seen).")
+    async def request(
+        self, info: Info[Context, None]
+    ) -> Annotated[ServiceRequest, strawberry.lazy("schema.requests")] | None:
+        from schema.requests import request_seen
+
+        return await request_seen(info, str(self.case_id)) if self.case_kind == "request" else None
+
+    @strawberry.field(description="The matter as it is now (null for a request, or if it is no longer seen).")
+    async def matter(self, info: Info[Context, None]) -> Annotated[Matter, strawberry.lazy("schema.matters")] | None:
+        from schema.matters import matter_seen
+
+        return await matter_seen(info, str(self.case_id)) if self.case_kind == "matter" else None
+
+
+@strawberry.type
+class BoardSubscription:
+    @strawberry.subscription(
+        description="The service board: requests and matters as they are asked, reported and moved on (accepted, "
+        "done, expired, escalated…), for staff (the whole community), leaders (the cases of the people and "
+        "places they reach) and volunteers (the open requests of their grid, the cases of the people they "
+        "reach, their own work). Streams over HTTP as `qrScanned` does; every transition once."
+    )
+    async def service_board(
+        self,
+        info: Info[Context, None],
+        community: Annotated[str, strawberry.argument(description="The community's name.")],
+    ) -> AsyncGenerator[CaseChangeEvent, None]:
+        context = info.context
+        start = await context.run(qr.watch_start, community) if reads_community(context.principal, community) else None
+        if start is None:
+            raise user_error(f"no community named {community!r}", "NOT_FOUND")
+        feed = context.board_feed or BoardFeed()
+        checked = reach_read = time.monotonic()
+        async with feed.watch(context.store, community, start) as inbox:
+            while True:
+                changes = await inbox.next(timeout=RECHECK)
+                if time.monotonic() - checked >= RECHECK:
+                    await _check_token(context)
+                    checked = time.monotonic()
+                for change in changes:
+                    if not isinstance(change, CaseChange):
+                        continue
+                    fresh = time.monotonic() - reach_read >= RECHECK
+                    if fresh:
+                        reach_read = time.monotonic()
+                    if await sees_change(info, change, fresh=fresh):
+                        yield CaseChangeEvent(
+                            id=strawberry.ID(change.id),
+                            at=change.at,
+                            case_kind=change.case_kind,
+                            case_id=strawberry.ID(change.case),
+                            action=change.action,
+                            status=change.to,
+                            kind=change.kind,
+                            grid=change.grid,
+                            escalation=change.level,
+                        )
+
+
 @strawberry.type(
     description="Notifications, streamed over HTTP: POST the subscription to /graphql with "
     "`Accept: multipart/mixed;subscriptionSpec=1.0`."
 )
-class Subscription(AlertSubscription):
+class Subscription(AlertSubscription, BoardSubscription):
     @strawberry.subscription(
         description="Scans of the community's elders' QR codes as they happen, for staff, leaders and volunteers: "
         "only the elders the caller may see (staff: the whole community; leaders: their grid, building "
@@ -132,7 +210,7 @@ class Subscription(AlertSubscription):
                     await _check_token(context)
                     token_checked = time.monotonic()
                 for scan in scans:
-                    if scan.name is None:  # the resident's record is gone (its community was deleted)
+                    if not isinstance(scan, Scan) or scan.name is None:  # the resident's record is gone
                         continue
                     fresh = time.monotonic() - reach_read >= RECHECK
                     if fresh:

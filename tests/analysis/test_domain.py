@@ -54,6 +54,16 @@ def test_each_role_and_service_role_code_is_written_once():
         ("VisitMode", tuple(domain.VisitMode)),
         ("VisitOutcome", tuple(domain.VisitOutcome)),
         ("CareTier", tuple(domain.CareTier)),
+        ("ServiceKind", domain.SERVICE_KINDS),
+        ("RequestStatus", tuple(domain.RequestStatus)),
+        ("Asker", tuple(domain.Asker)),
+        ("MatterKind", tuple(domain.MatterKind)),
+        ("MatterStatus", tuple(domain.MatterStatus)),
+        ("MatterChannel", tuple(domain.MatterChannel)),
+        ("Satisfaction", tuple(domain.Satisfaction)),
+        ("Escalation", tuple(domain.Escalation)),
+        ("EightZero", tuple(domain.EightZero)),
+        ("MovementKind", tuple(domain.MovementKind)),
     ],
 )
 def test_graphql_enums_are_the_domain_codes(graphql, codes):
