@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.domain import AccountKind, MovementKind
-from graph.points import Movement, account_id, movement_from, pool_id
+from graph.points import Movement, account_id, movement_from, pool_id, shelf_id
 from graph.store import Store
 
 EARNING = [k.value for k in MovementKind if k.earns]
@@ -181,3 +181,33 @@ BY_ID = "MATCH (m:PointsMovement {id: $id}) RETURN properties(m) AS m"
 def movement_by_id(store: Store, movement_id: str) -> Movement | None:
     rows = store.read("points_movement_by_id", BY_ID, id=movement_id)
     return movement_from(rows[0]["m"]) if rows else None
+
+
+TOTALS = (
+    "UNWIND $ids AS id OPTIONAL MATCH (a:PointsAccount {id: id}) RETURN collect([id, coalesce(a.balance, 0)]) AS rows"
+)
+YEAR_TOTALS = """
+MATCH (m:PointsMovement {community: $community, year: $year})
+RETURN sum(CASE WHEN m.kind IN $earning THEN m.amount ELSE 0 END) AS issued,
+       sum(CASE WHEN m.kind = $redemption THEN m.amount ELSE 0 END) AS redeemed
+"""
+
+
+def community_totals(store: Store, community: str) -> dict[str, int]:
+    """The community's pool (minus everything issued) and shelf (everything spent) balances."""
+    pool, shelf = pool_id(community), shelf_id(community)
+    balances = dict(store.read_rows("points_community_totals", TOTALS, ids=[pool, shelf]))
+    return {"pool": balances.get(pool, 0), "shelf": balances.get(shelf, 0)}
+
+
+def year_totals(store: Store, community: str, year: int) -> dict[str, int]:
+    """Points issued and spent on gifts in a year (reversals aside)."""
+    row = store.read(
+        "points_year_totals",
+        YEAR_TOTALS,
+        community=community,
+        year=year,
+        earning=EARNING,
+        redemption=MovementKind.REDEMPTION.value,
+    )[0]
+    return {"year": year, "issued": row["issued"], "redeemed": row["redeemed"]}

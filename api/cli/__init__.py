@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli import analysis, community, data, logs, qr, server, tokens
+from api.cli import analysis, community, data, logs, qr, server, services, tokens
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -42,5 +42,8 @@ for command in (
     qr.qr_cards,
     logs.access_log_group,
     logs.qr_scans_group,
+    services.points,
+    services.report,
+    services.services,
 ):
     main.add_command(command)
