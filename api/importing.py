@@ -54,7 +54,8 @@ def write_ledger(store: Store, ledger: Ledger, settings: Settings, *, progress: 
 
 
 def load_demo(store: Store, settings: Settings) -> ImportSummary:
-    """Generate the Changshan Garden ledger, read it back as files and import it."""
+    """Generate the Changshan Garden ledger, read it back as files and import it; then generate its year of home
+    services, matters, points and wills (what a ledger does not carry, `loaders.demo.services`)."""
     from loaders.demo import generate_ledger
     from loaders.demo import write_ledger as write_files
 
@@ -63,4 +64,9 @@ def load_demo(store: Store, settings: Settings) -> ImportSummary:
         ledger = read_ledger(folder)
     if ledger.errors:
         raise LoaderError("the generated demo ledger does not validate: " + str(ledger.errors[0]))
-    return write_ledger(store, ledger, settings, progress=False)
+    summary = write_ledger(store, ledger, settings, progress=False)
+    from loaders.demo.services import seed_services
+
+    for community in summary.communities:
+        seed_services(store, community)
+    return summary
