@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 
+import pytest
+
 from tests.cli.test_import import write_csv_ledger
 
 RESIDENTS_ZH_HANT = [  # the hand-written ledger in Traditional Chinese, as a Big5 office would keep it
@@ -49,3 +51,32 @@ def test_the_demo_ledger_saved_as_gb18030_still_imports(gridcare, store, communi
         "names", "MATCH (r:Resident {community: $c}) RETURN r.residentId AS id, r.name AS name", c=community
     )
     assert {r["id"]: r["name"] for r in names} == {row["居民编号"]: row["姓名"] for row in rows}
+
+
+# --- the error cap ------------------------------------------------------------------
+
+
+def garbage_ledger(folder, rows: int = 120_000):
+    """A few MB of rows under a valid header, every one of them bad."""
+    folder.mkdir()
+    with (folder / "residents.csv").open("w", encoding="utf-8") as f:
+        f.write("居民编号,姓名,出生日期,网格,楼栋,单元,门牌号\n")
+        f.writelines(f"G{n},{n * 7919 % 1000003},not-a-date,x{n % 7},?,-,{n}\n" for n in range(rows))
+    return folder
+
+
+@pytest.mark.parametrize("skip", [False, True], ids=["plain", "skip-bad-rows"])
+def test_a_garbage_csv_stops_at_1000_errors_and_writes_nothing(gridcare, store, community, tmp_path, skip):
+    path = garbage_ledger(tmp_path / "garbage")
+    assert (path / "residents.csv").stat().st_size > 3_000_000
+    done = gridcare("import", path, "--community", community, *(["--skip-bad-rows"] if skip else []))
+    assert done.returncode == 1, done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1000 and errors[-1].startswith("error: residents, row 1001, column birth_date")
+    assert "Reading stopped at residents.csv, row 1002, after 1,000 errors in 1,000 rows" in done.stderr
+    assert "Nothing was written" in done.stderr
+    if skip:
+        assert "--skip-bad-rows imports a ledger with a few bad rows" in done.stderr
+    assert not list(tmp_path.glob("*.rejected.csv"))
+    no_traceback(done)
+    assert not exists(store, community)

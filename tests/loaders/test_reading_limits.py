@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from loaders import ledger as ledger_mod
 from loaders.ledger import LedgerError, read_ledger
 from loaders.sources import MAX_LINE, first_unclean, unclean
 
@@ -84,3 +85,43 @@ def test_unclean_and_first_unclean():
     assert unclean("张") is None and unclean("\u200b") is None  # a format character is let through
     assert first_unclean("abc") is None and first_unclean("a\x1bc") == 1
     assert first_unclean("王\u3000英\n李\U000f0000") == 5
+
+
+# --- the error cap ------------------------------------------------------------------
+
+
+def bad_rows(count: int) -> str:
+    return "\n".join([HEADER, *(f"{i},王秀英,not-a-date,1,1,1,{i}" for i in range(count))]) + "\n"
+
+
+def test_reading_stops_at_the_error_cap_and_says_where(tmp_path):
+    ledger = read_ledger(residents(tmp_path, bad_rows(50)), C, max_errors=10)
+    assert len(ledger.errors) == 10 and ledger.residents == []
+    assert ledger.stopped is not None
+    assert (ledger.stopped.sheet, ledger.stopped.label, ledger.stopped.row) == ("residents", "residents.csv", 12)
+    assert str(ledger.stopped) == (
+        "reading stopped at residents.csv, row 12, after 10 errors in 10 rows: the rest of the ledger was not read"
+    )
+    assert [n for n, _ in ledger.rejected["residents"]] == list(range(2, 12))
+
+
+def test_a_ledger_that_ends_at_the_cap_is_read_to_its_end(tmp_path):
+    ledger = read_ledger(residents(tmp_path, bad_rows(10)), C, max_errors=10)
+    assert len(ledger.errors) == 10 and ledger.stopped is None
+
+
+def test_a_sheet_rejected_by_its_header_stops_at_the_cap_of_rejected_rows(tmp_path):
+    text = "\n".join(["居民编号,姓名", *(f"{i},王秀英" for i in range(50))]) + "\n"  # required columns missing
+    ledger = read_ledger(residents(tmp_path, text), C, max_errors=10)
+    assert ledger.stopped is not None and ledger.stopped.row == 12 and ledger.stopped.rejected == 10
+    assert len(ledger.rejected["residents"]) == 10
+
+
+def test_warnings_beyond_the_cap_are_counted_not_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(ledger_mod, "MAX_WARNINGS", 3)
+    folder = residents(tmp_path, f"{HEADER}\n{GOOD}\n")
+    rows = ["居民编号,队伍", *(["1001,巡逻队"] * 8)]  # 7 duplicates: a warning each
+    (folder / "volunteers.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ledger = read_ledger(folder, C)
+    assert len(ledger.warnings) == 3 and ledger.warnings_not_kept == 4 and ledger.stopped is None
+    assert len(ledger.volunteers) == 1
