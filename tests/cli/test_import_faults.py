@@ -1,12 +1,19 @@
-"""`gridcare import` against hostile files and faults: the real CLI, the real Neo4j."""
+"""`gridcare import` against hostile files and faults: the real CLI, the real Neo4j.
+
+Faults that cannot be made real (a store that does not keep a commit) are
+injected: a ``sitecustomize.py`` on the subprocess's PYTHONPATH patches the
+store before the command starts, so the command line itself runs unchanged.
+"""
 
 from __future__ import annotations
 
 import csv
+import os
+import textwrap
 
 import pytest
 
-from tests.cli.test_import import write_csv_ledger
+from tests.cli.test_import import ledger_sheets, write_csv_ledger
 
 RESIDENTS_ZH_HANT = [  # the hand-written ledger in Traditional Chinese, as a Big5 office would keep it
     ["居民編號", "姓名", "性別", "出生日期", "網格", "樓棟", "單元", "門牌號"],
@@ -22,6 +29,14 @@ def exists(store, community: str) -> bool:
 
 def no_traceback(done) -> None:
     assert "Traceback" not in done.stderr and 'File "' not in done.stderr, done.stderr
+
+
+def shim(tmp_path, code: str) -> dict[str, str]:
+    """The environment that makes the `gridcare` subprocess run ``code`` (a sitecustomize) first."""
+    folder = tmp_path / "shim"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(textwrap.dedent(code))
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))}
 
 
 # --- encodings --------------------------------------------------------------------
@@ -79,4 +94,36 @@ def test_a_garbage_csv_stops_at_1000_errors_and_writes_nothing(gridcare, store, 
         assert "--skip-bad-rows imports a ledger with a few bad rows" in done.stderr
     assert not list(tmp_path.glob("*.rejected.csv"))
     no_traceback(done)
+    assert not exists(store, community)
+
+
+# --- an import the store does not keep ------------------------------------------------
+
+
+LOST_COMMIT = """
+    import graph.store.store as store
+
+    def transaction(self, work):  # a store that says yes and keeps nothing
+        with self.driver.session(database=self.database) as session:
+            tx = session.begin_transaction()
+            try:
+                return work(tx)
+            finally:
+                tx.rollback()
+
+    store.Store.transaction = transaction
+"""
+
+
+def test_an_import_the_store_does_not_keep_is_not_reported_a_success(gridcare, store, community, tmp_path):
+    path = write_csv_ledger(tmp_path / "ledger", ledger_sheets())
+    done = gridcare("import", path, "--community", community, env=shim(tmp_path, LOST_COMMIT))
+    assert done.returncode == 1, done.stderr
+    no_traceback(done)
+    assert done.stdout == ""  # no "rows written"
+    assert (
+        f"gridcare: Neo4j does not hold what was written for {community}: "
+        "it has 0 of 1 community node; 0 of 5 residents in their households; 0 of 3 leader posts; "
+        "0 of 2 care relationships; 0 of 2 volunteer team memberships"
+    ) in done.stderr
     assert not exists(store, community)
