@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,10 +12,13 @@ import click
 
 from analysis.domain import today
 from api.cli.common import COMMUNITY, err, friendly_errors, resolve_community, store
-from api.settings import get_settings
+from api.settings import Settings, get_settings
+from graph.errors import GraphError
+from loaders.errors import LoaderError
 
 if TYPE_CHECKING:
     from loaders.model import Ledger
+    from loaders.writer import ImportSummary, WriteProgress
 
 MAX_SHOWN = 200
 
@@ -33,8 +37,46 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
     party_groups; headers in Chinese or English (see README: The ledger format).
     Every problem is listed with sheet, row and column; reading stops after
     1,000 errors. If any row is bad, nothing is written (exit 1) unless
-    --skip-bad-rows is given. Importing the same ledger again changes nothing.
+    --skip-bad-rows is given. Each community is written in one transaction:
+    "committed NAME (n of N)" is said on stderr as each commits. If the import
+    fails or is interrupted, it says which were committed; importing the same
+    ledger again is safe and changes nothing that is already there.
     """
+    from api.importing import Interrupted, exit_status, failure_message, interruptible
+    from loaders.writer import WriteProgress
+
+    settings = get_settings()
+    state = WriteProgress()
+    said = threading.Lock()  # the failure is told once: by this thread, or by the watchdog of an interruption
+
+    def stopped(error: BaseException) -> None:
+        if said.acquire(blocking=False):
+            err(failure_message(state, error, settings))
+
+    try:
+        with interruptible(stopped):
+            summary = _import(path, community, skip_bad_rows, settings, state)
+    except SystemExit:
+        raise
+    except (GraphError, LoaderError) as e:
+        if not state.communities:
+            raise  # nothing was being written: friendly_errors says it
+        stopped(e)
+        sys.exit(1)
+    except (Exception, KeyboardInterrupt, Interrupted) as e:  # never a traceback
+        stopped(e)
+        sys.exit(exit_status(e))
+    for name, s in summary.communities.items():
+        click.echo(
+            f"{name}: {s.rows} rows written; created {s.nodes_created} nodes and "
+            f"{s.relationships_created} relationships, removed {s.relationships_deleted}"
+            + (" (already up to date)" if s.structural_changes == 0 else "")
+        )
+
+
+def _import(
+    path: Path, community: str | None, skip_bad_rows: bool, settings: Settings, state: WriteProgress
+) -> ImportSummary:
     from api.importing import import_ledger_file, read_checked
 
     ledger = read_checked(path, community)
@@ -63,13 +105,7 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
         if not ledger.residents:
             err("No valid resident is left: nothing was written.")
             sys.exit(1)
-    summary = import_ledger_file(ledger, get_settings(), say=err, progress=True)
-    for name, s in summary.communities.items():
-        click.echo(
-            f"{name}: {s.rows} rows written; created {s.nodes_created} nodes and "
-            f"{s.relationships_created} relationships, removed {s.relationships_deleted}"
-            + (" (already up to date)" if s.structural_changes == 0 else "")
-        )
+    return import_ledger_file(ledger, settings, say=err, progress=True, state=state)
 
 
 def _show_problems(ledger: Ledger) -> None:

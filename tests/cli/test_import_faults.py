@@ -1,19 +1,31 @@
 """`gridcare import` against hostile files and faults: the real CLI, the real Neo4j.
 
-Faults that cannot be made real (a store that does not keep a commit) are
-injected: a ``sitecustomize.py`` on the subprocess's PYTHONPATH patches the
-store before the command starts, so the command line itself runs unchanged.
+Faults are real where they can be (a TCP relay cut in the middle of the import, a
+signal) and injected where they cannot (a store that does not keep a commit): a
+``sitecustomize.py`` on the subprocess's PYTHONPATH patches the store before the
+command starts, so the command line itself runs unchanged.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
+import signal
+import socket
+import subprocess
+import sys
 import textwrap
+import threading
+import time
+import uuid
+from urllib.parse import urlparse
 
 import pytest
 
-from tests.cli.test_import import ledger_sheets, write_csv_ledger
+from tests.api.proxy import Relay
+from tests.cli.test_import import ledger_sheets, snapshot, write_csv_ledger
+from tests.conftest import DELETE_COMMUNITY
 
 RESIDENTS_ZH_HANT = [  # the hand-written ledger in Traditional Chinese, as a Big5 office would keep it
     ["居民編號", "姓名", "性別", "出生日期", "網格", "樓棟", "單元", "門牌號"],
@@ -27,8 +39,32 @@ def exists(store, community: str) -> bool:
     return bool(store.read("exists", "MATCH (c:Community {id: $c}) RETURN c", c=community))
 
 
+def escaped(name: str) -> str:
+    """``name`` as `snapshot` writes it (JSON, non-ASCII escaped)."""
+    return json.dumps(name)[1:-1]
+
+
 def no_traceback(done) -> None:
     assert "Traceback" not in done.stderr and 'File "' not in done.stderr, done.stderr
+
+
+@pytest.fixture
+def communities(driver, database):
+    """Three fresh community names, in the order the import writes them (sorted), deleted afterwards."""
+    base = f"测试社区-{uuid.uuid4().hex[:8]}"
+    names = [f"{base}-{n}号" for n in (1, 2, 3)]
+    yield names
+    for name in names:
+        driver.execute_query(DELETE_COMMUNITY, community=name, database_=database)
+
+
+def three_community_ledger(folder, names):
+    """The hand-written ledger of test_import, once per community, with a 社区 column."""
+    sheets = {
+        sheet: [["社区", *rows[0]]] + [[name, *row] for name in names for row in rows[1:]]
+        for sheet, rows in ledger_sheets().items()
+    }
+    return write_csv_ledger(folder, sheets)
 
 
 def shim(tmp_path, code: str) -> dict[str, str]:
@@ -97,7 +133,124 @@ def test_a_garbage_csv_stops_at_1000_errors_and_writes_nothing(gridcare, store, 
     assert not exists(store, community)
 
 
-# --- an import the store does not keep ------------------------------------------------
+# --- an import that fails or is interrupted ---------------------------------------
+
+
+class Tripwire(Relay):
+    """A relay that goes down for good as soon as the client sends ``marker`` (which is not forwarded)."""
+
+    def __init__(self, target_port: int, marker: bytes):
+        super().__init__(target_port)
+        self.marker, self.tripped = marker, threading.Event()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.conns += [client, upstream]
+            threading.Thread(target=self._watch, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+
+    def _watch(self, src: socket.socket, dst: socket.socket) -> None:
+        tail = b""
+        try:
+            while data := src.recv(65536):
+                if self.marker in tail + data:
+                    self.tripped.set()
+                    self.down()
+                    return
+                tail = data[-len(self.marker) :]
+                dst.sendall(data)
+        except OSError:
+            pass
+
+
+def test_neo4j_lost_mid_import_names_what_was_committed_and_a_rerun_finishes(
+    gridcare, store, neo4j_connection, communities, tmp_path
+):
+    first, second, third = communities
+    path = three_community_ledger(tmp_path / "ledger", communities)
+    # the relay dies when the second community's first statement is sent: the first is committed and checked
+    relay = Tripwire(urlparse(neo4j_connection.uri).port, second.encode())
+    relay.up()
+    through_relay = {
+        "NEO4J_URI": f"bolt://127.0.0.1:{relay.port}",
+        "NEO4J_USER": neo4j_connection.user,
+        "NEO4J_PASSWORD": neo4j_connection.password,
+        "NEO4J_DATABASE": neo4j_connection.database,
+    }
+    done = gridcare("import", path, env=through_relay)
+    assert relay.tripped.is_set()
+    assert done.returncode == 1, done.stderr
+    no_traceback(done)
+    assert f"committed {first} (1 of 3)" in done.stderr
+    assert f"the import stopped at {second} (2 of 3): Neo4j became unavailable (ServiceUnavailable" in done.stderr
+    assert f"{second}: rolled back whole, nothing of it was written." in done.stderr
+    assert f"committed before it (1 of 3): {first}." in done.stderr
+    assert f"not written: {third}." in done.stderr
+    assert "run the same import again once Neo4j is back" in done.stderr
+    assert "rows written" not in done.stdout
+    assert exists(store, first) and not exists(store, second) and not exists(store, third)
+
+    before = snapshot(store, first)
+    again = gridcare("import", path, check=True)
+    assert [line for line in again.stderr.splitlines() if line.startswith("committed")] == [
+        f"committed {name} ({n} of 3)" for n, name in enumerate(communities, 1)
+    ]
+    first_line, *_ = again.stdout.splitlines()
+    assert first_line.startswith(f"{first}: ") and first_line.endswith("(already up to date)")
+    assert snapshot(store, first) == before
+    for name in (second, third):  # written whole, and like the first one: nothing missing, nothing twice
+        renamed = (line.replace(escaped(name), escaped(first)) for line in snapshot(store, name))
+        assert sorted(renamed) == before
+
+
+SLOW_WRITE = """
+    import os, sys, time
+    import graph.imports.write as write
+
+    _counted, _slow = write.counted, os.environ["SLOW_COMMUNITY"]
+
+    def counted(tx, name, cypher, /, **params):  # the slow community's transaction stalls after its first statement
+        result = _counted(tx, name, cypher, **params)
+        if params.get("community") == _slow:
+            result.consume()
+            print("test: writing", _slow, file=sys.stderr, flush=True)
+            time.sleep(120)
+        return result
+
+    write.counted = counted
+"""
+
+
+@pytest.mark.parametrize(("sig", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_mid_import_says_what_was_committed(cli_env, store, communities, tmp_path, sig, status):
+    first, second, third = communities
+    path = three_community_ledger(tmp_path / "ledger", communities)
+    env = {**cli_env, **shim(tmp_path, SLOW_WRITE), "SLOW_COMMUNITY": second}
+    command = [sys.executable, "-m", "api", "import", str(path)]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as running:
+        heard = []
+        for line in running.stderr:
+            heard.append(line)
+            if line.startswith(f"test: writing {second}"):
+                break
+        running.send_signal(sig)
+        started = time.monotonic()
+        out, rest = running.communicate(timeout=60)
+    stderr = "".join(heard) + rest
+    assert running.returncode == status, stderr
+    assert time.monotonic() - started < 10
+    assert "Traceback" not in stderr
+    assert f"committed {first} (1 of 3)" in stderr
+    assert f"the import stopped at {second} (2 of 3): interrupted by {sig.name}." in stderr
+    assert f"{second}: rolled back whole, nothing of it was written." in stderr
+    assert f"committed before it (1 of 3): {first}." in stderr and f"not written: {third}." in stderr
+    assert "run the same import again" in stderr and out == ""
+    assert exists(store, first) and not exists(store, second) and not exists(store, third)
 
 
 LOST_COMMIT = """
@@ -122,8 +275,10 @@ def test_an_import_the_store_does_not_keep_is_not_reported_a_success(gridcare, s
     no_traceback(done)
     assert done.stdout == ""  # no "rows written"
     assert (
-        f"gridcare: Neo4j does not hold what was written for {community}: "
+        f"the import stopped at {community} (1 of 1): Neo4j does not hold what was written for {community}: "
         "it has 0 of 1 community node; 0 of 5 residents in their households; 0 of 3 leader posts; "
-        "0 of 2 care relationships; 0 of 2 volunteer team memberships"
+        "0 of 2 care relationships; 0 of 2 volunteer team memberships."
     ) in done.stderr
+    assert f"{community}: committed, but not all there when read back." in done.stderr
+    assert "check the server (its logs, its disk)" in done.stderr
     assert not exists(store, community)
