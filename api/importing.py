@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -36,6 +37,10 @@ from loaders.model import Ledger
 from loaders.writer import COMMITTING, WRITING, ImportSummary, WriteProgress, plan_import, total_rows, write_plan
 
 PROGRESS_FROM_ROWS = 5000  # smaller ledgers import without a progress bar
+#: Free space under which the managed Neo4j's disk earns a warning after an import: Neo4j commits into its
+#: transaction log, whose files are preallocated (256 MB each), and later needs room to write the store files
+#: and start the next log file; on a full disk it hangs at shutdown and cannot start again.
+LOW_DISK = 512 * 1024 * 1024
 
 
 def read_checked(path: Path, community: str | None) -> Ledger:
@@ -67,6 +72,8 @@ def import_ledger_file(
             summary = write_ledger(store, ledger, settings, progress=progress, say=say, state=state)
         finally:
             store.close()
+    if settings.managed:
+        _warn_if_disk_low(settings.home / "neo4j", say)
     return summary
 
 
@@ -106,6 +113,19 @@ def load_demo(store: Store, settings: Settings) -> ImportSummary:
     if ledger.errors:
         raise LoaderError("the generated demo ledger does not validate: " + str(ledger.errors[0]))
     return write_ledger(store, ledger, settings, progress=False)
+
+
+def _warn_if_disk_low(folder: Path, say: Callable[[str], None]) -> None:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return
+    if free < LOW_DISK:
+        say(
+            f"warning: only {free // 2**20:,} MB free on the disk of the managed Neo4j ({folder}). The import is "
+            "committed (in Neo4j's transaction log), but Neo4j needs room to write it into its store files and "
+            "to start its next log file: on a full disk it cannot stop cleanly nor start again. Free some space."
+        )
 
 
 # --- interruptions ------------------------------------------------------------

@@ -282,3 +282,19 @@ def test_an_import_the_store_does_not_keep_is_not_reported_a_success(gridcare, s
     assert f"{community}: committed, but not all there when read back." in done.stderr
     assert "check the server (its logs, its disk)" in done.stderr
     assert not exists(store, community)
+
+
+def test_a_nearly_full_disk_under_the_managed_neo4j_is_warned_of(tmp_path, monkeypatch):
+    from collections import namedtuple
+
+    from api import importing
+
+    usage = namedtuple("usage", "total used free")
+    said: list[str] = []
+    monkeypatch.setattr(importing.shutil, "disk_usage", lambda path: usage(10 * 2**30, 10 * 2**30, 100 * 2**20))
+    importing._warn_if_disk_low(tmp_path, said.append)
+    [warning] = said
+    assert warning.startswith(f"warning: only 100 MB free on the disk of the managed Neo4j ({tmp_path})")
+    monkeypatch.setattr(importing.shutil, "disk_usage", lambda path: usage(10 * 2**30, 0, 2 * 2**30))
+    importing._warn_if_disk_low(tmp_path, said.append)
+    assert len(said) == 1
