@@ -2,7 +2,7 @@
 
 `CommunityView` reads the graph of ``docs/analysis-graph.md`` once and keeps
 what the analyses look up: nodes by kind, leader posts, care relationships,
-team memberships, service roles and the place tree.
+team memberships, service roles, who visited whom and the place tree.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class CommunityView:
         self.teams: defaultdict[str, set[str]] = defaultdict(set)
         self.services: defaultdict[str, set[str | None]] = defaultdict(set)
         self.servers: set[str] = set()  # residents serving any grid service role
+        self.visitors: defaultdict[str, set[str]] = defaultdict(set)  # elder -> residents who visited them
         self.home: dict[str, str] = {}
         self.parent: dict[str, str] = {}
         self.children: defaultdict[str, list[str]] = defaultdict(list)
@@ -86,6 +87,8 @@ class CommunityView:
         elif rel == "SERVES" and u in residents:
             self.services[v].add(d.get("role"))
             self.servers.add(u)
+        elif rel == "VISITED" and u in residents and v in residents:
+            self.visitors[v].add(u)
 
     def kind(self, n: str) -> str | None:
         """The kind of node `n`, or None."""

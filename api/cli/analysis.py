@@ -183,7 +183,9 @@ def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     people they already care for); nobody is suggested to care for themselves.
     A pairing costs 1 in the same unit, 2 in the same building, 3 in the same
     grid, 4 elsewhere. The suggestion is optimal: most solitary elders covered,
-    then most elders, then the least total cost. Nothing is written.
+    then most elders, then the least total cost. Among equally good
+    suggestions, a candidate who already visits the elder (a recorded 探访)
+    is preferred where that costs nothing. Nothing is written.
     """
     from analysis import format_assignments, suggest_assignments
 
