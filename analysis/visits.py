@@ -401,25 +401,33 @@ def find_visit_audit(view: CommunityView, as_of: date, elder_age: int, cadence: 
 
 def _place_rates(view: CommunityView, elders: list[ProgrammeElder]) -> dict[str, list[Row]]:
     """For every grid, building and unit: elders in the programme, contacted in 30 days, overdue, the rate."""
-    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    chains: dict[str, list[str]] = {}  # household -> its unit, building and grid
     for e in elders:
-        for place in view.ancestors(e.key):
-            counts[place].update(in_programme=1, contacted_30d=e.contacted_30d, overdue=e.overdue)
+        home = view.home.get(e.key)
+        if home is None:
+            continue
+        if home not in chains:
+            chains[home] = view.ancestors(e.key)[1:]
+        for place in chains[home]:
+            c = counts[place]
+            c[0] += 1
+            c[1] += e.contacted_30d
+            c[2] += e.overdue
     result: dict[str, list[Row]] = {}
     for kind, names in _LABELS.items():
         rows: list[Row] = []
         for scope in view.sorted_nodes(kind):
             labels = dict(zip(("grid", "building", "unit"), view.labels(scope)))
-            c = counts[scope]
-            rows.append(
-                {
-                    **{name: labels[name] for name in names},
-                    "in_programme": c["in_programme"],
-                    "contacted_30d": c["contacted_30d"],
-                    "overdue": c["overdue"],
-                    "contact_rate_30d": _rate(c["contacted_30d"], c["in_programme"]),
-                }
+            in_programme, contacted, overdue = counts.get(scope, (0, 0, 0))
+            row: Row = {name: labels[name] for name in names}
+            row.update(
+                in_programme=in_programme,
+                contacted_30d=contacted,
+                overdue=overdue,
+                contact_rate_30d=_rate(contacted, in_programme),
             )
+            rows.append(row)
         result[f"{kind}s"] = rows
     return result
 
@@ -508,8 +516,8 @@ def visits_due(
     as_of : date or str, optional
         The day (default today).
     visitor : str, optional
-        A ledger resident id: list the elders this resident actively cares for on
-        ``as_of`` (any kind of care).
+        A ledger resident id (or the resident's node id, ``社区/r/R1``): list the
+        elders this resident actively cares for on ``as_of`` (any kind of care).
     scope : str, optional
         ``grid:3``, ``building:5`` or ``unit:5-2``: list the elders living there.
         With neither ``visitor`` nor ``scope``, the whole community.
@@ -589,10 +597,13 @@ def visits_due(
 def _reach(view: CommunityView, as_of: date, visitor: str | None, scope: str | None) -> Collection[str] | None:
     """The node keys of the residents a visitor cares for, or living in a scope; None: everyone."""
     if visitor is not None:
-        try:
-            key = view.resident_key(visitor)
-        except KeyError:
-            raise UnknownInCommunity(f"no resident {visitor!r} in {view.community}") from None
+        if visitor in view.nodes["resident"]:  # a node key (the store's id) works as well as a ledger id
+            key = visitor
+        else:
+            try:
+                key = view.resident_key(visitor)
+            except KeyError:
+                raise UnknownInCommunity(f"no resident {visitor!r} in {view.community}") from None
         return {v for u, v, d in view.care if u == key and is_active(d.get("since"), d.get("until"), as_of)}
     if scope is not None:
         kind, label = parse_scope(scope)

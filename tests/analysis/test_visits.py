@@ -375,6 +375,7 @@ def test_visits_due_in_the_community_nearest_first(street):
 def test_visits_due_of_a_visitor_and_of_a_place(street):
     assert due_ids(street, visitor="L") == ["b1", "a1", "a2"]  # not c1: that care has ended
     assert due_ids(street, visitor="F") == ["a1"]
+    assert due_ids(street, visitor="测试社区/r/F") == ["a1"]  # the store's id works too
     assert due_ids(street, scope="grid:1") == ["b1", "a1", "b2", "a2"]
     assert due_ids(street, scope="building:6") == ["c1"]
     assert due_ids(street, scope="unit:5-2") == ["b1", "b2"]
