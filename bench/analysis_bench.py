@@ -22,7 +22,8 @@ frequency (``none``: as ``general``), most from one of their caregivers (a
 ``VISITED`` edge) — and the audit (analysis + text and JSON output) is timed, alternately, round by
 round: as it was before visits (its ``visits`` block left out), on the graph
 without contacts, and with them — the medians and their ratios (target ≤ 1.5 of
-the audit before visits) — and `visits_due` for one building leader.
+the audit before visits) — and `visits_due` for one building leader: the
+people they care for, and their building.
 ``--only-visits`` runs only this part.
 
 City mode generates ``--communities`` communities (named ``bench-<name>``),
@@ -181,13 +182,14 @@ def visits_rounds(store, rounds: int, contacts: int) -> None:
         f"  ratio with contacts / before visits {med['with'] / med['before']:.2f} (target <= 1.5); "
         f"with / without contacts {med['with'] / med['without']:.2f}"
     )
-    leader_id = next(
-        H.nodes[u]["resident_id"]
+    leader, building = next(
+        (H.nodes[u]["resident_id"], H.nodes[b]["number"])
         for u, b, d in H.edges(data=True)
         if d.get("rel") == "LEADS" and H.nodes[b]["kind"] == "building"
     )
-    due, t_due = timed(visits_due, H, visitor=leader_id)
-    print(f"  visits_due for building leader {leader_id}: {len(due.elders)} elders in {t_due:.3f} s")
+    for who in ({"visitor": leader}, {"scope": f"building:{building}"}):
+        due, t_due = timed(visits_due, H, **who)
+        print(f"  visits_due({who}): {len(due.elders)} elders due in {t_due:.3f} s")
 
 
 def cli_seconds(command: str, rounds: int) -> float:
