@@ -221,7 +221,6 @@ def programme_elders(
 
     ``cadence`` must hold every tier of the programme (`cadence_of` makes one).
     """
-    cadences = cadence
     window_start = as_of - timedelta(days=RATE_WINDOW - 1)
     res = view.nodes["resident"]
     result: list[ProgrammeElder] = []
@@ -239,8 +238,8 @@ def programme_elders(
                 d.get("name"),
                 tier,
                 last,
-                due_on(last, cadences[tier]),
-                overdue_on(last, cadences[tier], as_of),
+                due_on(last, cadence[tier]),
+                overdue_on(last, cadence[tier], as_of),
                 last is not None and last >= window_start,
             )
         )
