@@ -17,6 +17,8 @@ from graph.errors import GraphError
 from loaders.errors import LoaderError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from loaders.model import Ledger
     from loaders.writer import ImportSummary, WriteProgress
 
@@ -134,7 +136,14 @@ def _show_problems(ledger: Ledger) -> None:
     type=click.IntRange(1, 1000),
     help="How many distinct communities (the first is 长山花园社区).",
 )
-def demo_ledger(out: Path, seed: int, communities: int) -> None:
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the ledger describes (YYYY-MM-DD): birth dates, tenures and records are placed around it, so "
+    "the same seed and day give the same ledger.  [default: today, in the community's time zone]",
+)
+def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None) -> None:
     """Write a generated Changshan Garden ledger in the import format.
 
     It reproduces the published numbers (10 grids, 11 buildings, ~7,000
@@ -142,7 +151,7 @@ def demo_ledger(out: Path, seed: int, communities: int) -> None:
     """
     from loaders.demo import generate_ledger, write_ledger
 
-    sheets = generate_ledger(seed=seed, communities=communities)
+    sheets = generate_ledger(seed=seed, communities=communities, today=as_of.date() if as_of else None)
     written = write_ledger(sheets, out)
     rows = ", ".join(f"{name} {len(rows)}" for name, rows in sheets.items())
     click.echo(f"Wrote {written} ({rows} rows).")
