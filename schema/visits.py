@@ -339,7 +339,7 @@ async def visits_due(info: Info[Context, None], day: date, within: int) -> list[
                 )
             )
     rank = {tier.value: n for n, tier in enumerate(PROGRAMME)}  # as `gridcare visits due` orders them
-    return sorted(out, key=lambda d: (d.last_contact is not None, d.due, rank[d.tier.value], d.resident_id))
+    return sorted(out, key=lambda d: (d.last_contact is not None, d.due, rank[code(d.tier)], d.resident_id))
 
 
 @strawberry.type
