@@ -42,6 +42,7 @@ BASELINE = [  # plain statements over the same rows, in the importer's step orde
     "CREATE (u)-[:HAS_HOUSEHOLD]->(:Household {id: row.id, room: row.room, community: $community})",
     "UNWIND $rows AS row MATCH (h:Household {id: row.household}) "
     "CREATE (r:Resident {id: row.id}) SET r += row.props CREATE (r)-[:LIVES_IN]->(h)",
+    "UNWIND $rows AS row MATCH (:Resident {id: row.resident})-[:HAS_HEALTH_RECORD]->(h) DETACH DELETE h",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
     "CREATE (r)-[:HAS_HEALTH_RECORD]->(:HealthRecord {id: row.id, notes: row.notes, community: $community})",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import neo4j
@@ -181,8 +181,9 @@ def checked(visit: NewVisit) -> tuple[str, str, datetime, str | None]:
     local = visit.at.astimezone(zone()) if visit.at.tzinfo is not None else visit.at.replace(tzinfo=zone())
     offset = local.utcoffset()
     assert offset is not None
-    # stored with the community's fixed offset (+08:00): the driver's packing of zone names is not to be relied on
-    at = local.replace(tzinfo=timezone(offset))
+    # stored with the community's fixed offset (+08:00): the driver's packing of zone names is not to be relied on;
+    # an offset of local mean time (before 1901: +08:05:43) is not whole minutes, which Bolt cannot carry
+    at = local.replace(tzinfo=timezone(offset)) if not offset % timedelta(minutes=1) else local.astimezone(UTC)
     require(at <= now() + SKEW, "at", f"{at.isoformat()} is in the future")
     note = (visit.note or "").strip() or None
     require(note is None or len(note) <= MAX_NOTE, "note", f"must be at most {MAX_NOTE} characters")

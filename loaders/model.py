@@ -112,6 +112,23 @@ class Problem:
         return f"{self.severity}: {where}: {self.reason}{quoted}"
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """Where reading stopped because the ledger had too many errors (`loaders.ledger.MAX_ERRORS`)."""
+
+    sheet: str  # the sheet's name, e.g. "residents"
+    label: str  # as found: the file name or the sheet title
+    row: int  # the first row not read
+    errors: int  # errors found until then
+    rejected: int  # rows rejected until then
+
+    def __str__(self) -> str:
+        return (
+            f"reading stopped at {self.label}, row {self.row}, after {self.errors:,} errors in "
+            f"{self.rejected:,} rows: the rest of the ledger was not read"
+        )
+
+
 @dataclass
 class Ledger:
     """A whole ledger, validated: the rows that passed and the problems found."""
@@ -125,6 +142,10 @@ class Ledger:
     problems: list[Problem] = field(default_factory=list)
     # rejected raw rows per sheet, for --skip-bad-rows: (row number, raw cells by header)
     rejected: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    # set when reading stopped at the error cap: the ledger was not read to its end
+    stopped: Stopped | None = None
+    # warnings found beyond those kept in `problems` (counted, not kept)
+    warnings_not_kept: int = 0
 
     @property
     def errors(self) -> list[Problem]:

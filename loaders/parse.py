@@ -23,7 +23,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TypeAlias
 
-from analysis.domain import CARE_KINDS, LEADER_ROLES, SERVICE_ROLES, CareKind, Post, Role, ServiceRole
+from analysis.domain import CARE_KINDS, LEADER_ROLES, SERVICE_ROLES, CareKind, Post, Role, ServiceRole, today
 
 #: A ledger cell: stripped text (``""`` when empty), or a date from a real Excel date cell.
 Cell: TypeAlias = str | date
@@ -76,7 +76,7 @@ def parse_date(value: Cell) -> date:
 def parse_birth_date(value: Cell) -> date:
     """Read a date (as :func:`parse_date`) that is not in the future."""
     born = parse_date(value)
-    if born > date.today():
+    if born > today():
         raise ParseError("birth date is in the future")
     return born
 

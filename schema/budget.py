@@ -104,6 +104,8 @@ LIST_PRICES: dict[tuple[str, str], int] = {
     ("MatterMonth", "byGrid"): 20,
     ("EightZeros", "counts"): 8,
     ("CoverageAudit", "uncoveredElders"): 5_000,
+    ("VisitsAudit", "overdue"): 5_000,
+    ("OverdueVisit", "caregivers"): 5,
     ("CoverageAudit", "overloadedLeaders"): 100,
     ("CoverageAudit", "gridsWithoutLeader"): 20,
     ("CoverageAudit", "buildingsWithoutLeader"): 100,

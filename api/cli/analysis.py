@@ -43,6 +43,13 @@ _OPTIONS = {
         show_default=True,
         help="A readable report (most urgent first), or every field as JSON.",
     ),
+    "cadence": click.option(
+        "--cadence",
+        metavar="TIER=DAYS,…",
+        callback=lambda ctx, param, value: _cadence(value),
+        help="Days between two visits (探访) per tier of the visiting programme, any of "
+        "high=7,key=30,general=90 (the defaults).",
+    ),
     "limit": click.option(
         "--limit",
         type=click.IntRange(min=1),
@@ -50,6 +57,18 @@ _OPTIONS = {
         help="Show at most N lines of each list in the text report  [default: all]",
     ),
 }
+
+
+def _cadence(value: str | None):
+    """The ``--cadence`` option as every tier's days (a usage error, exit 2, saying what is wrong)."""
+    if value is None:
+        return None
+    from analysis.visits import parse_cadence
+
+    try:
+        return parse_cadence(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
 
 
 def options(*names: str):
@@ -84,10 +103,10 @@ def _day(as_of):
 
 
 @click.command()
-@options("community", "as_of", "elder_age", "care_capacity", "format", "limit")
+@options("community", "as_of", "elder_age", "care_capacity", "cadence", "format", "limit")
 @friendly_errors
-def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
-    """Audit who is cared for and which leader posts are vacant or unbacked.
+def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit) -> None:
+    """Audit who is cared for and seen, and which leader posts are vacant or unbacked.
 
     \b
     An elder is aged --elder-age or more on --as-of. An elder is uncovered
@@ -98,11 +117,26 @@ def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     their capacity: the ledger's 照护能力, else --care-capacity. A grid,
     building or unit is without leader when nobody holds its post, and
     without backup when it has an A post but no B post.
+
+    \b
+    Visits (探访): an elder's tier of the visiting programme is the one set
+    explicitly (关爱等级, or the API), else: high = 80+ and living alone or
+    with elders only, general = a younger elder living so; the others are
+    outside the programme (never overdue, not in the rates). An elder in the
+    programme is overdue when never contacted on or before --as-of, or last
+    contacted more than the tier's --cadence days before it (exactly one
+    cadence ago is on time). A visit 不在家 (not_home) is an attempt, not a
+    contact; visits after --as-of do not count. The contact rate is the
+    share of the programme's elders contacted in the 30 days ending on
+    --as-of, both ends included. The report lists overdue elders first,
+    high-risk first.
     """
     from analysis import audit as run
     from analysis import format_audit
 
-    result = run(load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity)
+    result = run(
+        load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity, cadence=cadence
+    )
     emit(result, fmt, lambda r: format_audit(r, limit=limit))
 
 
@@ -149,7 +183,9 @@ def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     people they already care for); nobody is suggested to care for themselves.
     A pairing costs 1 in the same unit, 2 in the same building, 3 in the same
     grid, 4 elsewhere. The suggestion is optimal: most solitary elders covered,
-    then most elders, then the least total cost. Nothing is written.
+    then most elders, then the least total cost. Among equally good
+    suggestions, a candidate who already visits the elder (a recorded 探访)
+    is preferred where that costs nothing. Nothing is written.
     """
     from analysis import format_assignments, suggest_assignments
 

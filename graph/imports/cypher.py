@@ -134,3 +134,67 @@ MERGE (pb)-[:HAS_GROUP]->(pg)
 MERGE (pg)-[:FOR_BUILDING]->(b)
 MERGE (r)-[:MEMBER_OF]->(pg)
 """
+
+# --- after the commit: how much of what was planned the store holds ------------
+# One check per kind of planned row: (its name in messages, the steps whose rows it checks, the keys of a row
+# it needs, the resident id key, the pattern from that resident `a` that the row's other ids must match).
+# Every import statement MERGEs what its row names, so each planned row matches once its transaction has
+# committed. Health records are not checked: while consent is withdrawn none are written. The resident is
+# MATCHed by its unique id outside the EXISTS, which the planner always seeks by index (inside, it may scan).
+CHECKS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (
+        "residents in their households",
+        (RESIDENTS,),
+        ("id", "household"),
+        "id",
+        "(a)-[:LIVES_IN]->(h) WHERE h.id = row.household",
+    ),
+    (
+        "leader posts",
+        tuple(LEADS.values()),
+        ("resident", "scope", "post"),
+        "resident",
+        "(a)-[:LEADS {post: row.post}]->(s) WHERE s.id = row.scope",
+    ),
+    (
+        "care relationships",
+        (CARE,),
+        ("caregiver", "recipient", "kind"),
+        "caregiver",
+        "(a)-[:CARES_FOR {kind: row.kind}]->(r) WHERE r.id = row.recipient",
+    ),
+    (
+        "volunteer team memberships",
+        (VOLUNTEERS,),
+        ("resident", "team"),
+        "resident",
+        "(a)-[:MEMBER_OF]->(t) WHERE t.id = row.team",
+    ),
+    (
+        "grid service roles",
+        (SERVICE_ROLES,),
+        ("resident", "grid", "role"),
+        "resident",
+        "(a)-[:SERVES {role: row.role}]->(g) WHERE g.id = row.grid",
+    ),
+    (
+        "Party group memberships",
+        (PARTY_GROUPS,),
+        ("resident", "group"),
+        "resident",
+        "(a)-[:MEMBER_OF]->(g) WHERE g.id = row.group",
+    ),
+)
+
+# $rows0 … $rowsN: the rows of each check, in the order of CHECKS; one count per check, and whether
+# the community node is there
+WRITTEN = (
+    "".join(
+        f"CALL () {{ UNWIND $rows{i} AS row MATCH (a:Resident {{id: row.{anchor}}})"
+        f" WHERE EXISTS {{ MATCH {pattern} }} RETURN count(*) AS found{i} }}\n"
+        for i, (_, _, _, anchor, pattern) in enumerate(CHECKS)
+    )
+    + "RETURN EXISTS { MATCH (:Community {id: $community}) } AS community, ["
+    + ", ".join(f"found{i}" for i in range(len(CHECKS)))
+    + "] AS found"
+)

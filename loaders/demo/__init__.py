@@ -18,6 +18,7 @@ from datetime import date
 from typing import TypeAlias
 
 from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole
+from analysis.domain import today as today_
 from loaders.demo import names as nm
 from loaders.demo.care import care_rows
 from loaders.demo.people import HUSBAND_HEALTH, Person, Population, populate
@@ -48,7 +49,7 @@ def generate_ledger(seed: int = 7, communities: int = 1, today: date | None = No
     The first community is 长山花园社区. The same ``seed`` and ``today`` give the
     same ledger, and community *k* does not depend on how many follow it.
     """
-    today = today or date.today()
+    today = today or today_()
     master = random.Random(seed)
     names = community_names(communities, master)
     seeds = [master.getrandbits(64) for _ in names]

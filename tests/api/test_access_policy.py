@@ -39,7 +39,7 @@ class Operation:
     variables: Any  # (community, resident id of a local id) -> variables
     expected: tuple[str, ...]  # the outcome for each of ROLES, in order
     payload: str = ""  # a mutation's payload type (the answer when allowed)
-    prepare: Any = None  # (store, community) -> None: what the operation needs first
+    prepare: Any = None  # (store, community) -> variables (or None): what the operation needs first
 
 
 def r(c: str, local: str) -> str:
@@ -193,7 +193,7 @@ OPERATIONS = {
         lambda c: {"id": r(c, "A1")},
         (A, A, H, R, R, R),
         "QrRevoked",
-        prepare=lambda store, c: issue_qr(store, r(c, "A1"), uuid.uuid4().hex),
+        prepare=lambda store, c: issue_qr(store, r(c, "A1"), uuid.uuid4().hex) and None,  # a code to revoke
     ),
     # --- home services, matters, points, wills ---------------------------------------------------------------
     "serviceRequests": Operation(
@@ -504,8 +504,7 @@ def test_every_role_and_operation_is_in_the_table():
 @pytest.mark.parametrize("name", OPERATIONS)
 def test_the_policy(app, authorized_client, store, seeded, other_community, name, role):
     op = OPERATIONS[name]
-    prepared = op.prepare(store, seeded) if op.prepare else None
-    prepared = prepared if isinstance(prepared, dict) else {}  # a prepare may return what it made (a QR code's id)
+    prepared = (op.prepare(store, seeded) if op.prepare else None) or {}
     with authorized_client(app, **token_of(role, seeded, other_community)) as client:
         got = outcome(gql(client, op.query, **op.variables(seeded), **prepared), op.payload)
     assert got == op.expected[ROLES.index(role)], f"{role} × {name}: {got}"

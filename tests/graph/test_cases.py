@@ -18,14 +18,7 @@ from graph.cases import Actor, IllegalTransition, history
 from graph.errors import Conflict, Invalid
 from graph.matters import NewMatter, assign_matter, close_matter, handle_matter, matter_by_id, report_matter
 from graph.points_reads import reconcile, statement
-from graph.requests import (
-    NewRequest,
-    accept_request,
-    ask_request,
-    cancel_request,
-    complete_request,
-    request_by_id,
-)
+from graph.requests import NewRequest, accept_request, ask_request, cancel_request, complete_request, request_by_id
 from tests.graph.conftest import TODAY
 
 OFFICE = Actor("office", "staff", "tok-office")
@@ -68,7 +61,9 @@ def test_a_requests_whole_life_is_recorded_and_pays_once(store, town, rid):
 
 def test_illegal_transitions_are_refused_and_change_nothing(store, town, rid, refused):
     asked = ask_request(store, NewRequest(rid("A1"), "meals", asker="leader", asked_by=rid("A2")), OFFICE)
-    refused(IllegalTransition, lambda: accept_request(store, asked.id, OFFICE, provider_id=rid("A2")), status="requested")
+    refused(
+        IllegalTransition, lambda: accept_request(store, asked.id, OFFICE, provider_id=rid("A2")), status="requested"
+    )
     refused(IllegalTransition, lambda: accept_request(store, asked.id, OFFICE, provider_id=rid("A1")))
     refused(IllegalTransition, lambda: complete_request(store, asked.id, OFFICE), action="complete")
     cancel_request(store, asked.id, "家属自己来了", OFFICE)

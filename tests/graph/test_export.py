@@ -6,7 +6,6 @@ CLI tests of the audit (`tests/cli/test_analysis_cli.py`) use the same ledger.
 """
 
 from collections import Counter
-from datetime import date
 
 import pytest
 from prometheus_client import REGISTRY
@@ -183,9 +182,9 @@ def test_unknown_community_is_not_found(store, community):
         community_graph(store, community)
 
 
-def test_demo_export_matches_its_stats(store, demo_community):
+def test_demo_export_matches_its_stats(store, demo_community, demo_day):
     G = community_graph(store, demo_community)
-    stats = community_stats(store, demo_community, today=date.today())
+    stats = community_stats(store, demo_community, today=demo_day)
     kinds = Counter(kind for _, kind in G.nodes(data="kind"))
     assert (kinds["grid"], kinds["building"], kinds["unit"], kinds["household"], kinds["resident"]) == (
         stats["grids"],

@@ -32,8 +32,12 @@ def test_earning_and_redeeming_move_points_between_accounts_that_sum_to_zero(sto
     award_good_deed(store, rid("A4"), 20, "扫雪", key="deed-1", actor=OFFICE)
     record_patrol(store, rid("A4"), date(2026, 6, 14), 3, key="patrol-1", actor=OFFICE)  # 3 h at 4 = 12
     moved = redeem(store, rid("A4"), shelf.id, key="gift-1", actor=OFFICE)
-    assert (moved.kind, moved.amount, moved.debit, moved.credit) == ("redemption", 30, f"{rid('A4')}/points",
-                                                                     f"{town}/points/shelf")
+    assert (moved.kind, moved.amount, moved.debit, moved.credit) == (
+        "redemption",
+        30,
+        f"{rid('A4')}/points",
+        f"{town}/points/shelf",
+    )
     s = statement(store, rid("A4"), 2026)
     assert (s.balance, s.earned, s.spent) == (2, 32, 30)
     assert gifts_of(store, town)[0].stock == 1
@@ -146,14 +150,18 @@ def test_hundreds_of_concurrent_earns_and_redeems_keep_the_ledger_balanced(store
     issued = sum(earns.values())
     redeemed = sum(1 for m in _movements(store, town) if m["kind"] == "redemption")
     assert outcomes["ok"] > 0 and outcomes["short"] + outcomes["empty"] > 0  # some refused, under contention
-    pool_balance = store.read("pool", "MATCH (a:PointsAccount {id: $id}) RETURN a.balance AS b", id=f"{town}/points/pool")
+    pool_balance = store.read(
+        "pool", "MATCH (a:PointsAccount {id: $id}) RETURN a.balance AS b", id=f"{town}/points/pool"
+    )
     assert pool_balance[0]["b"] == -issued  # every earn paid exactly once, retries included
     assert gifts_of(store, town)[0].stock == 60 - redeemed
     assert sum(statement(store, p).balance for p in people) == issued - 7 * redeemed
 
 
 def _movements(store, community):
-    return [dict(r["m"]) for r in store.read("movements", "MATCH (m:PointsMovement {community: $c}) RETURN m", c=community)]
+    return [
+        dict(r["m"]) for r in store.read("movements", "MATCH (m:PointsMovement {community: $c}) RETURN m", c=community)
+    ]
 
 
 def test_restocking_never_goes_below_zero(store, town, shelf, refused):
