@@ -23,7 +23,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 import neo4j
@@ -194,7 +194,8 @@ def moment(value: datetime, field: str) -> datetime:
     local = value.astimezone(zone()) if value.tzinfo is not None else value.replace(tzinfo=zone())
     offset = local.utcoffset()
     assert offset is not None
-    return local.replace(tzinfo=timezone(offset))
+    # an offset of local mean time (before 1901: +08:05:43) is not whole minutes, which Bolt cannot carry: UTC then
+    return local.replace(tzinfo=timezone(offset)) if not offset % timedelta(minutes=1) else local.astimezone(UTC)
 
 
 def stamp() -> datetime:

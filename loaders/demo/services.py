@@ -283,7 +283,7 @@ def _fate(
 def _pick(year: Year, elder: Person, pairs: list[tuple[str, str]], zeal: dict[str, float]) -> tuple[str, str]:
     near = hub(elder)
     weights = [
-        zeal[m] * {1: 4.0, 2: 3.0, 3: 2.0, 4: 0.7}[pair_cost(near, hub(year.by_id[m]))] / (1 + year.load[m] / 60)
+        zeal[m] * {1: 4.0, 2: 3.0, 3: 2.0, 4: 0.7}[pair_cost(near, hub(year.by_id[m]))] / (1 + year.load[m] / 25)
         if m != elder.id
         else 0.0
         for m, _ in pairs
