@@ -19,6 +19,7 @@ from typing import Any
 import neo4j
 
 from analysis.domain import ServiceRole
+from graph import ids
 from graph.models import to_date
 from graph.store import Store, counted, counted_one
 
@@ -98,6 +99,7 @@ class Seed:
     movements: list[dict[str, Any]] = field(default_factory=list)
     gifts: list[dict[str, Any]] = field(default_factory=list)
     wills: list[dict[str, Any]] = field(default_factory=list)
+    team_kinds: dict[str, list[str]] = field(default_factory=dict)  # team name → the kinds it declares
 
     def sizes(self) -> dict[str, int]:
         return {k: len(getattr(self, k)) for k in ("requests", "matters", "events", "movements", "gifts", "wills")}
@@ -126,6 +128,9 @@ RETURN EXISTS { MATCH (:ServiceRequest {community: $community}) }
 """
 
 
+TEAM_KINDS = "UNWIND $teams AS t MATCH (n:VolunteerTeam {id: t.id}) SET n.serviceKinds = t.kinds"
+
+
 def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     for i in range(0, len(rows), BATCH):
         yield rows[i : i + BATCH]
@@ -137,6 +142,8 @@ def write_seed(store: Store, seed: Seed) -> Seeded:
     def work(tx: neo4j.ManagedTransaction) -> Seeded:
         if counted_one(tx, "seed_already", ALREADY, community=seed.community)["found"]:
             return Seeded({}, skipped=True)
+        declared = [{"id": ids.team_id(seed.community, t), "kinds": k} for t, k in sorted(seed.team_kinds.items())]
+        counted(tx, "seed_team_kinds", TEAM_KINDS, teams=declared).consume()
         for name, label in LABELS.items():
             cypher = f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) ON CREATE SET n += row"
             for rows in _batches(getattr(seed, name)):

@@ -36,10 +36,11 @@ from analysis.domain import (
     age_on,
 )
 from analysis.self_pairs import pair_cost
-from analysis.services import DEFAULT_SETTINGS, escalation_moments, team_kinds_by_name
+from analysis.services import DEFAULT_SETTINGS, escalation_moments
 from graph import ids
 from graph.cases import moment
 from graph.service_seed import People, Person, Seed, Seeded, people_of, write_seed
+from graph.service_settings import kinds_of
 from graph.store import Store
 from loaders.demo.ledger_points import add_points
 from loaders.demo.registry import add_wills
@@ -48,7 +49,7 @@ DEMO = "演示数据"  # who recorded what the demo generated
 USERS = 0.07  # elders who use home services
 SOLITARY_USERS = 0.16
 MONTHLY = {  # requests a month of a user who uses a kind
-    ServiceKind.MEALS: (1.0, 2.5),
+    ServiceKind.MEALS: (0.6, 1.6),
     ServiceKind.HAIRCUT: (0.5, 0.9),
     ServiceKind.BATHING: (0.8, 1.6),
     ServiceKind.MEDICINE: (0.6, 1.0),
@@ -81,6 +82,13 @@ SUMMARIES = {
     MatterKind.ADVICE: ("咨询养老保险", "咨询医保报销", "咨询低保申请", "咨询遗嘱登记"),
 }
 MATTERS_A_MONTH = 25
+#: What some teams declare they do besides what their names say (`setTeamServiceKinds`): the nurses also bathe,
+#: the errand runners also carry meals.
+DECLARED = {
+    "健康服务队": [ServiceKind.MEDICINE.value, ServiceKind.BATHING.value],
+    "代办服务队": [ServiceKind.ERRANDS.value, ServiceKind.MEALS.value],
+}
+CAPACITY = 150  # services a volunteer takes in a year at most, about: dispatch asks the busiest less and less
 
 
 def at(day: date, hour: float) -> datetime:
@@ -155,10 +163,11 @@ def _event(year: Year, case: dict[str, Any], kind: str, action: str, to: str, wh
 
 
 def _providers(year: Year) -> dict[ServiceKind, list[tuple[str, str]]]:
-    """For each kind, (member, team) pairs of the teams doing it."""
+    """For each kind, (member, team) pairs of the teams doing it (as declared, else by the team's name)."""
     out: dict[ServiceKind, list[tuple[str, str]]] = defaultdict(list)
+    year.seed.team_kinds = {t: list(k) for t, k in DECLARED.items() if t in year.people.teams}
     for team, members in sorted(year.people.teams.items()):
-        for kind in team_kinds_by_name(team):
+        for kind in kinds_of(team, year.seed.team_kinds.get(team)):
             out[kind] += [(m, team) for m in members if m in year.by_id]
     return out
 
@@ -283,7 +292,9 @@ def _fate(
 def _pick(year: Year, elder: Person, pairs: list[tuple[str, str]], zeal: dict[str, float]) -> tuple[str, str]:
     near = hub(elder)
     weights = [
-        zeal[m] * {1: 4.0, 2: 3.0, 3: 2.0, 4: 0.7}[pair_cost(near, hub(year.by_id[m]))] / (1 + year.load[m] / 25)
+        zeal[m]
+        * {1: 4.0, 2: 3.0, 3: 2.0, 4: 0.7}[pair_cost(near, hub(year.by_id[m]))]
+        * max(0.02, 1 - year.load[m] / CAPACITY)
         if m != elder.id
         else 0.0
         for m, _ in pairs

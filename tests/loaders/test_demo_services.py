@@ -15,6 +15,7 @@ from graph.case_reads import CaseSight, RequestQuery, search_requests
 from graph.communities import delete_community
 from graph.points_reads import ranking, reconcile
 from graph.service_seed import people_of
+from graph.service_settings import team_kinds
 from loaders.demo.services import plan_services, seed_services
 from tests.conftest import DEMO_DAY
 
@@ -50,4 +51,5 @@ def test_a_believable_year_that_reconciles_with_a_clear_top_earner(store, garden
     assert top[0].earned > 1.3 * top[1].earned  # the veteran patroller, clearly
     statuses = Counter(r.status for r in search_requests(store, RequestQuery(garden), CaseSight(), first=10_000).items)
     assert statuses["done"] > 0.85 * sum(statuses.values()) and statuses["expired"] and statuses["cancelled"]
+    assert "bathing" in team_kinds(store, garden)["健康服务队"]  # declared by the demo, read by dispatch
     assert seed_services(store, garden, today=DAY).skipped  # a second run leaves the community as it is
