@@ -25,6 +25,7 @@ from types import FrameType
 import neo4j.exceptions
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from analysis.services import DEFAULT_SETTINGS, PointsRules
 from api.secrets import national_id_hasher
 from api.settings import Settings
 from api.store import open_store
@@ -61,15 +62,19 @@ def import_ledger_file(
     say: Callable[[str], None],
     progress: bool,
     state: WriteProgress | None = None,
+    earn_points: bool = False,
 ) -> ImportSummary:
     """Open the store, write the ledger (saying ``committed <community> (n of N)`` as each commits), close it.
 
-    ``state`` follows the write, for `failure_message` if it raises.
+    ``state`` follows the write, for `failure_message` if it raises; ``earn_points``: the services sheet's
+    providers earn the community's points for what they did.
     """
     with driver_retries_told(say):
         store = open_store(settings, say=say)
         try:
-            summary = write_ledger(store, ledger, settings, progress=progress, say=say, state=state)
+            summary = write_ledger(
+                store, ledger, settings, progress=progress, say=say, state=state, earn_points=earn_points
+            )
         finally:
             store.close()
     if settings.managed:
@@ -85,9 +90,12 @@ def write_ledger(
     progress: bool,
     say: Callable[[str], None] | None = None,
     state: WriteProgress | None = None,
+    earn_points: bool = False,
 ) -> ImportSummary:
-    """Write a validated ledger, with a progress bar on big ones; ``say`` hears of each commit."""
-    plan = plan_import(ledger, hash_national_id=national_id_hasher(settings))
+    """Write a validated ledger, with a progress bar on big ones; ``say`` hears of each commit. ``earn_points``:
+    the services sheet's providers earn points by each community's rules (a new community: the defaults)."""
+    points = {c: _rules(store, c) for c in ledger.communities} if earn_points else None
+    plan = plan_import(ledger, hash_national_id=national_id_hasher(settings), points=points)
     total = total_rows(plan)
 
     def committed(community: str, number: int, count: int) -> None:
@@ -100,6 +108,17 @@ def write_ledger(
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("import", total=total)
         return write_plan(store, plan, on_rows=lambda n: bar.advance(task, n), on_commit=committed, progress=state)
+
+
+def _rules(store: Store, community: str) -> PointsRules:
+    """A community's earning rules; the defaults for one not in the store yet."""
+    from graph.errors import NotFound
+    from graph.service_settings import read_settings
+
+    try:
+        return read_settings(store, community).points
+    except NotFound:
+        return DEFAULT_SETTINGS.points
 
 
 def load_demo(store: Store, settings: Settings) -> ImportSummary:

@@ -122,7 +122,7 @@ LABELS = {
     "wills": "Will",
 }
 ALREADY = """
-RETURN EXISTS { MATCH (:ServiceRequest {community: $community}) }
+RETURN EXISTS { MATCH (q:ServiceRequest {community: $community}) WHERE q.source <> 'ledger' }
     OR EXISTS { MATCH (:Matter {community: $community}) }
     OR EXISTS { MATCH (:PointsMovement {community: $community}) } AS found
 """

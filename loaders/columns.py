@@ -102,6 +102,15 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("building", "楼栋", "building", True),
         COMMUNITY,
     ),
+    "services": (
+        Column("served_on", "服务日期", "moment", True),
+        Column("resident_id", "被服务人编号", required=True),
+        Column("kind", "服务类型", "service_kind", True),
+        Column("provider_id", "服务人编号"),
+        Column("team", "队伍"),
+        Column("minutes", "时长分钟", "minutes"),
+        COMMUNITY,
+    ),
 }
 
 # a consent reads as a boolean, but an empty cell is None (not stated), not "no"
@@ -114,6 +123,7 @@ SHEET_NAMES_ZH = {
     "volunteers": "志愿者",
     "service_roles": "网格服务员",
     "party_groups": "党小组",
+    "services": "服务记录",
 }
 
 

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ from loaders.model import (
     PartyGroupMembership,
     Problem,
     Resident,
+    ServiceDone,
     ServiceRole,
     Stopped,
     VolunteerMembership,
@@ -34,6 +36,8 @@ from loaders.parse import Cell, national_id_is_valid, text
 from loaders.sources import RawSheet, SourceError, open_source, write_report
 
 __all__ = ["MAX_ERRORS", "LedgerError", "national_id_is_valid", "read_ledger", "write_rejected"]
+
+MAX_LABEL = 40  # characters of a team's name (as the API takes it)
 
 
 class LedgerError(LoaderError):
@@ -339,8 +343,25 @@ def _party_group(state: _State, row: _Row, v: Values) -> PartyGroupMembership | 
     return PartyGroupMembership(**v) if row.ok else None
 
 
+def _service_done(state: _State, row: _Row, v: Values) -> ServiceDone | None:
+    _known(state, row, v)
+    if v["provider_id"] is not None:
+        _known(state, row, v, "provider_id")
+        if v["provider_id"] == v["resident_id"]:
+            row.error("provider_id", v["provider_id"], "a resident does not serve themselves")
+    if v["team"] is not None and len(unicodedata.normalize("NFKC", v["team"])) > MAX_LABEL:
+        row.error("team", v["team"][:MAX_LABEL], f"a team's name is at most {MAX_LABEL} characters")
+    key = ("services", *v.values())
+    if row.ok and (first := row.first(state, key)):
+        row.warn("served_on", None, f"the same service as row {first}, ignored")
+        return None
+    return ServiceDone(**v) if row.ok else None
+
+
 #: A record of any sheet.
-Record: TypeAlias = Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership
+Record: TypeAlias = (
+    Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership | ServiceDone
+)
 #: Builds a sheet's record from a parsed row, or ``None`` if the row is rejected or ignored.
 Builder: TypeAlias = Callable[[_State, _Row, Values], Record | None]
 
@@ -351,6 +372,7 @@ _BUILDERS: dict[str, Builder] = {
     "volunteers": _volunteer,
     "service_roles": _service_role,
     "party_groups": _party_group,
+    "services": _service_done,
 }
 
 

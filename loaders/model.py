@@ -11,9 +11,9 @@ English codes of `analysis.domain`, whatever language the ledger was written in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "services")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,19 @@ class PartyGroupMembership:
 
 
 @dataclass(frozen=True)
+class ServiceDone:
+    """A home service already delivered (the ``services`` sheet): kept as a request done."""
+
+    community: str
+    served_on: datetime  # the community's local time, naive (a date alone: noon)
+    resident_id: str
+    kind: str  # one of analysis.domain.SERVICE_KINDS
+    provider_id: str | None = None
+    team: str | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the ledger, located precisely.
 
@@ -139,6 +152,7 @@ class Ledger:
     volunteers: list[VolunteerMembership] = field(default_factory=list)
     service_roles: list[ServiceRole] = field(default_factory=list)
     party_groups: list[PartyGroupMembership] = field(default_factory=list)
+    services: list[ServiceDone] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # rejected raw rows per sheet, for --skip-bad-rows: (row number, raw cells by header)
     rejected: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)

@@ -23,12 +23,23 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TypeAlias
 
-from analysis.domain import CARE_KINDS, LEADER_ROLES, SERVICE_ROLES, CareKind, Post, Role, ServiceRole, today
+from analysis.domain import (
+    CARE_KINDS,
+    LEADER_ROLES,
+    SERVICE_KINDS,
+    SERVICE_ROLES,
+    CareKind,
+    Post,
+    Role,
+    ServiceKind,
+    ServiceRole,
+    today,
+)
 
 #: A ledger cell: stripped text (``""`` when empty), or a date from a real Excel date cell.
 Cell: TypeAlias = str | date
-#: What a parser makes of a cell (or the default of an empty one): text, a date, a yes/no or a count.
-Value: TypeAlias = str | date | bool | int | None
+#: What a parser makes of a cell (or the default of an empty one): text, a date (and time), a yes/no or a count.
+Value: TypeAlias = str | date | datetime | bool | int | None
 #: A cell parser: the value, or :class:`ParseError`.
 Parser: TypeAlias = Callable[[Cell], Value]
 
@@ -94,6 +105,36 @@ def _date_text(value: str) -> date:
         return date(int(year), int(month), int(day))
     except ValueError:
         raise ParseError("no such date") from None
+
+
+_TIME = re.compile(r"(.+?)[\sT]+(\d{1,2})[:：](\d{2})(?::(\d{2}))?")
+
+
+def parse_moment(value: Cell) -> datetime:
+    """Read a date (any form of :func:`parse_date`), or a date and a time ``2026-10-08 14:30``, as the community's
+    local time, naive; a date alone is noon of that day. Not in the future.
+
+    >>> parse_moment("2026/10/8 9:05"), parse_moment("2026年10月8日")
+    (datetime.datetime(2026, 10, 8, 9, 5), datetime.datetime(2026, 10, 8, 12, 0))
+    """
+    if isinstance(value, datetime):
+        found = value.replace(tzinfo=None)
+    elif isinstance(value, date):
+        found = datetime(value.year, value.month, value.day, 12)
+    else:
+        match = _TIME.fullmatch(unicodedata.normalize("NFKC", value).strip())
+        if match is None:
+            day = _date_text(value)
+            found = datetime(day.year, day.month, day.day, 12)
+        else:
+            day = _date_text(match.group(1).strip())
+            hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
+            if hour > 23 or minute > 59 or second > 59:
+                raise ParseError("no such time of day")
+            found = datetime(day.year, day.month, day.day, hour, minute, second)
+    if found.date() > today():
+        raise ParseError("is in the future")
+    return found
 
 
 # --- booleans, gender, national id -----------------------------------------
@@ -164,6 +205,24 @@ def parse_count(value: Cell) -> int:
     return int(match.group(1))
 
 
+_MINUTES = re.compile(r"(\d+)\s*(?:分钟|分|min|minutes?)?", re.I)
+
+
+def parse_minutes(value: Cell) -> int:
+    """Read a whole number of minutes, 1 to 1440: ``45``, ``45分钟``.
+
+    >>> parse_minutes("45分钟"), parse_minutes("90")
+    (45, 90)
+    """
+    match = _MINUTES.fullmatch(unicodedata.normalize("NFKC", text(value)).strip())
+    if not match:
+        raise ParseError("not a whole number of minutes (write 45 or 45分钟)")
+    minutes = int(match.group(1))
+    if not 1 <= minutes <= 24 * 60:
+        raise ParseError("minutes must be between 1 and 1440")
+    return minutes
+
+
 # --- places --------------------------------------------------------------
 
 _PLACES = {
@@ -210,7 +269,7 @@ def parse_unit(value: Cell) -> str:
 # --- coded values --------------------------------------------------------
 
 
-def _codes(codes: tuple[Role | CareKind | ServiceRole, ...], **aliases: StrEnum) -> dict[str, str]:
+def _codes(codes: tuple[Role | CareKind | ServiceRole | ServiceKind, ...], **aliases: StrEnum) -> dict[str, str]:
     """Each code by its folded English spelling, its Chinese name, and the aliases given."""
     return (
         {_key(code): code.value for code in codes}
@@ -228,6 +287,7 @@ _SERVICE_ROLES = _codes(
     science_knowledge_communicator=ServiceRole.SCIENCE_COMMUNICATOR,
     culture_and_sports_organiser=ServiceRole.CULTURE_SPORTS_ORGANISER,
 )
+_SERVICE_KINDS = _codes(SERVICE_KINDS, 送餐=ServiceKind.MEALS, 助浴=ServiceKind.BATHING, 送药=ServiceKind.MEDICINE)
 _POSTS = {_key(p): p.value for p in Post} | {_key(p) + "岗": p.value for p in Post}
 
 
@@ -244,6 +304,11 @@ def parse_care_kind(value: Cell) -> str:
 def parse_service_role(value: Cell) -> str:
     """Read one of the 8 grid service roles, in Chinese or English."""
     return _lookup(_SERVICE_ROLES, value, "grid service role")
+
+
+def parse_service_kind(value: Cell) -> str:
+    """Read one of the six deliveries or other: 理发/洗澡/配餐/医药/家政/代办/其他, or the English codes."""
+    return _lookup(_SERVICE_KINDS, value, "kind of service (理发, 洗澡, 配餐, 医药, 家政, 代办 or 其他)")
 
 
 def parse_post(value: Cell) -> str:
@@ -267,6 +332,9 @@ PARSERS: dict[str, Parser | None] = {
     "care_kind": _cached(parse_care_kind),
     "service_role": _cached(parse_service_role),
     "post": _cached(parse_post),
+    "moment": _cached(parse_moment),
+    "service_kind": _cached(parse_service_kind),
+    "minutes": _cached(parse_minutes),
 }
 """Parser of each column kind (``None``: plain text); repeated values are cached."""
 

@@ -8,22 +8,33 @@ leave this module in clear.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias, TypeVar
 
 from analysis.domain import Role
+from analysis.services import PointsRules
 from graph import ids
 from graph.imports import cypher as Q
 from graph.imports.write import NotKept, Step, WriteSummary, check_written, write_steps
 from graph.store import Store
-from loaders.model import Care, LeaderPost, Ledger, PartyGroupMembership, Resident, ServiceRole, VolunteerMembership
+from loaders.model import (
+    Care,
+    LeaderPost,
+    Ledger,
+    PartyGroupMembership,
+    Resident,
+    ServiceDone,
+    ServiceRole,
+    VolunteerMembership,
+)
+from loaders.services_writer import services_steps
 
 Hasher: TypeAlias = Callable[[str], str]
 #: One row of a write step: the Cypher parameters of one node or relationship.
 Row: TypeAlias = dict[str, object]
 
-_Linked = TypeVar("_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership)
+_Linked = TypeVar("_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership, ServiceDone)
 
 
 @dataclass
@@ -38,9 +49,13 @@ class ImportSummary:
 Plan: TypeAlias = dict[str, list[Step]]  # community -> its ordered write steps
 
 
-def plan_import(ledger: Ledger, *, hash_national_id: Hasher) -> Plan:
-    """Turn a validated ledger into write steps, per community."""
-    return {c: community_steps(ledger, c, hash_national_id) for c in ledger.communities}
+def plan_import(ledger: Ledger, *, hash_national_id: Hasher, points: Mapping[str, PointsRules] | None = None) -> Plan:
+    """Turn a validated ledger into write steps, per community.
+
+    ``points``: the earning rules of each community whose imported services earn their providers points (the
+    ``--earn-points`` option); without it, imported services earn none.
+    """
+    return {c: community_steps(ledger, c, hash_national_id, (points or {}).get(c)) for c in ledger.communities}
 
 
 def total_rows(plan: Plan) -> int:
@@ -118,8 +133,8 @@ def write_plan(
     return summary
 
 
-def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step]:
-    """The ordered write steps of one community: places first, then people, then links."""
+def community_steps(ledger: Ledger, community: str, hasher: Hasher, points: PointsRules | None = None) -> list[Step]:
+    """The ordered write steps of one community: places first, then people, then links, then history."""
     residents = [r for r in ledger.residents if r.community == community]
 
     def mine(rows: list[_Linked]) -> list[_Linked]:
@@ -141,6 +156,7 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step
         (Q.VOLUNTEERS, [_volunteer(x) for x in mine(ledger.volunteers)]),
         (Q.SERVICE_ROLES, [_service(x) for x in mine(ledger.service_roles)]),
         (Q.PARTY_GROUPS, _party(c, mine(ledger.party_groups), residents)),
+        *services_steps(c, mine(ledger.services), residents, points),
     ]
 
 

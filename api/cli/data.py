@@ -31,12 +31,19 @@ MAX_SHOWN = 200
 @click.option(
     "--skip-bad-rows", is_flag=True, help="Import the valid rows and write the rejected ones to a file beside PATH."
 )
+@click.option(
+    "--earn-points",
+    is_flag=True,
+    help="The services sheet's providers earn red-vest points for the services (by each community's rules; "
+    "once, however often the ledger is imported). Off: history without points.",
+)
 @friendly_errors
-def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
+def import_cmd(path: Path, community: str | None, skip_bad_rows: bool, earn_points: bool) -> None:
     """Import a community ledger: an .xlsx workbook or a folder of CSV files.
 
     Sheets: residents (required), leaders, care, volunteers, service_roles,
-    party_groups; headers in Chinese or English (see README: The ledger format).
+    party_groups, services (home services already delivered, kept as requests
+    done); headers in Chinese or English (see README: The ledger format).
     Every problem is listed with sheet, row and column; reading stops after
     1,000 errors. If any row is bad, nothing is written (exit 1) unless
     --skip-bad-rows is given. Each community is written in one transaction:
@@ -57,7 +64,7 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
 
     try:
         with interruptible(stopped):
-            summary = _import(path, community, skip_bad_rows, settings, state)
+            summary = _import(path, community, skip_bad_rows, settings, state, earn_points)
     except SystemExit:
         raise
     except (GraphError, LoaderError) as e:
@@ -77,7 +84,7 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
 
 
 def _import(
-    path: Path, community: str | None, skip_bad_rows: bool, settings: Settings, state: WriteProgress
+    path: Path, community: str | None, skip_bad_rows: bool, settings: Settings, state: WriteProgress, earn: bool
 ) -> ImportSummary:
     from api.importing import import_ledger_file, read_checked
 
@@ -107,7 +114,7 @@ def _import(
         if not ledger.residents:
             err("No valid resident is left: nothing was written.")
             sys.exit(1)
-    return import_ledger_file(ledger, settings, say=err, progress=True, state=state)
+    return import_ledger_file(ledger, settings, say=err, progress=True, state=state, earn_points=earn)
 
 
 def _show_problems(ledger: Ledger) -> None:

@@ -135,6 +135,41 @@ MERGE (pg)-[:FOR_BUILDING]->(b)
 MERGE (r)-[:MEMBER_OF]->(pg)
 """
 
+# the `services` sheet: home services already delivered, kept as requests done (one event: the import); a row's
+# id is derived from what it says, so a second import finds it and changes nothing
+SERVICES = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (q:ServiceRequest {id: row.id})
+ON CREATE SET q += row.props
+MERGE (e:CaseEvent {id: row.id + '/e1'})
+ON CREATE SET e += row.event
+WITH row WHERE row.team IS NOT NULL
+MERGE (t:VolunteerTeam {id: row.team})
+ON CREATE SET t.community = $community, t.name = row.teamName
+"""
+# with `--earn-points`: the provider's points for each service, under the key a completion would use (once)
+SERVICE_POINTS = """
+UNWIND $rows AS row
+MERGE (p:PointsAccount {id: row.pool})
+ON CREATE SET p.community = $community, p.kind = row.poolKind, p.balance = 0, p.openedAt = datetime()
+MERGE (a:PointsAccount {id: row.account})
+ON CREATE SET a.community = $community, a.kind = row.accountKind, a.owner = row.resident, a.balance = 0,
+              a.openedAt = datetime()
+MERGE (m:PointsMovement {key: row.key})
+ON CREATE SET m += row.props, m.recordedAt = datetime()
+"""
+# then each touched account's balance is the sum of its movements again (idempotent, whatever was there)
+SERVICE_BALANCES = """
+UNWIND $rows AS row
+MATCH (a:PointsAccount {id: row.account})
+SET a._lock = true REMOVE a._lock
+WITH a
+CALL (a) { OPTIONAL MATCH (m:PointsMovement {credit: a.id}) RETURN coalesce(sum(m.amount), 0) AS credits }
+CALL (a) { OPTIONAL MATCH (m:PointsMovement {debit: a.id}) RETURN coalesce(sum(m.amount), 0) AS debits }
+SET a.balance = credits - debits
+"""
+
 # --- after the commit: how much of what was planned the store holds ------------
 # One check per kind of planned row: (its name in messages, the steps whose rows it checks, the keys of a row
 # it needs, the resident id key, the pattern from that resident `a` that the row's other ids must match).
@@ -183,6 +218,13 @@ CHECKS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
         ("resident", "group"),
         "resident",
         "(a)-[:MEMBER_OF]->(g) WHERE g.id = row.group",
+    ),
+    (
+        "home services done",
+        (SERVICES,),
+        ("id", "resident"),
+        "resident",
+        "(q:ServiceRequest) WHERE q.id = row.id AND q.resident = a.id",
     ),
 )
 

@@ -21,6 +21,7 @@ from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole
 from analysis.domain import today as today_
 from loaders.demo import names as nm
 from loaders.demo.care import care_rows
+from loaders.demo.history import service_rows
 from loaders.demo.people import HUSBAND_HEALTH, Person, Population, populate
 from loaders.demo.places import (
     DEMO_COMMUNITY,
@@ -92,6 +93,7 @@ def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: S
     sheets["party_groups"] += [
         {**cell, "居民编号": p.rid, "党小组": group, "楼栋": building_cell(rng, b)} for p, group, b in groups
     ]
+    sheets["services"] += [{**cell, **row} for row in service_rows(rng, pop, teams, today)]
 
 
 def _details(rng: random.Random, pop: Population, today: date) -> None:
