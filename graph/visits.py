@@ -8,6 +8,9 @@ Visits are never edited: a wrong one is withdrawn — kept, marked with who with
 it, when and why — and recorded again. An explicit tier is the resident's
 ``careTier`` (with who set it and when); without one, the rule of
 `analysis.domain.rule_tier` decides.
+
+A contact visit by a resident earns them the community's points for a visit in the
+same transaction (`graph.points`, key: the visit's id); withdrawing it reverses them.
 """
 
 from __future__ import annotations

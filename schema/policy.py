@@ -17,6 +17,14 @@ volunteer               themselves, the people they actively care for   nothing 
                         today, and those people's homes
 ======================  ==============================================  ===========================================
 
+Home services, matters, points and wills (`case_sight`, `check_case`, `check_new_case`, `check_points`,
+`SERVICE_ADMIN`, `WILLS`): staff see and change all of their community's cases, points and settings, and alone
+keep the will registry, good deeds, reversals and the gift shelf; a leader sees and moves the cases of the
+residents and places they reach, asks for services and reports matters there, and records patrol shifts; a
+volunteer sees the open requests of their grid, the cases of the people they reach and their own work, accepts
+an open request for themselves, completes what they accepted, cancels what they asked for, handles what is
+assigned to them, and redeems their own points.
+
 What lies outside a caller's reach answers exactly as what does not exist:
 null, left out of lists and counts, or the typed ``NotFound`` a made-up id gets.
 Sensitive fields (health notes, emergency contacts) are served to whoever reaches
