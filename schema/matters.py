@@ -38,7 +38,7 @@ from schema.connection import PageInfo
 from schema.context import Context
 from schema.enums import EightZero, Escalation, MatterChannel, MatterKind, MatterStatus, Satisfaction, code
 from schema.policy import case_sight, check_case, check_new_case, sees_case
-from schema.results import Conflict, Invalid, NotFound
+from schema.results import Conflict, Invalid, NotFound, user_error
 
 if TYPE_CHECKING:
     from schema.people import Resident
@@ -207,12 +207,14 @@ class MatterQueryFields:
     ) -> MatterConnection:
         sight = await case_sight(info, community)
         f = filter or MatterFilter()
+        if f.grid is not None and len(f.grid) > 40:
+            raise user_error("filter.grid is at most 40 characters")
         query = MatterQuery(
             community=community,
             status=code(f.status) if f.status else None,
             kind=code(f.kind) if f.kind else None,
             category=code(f.category) if f.category else None,
-            grid=f.grid[:40] if f.grid else None,
+            grid=f.grid,
             assignee_id=str(f.assignee_id) if f.assignee_id else None,
             since=f.since,
             until=f.until,
