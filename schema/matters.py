@@ -20,6 +20,7 @@ from analysis.services import ServiceSettings
 from graph import case_reads, ids
 from graph import matters as graph_matters
 from graph.case_reads import MatterQuery
+from graph.errors import NotFound as NotFoundError
 from graph.matters import NewMatter
 from graph.service_settings import read_settings
 from schema.cases import (
@@ -166,7 +167,10 @@ async def settings_of(info: Info[Context, None], community: str) -> ServiceSetti
     key = ("service_settings", community)
     memo = info.context.access.memo
     if key not in memo:
-        memo[key] = await info.context.run(read_settings, community)
+        try:
+            memo[key] = await info.context.run(read_settings, community)
+        except NotFoundError:
+            raise user_error(f"no community named {community!r}", "NOT_FOUND") from None
     found: ServiceSettings = memo[key]
     return found
 

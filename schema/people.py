@@ -208,9 +208,9 @@ class Resident:
 
     @strawberry.field(
         description="Their wills in the will registry (遗嘱库), newest first: metadata, never the text. For staff of "
-        "the community and admins only (empty for anyone else); every read is logged."
+        "the community and admins only (null for anyone else); every read is logged."
     )
-    async def wills(self, info: Info[Context, None]) -> list[Annotated[Will, strawberry.lazy("schema.wills")]]:
+    async def wills(self, info: Info[Context, None]) -> list[Annotated[Will, strawberry.lazy("schema.wills")]] | None:
         from schema.wills import wills_of_resident
 
         return await wills_of_resident(self, info)

@@ -293,6 +293,7 @@ class ServicesAdminQuery:
         month: Annotated[str, Arg(description="The month, YYYY-MM (the community's calendar).")],
     ) -> ServicesReport:
         year, number = _month(month)
+        await settings_of(info, community)  # NOT_FOUND for an unknown community
         found = await info.context.run(service_reports.month_report, community, year, number)
         return ServicesReport.from_report(found)
 
@@ -309,6 +310,7 @@ class ServicesAdminQuery:
         when = year or today().year
         if not 1900 <= when <= 2100:
             raise user_error(f"year must be between 1900 and 2100, got {when}")
+        await settings_of(info, community)  # NOT_FOUND for an unknown community
         return EightZeros.from_record(await info.context.run(service_reports.eight_zeros_year, community, when))
 
 

@@ -1,7 +1,7 @@
 """The will registry (遗嘱库) over GraphQL: staff only, metadata only, every read logged.
 
 `Resident.wills` and `Query.wills` are served to admins and the community's
-staff (an empty list and null for anyone else, and nothing logged for them);
+staff (null, or ``NOT_FOUND``, for anyone else, and nothing logged for them);
 each read writes an access-log entry in the same transaction
 (`graph.wills`). `willOffers` lists solitary elders of the community's offer
 age with no will in force — people to *offer* the registry to — only when the
@@ -70,10 +70,10 @@ def _reads_wills(info: Info[Context, None], community: str) -> bool:
     return p.role in WHOLE_COMMUNITY and reads_community(p, community)
 
 
-async def wills_of_resident(root: Any, info: Info[Context, None]) -> list[Will]:
-    """`Resident.wills`: staff of the resident's community and admins; [] for anyone else (nothing logged)."""
+async def wills_of_resident(root: Any, info: Info[Context, None]) -> list[Will] | None:
+    """`Resident.wills`: staff of the resident's community and admins; null for anyone else (nothing logged)."""
     if not _reads_wills(info, root.community_id):
-        return []
+        return None
     found = await info.context.loaders.wills(reader(info)).load(str(root.id))
     return [Will.from_record(w) for w in found]
 

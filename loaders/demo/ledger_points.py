@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from analysis.domain import AccountKind, MovementKind, age_on, local_day
+from analysis.domain import AccountKind, MovementKind, Role, age_on, local_day
 from analysis.services import DEFAULT_SETTINGS
 from graph.gifts import gift_id
 from graph.points import account_id, pool_id, shelf_id
@@ -131,7 +131,7 @@ class _Ledger:
             "key": f"{self.community}|demo|{self.n}",
             "recordedAt": when,
             "by": self.by,
-            "byRole": "staff",
+            "byRole": Role.STAFF.value,
             **more,
         }
         self.balance[debit] -= amount

@@ -31,6 +31,7 @@ from analysis.domain import (
     MatterKind,
     MatterStatus,
     RequestStatus,
+    Role,
     Satisfaction,
     ServiceKind,
     age_on,
@@ -155,7 +156,7 @@ def _event(year: Year, case: dict[str, Any], kind: str, action: str, to: str, wh
             "at": when,
             "recordedAt": when,
             "by": more.pop("by", DEMO),
-            "byRole": more.pop("role", "staff"),
+            "byRole": more.pop("role", Role.STAFF.value),
             **{k: v for k, v in more.items() if v is not None},
         }
     )
@@ -278,13 +279,13 @@ def _fate(
             taken,
             "accept",
             RequestStatus.ACCEPTED,
-            {"provider": provider, "team": team_id, "actor": provider, "role": "volunteer"},
+            {"provider": provider, "team": team_id, "actor": provider, "role": Role.VOLUNTEER.value},
         ),
         (
             taken + timedelta(hours=rng.uniform(0.5, 30)),
             "complete",
             RequestStatus.DONE,
-            {"minutes": minutes, "points": points, "actor": provider, "role": "volunteer"},
+            {"minutes": minutes, "points": points, "actor": provider, "role": Role.VOLUNTEER.value},
         ),
     ]
 

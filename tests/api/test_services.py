@@ -246,7 +246,7 @@ def test_the_will_registry_is_for_staff_and_every_read_is_logged(app, authorized
     leader = {"role": "grid_leader", "community": seeded, "scope": "grid:1", "resident": "A2"}
     for token in (leader, {"role": "volunteer", "community": seeded, "resident": "A2"}):
         with authorized_client(app, **token) as other:
-            assert data(other, query, id=rid(seeded, "A1")) == {"name": "王秀英", "wills": []}
+            assert data(other, query, id=rid(seeded, "A1")) == {"name": "王秀英", "wills": None}
     log = "query($c: String!) { accessLog(community: $c) { fields actorRole } }"
     assert {"fields": ["will"], "actorRole": "staff"} not in data(client, log, c=seeded)
     with authorized_client(app, role="staff", community=seeded) as staff:
@@ -324,3 +324,16 @@ def test_the_service_board_streams_new_requests_to_those_who_see_them(app, clien
         "kind": "medicine",
         "request": {"id": request["id"]},
     }
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ matters(community: "没有这个社区") { totalCount } }',
+        '{ servicesReport(community: "没有这个社区", month: "2026-06") { month } }',
+        '{ eightZeros(community: "没有这个社区") { zero } }',
+        '{ serviceSettings(community: "没有这个社区") { windowHours } }',
+    ],
+)
+def test_an_unknown_community_is_not_found_for_an_admin_too(client, query):
+    assert gql(client, query)["errors"][0]["extensions"]["code"] == "NOT_FOUND"
