@@ -86,7 +86,7 @@ RETURN collect([v.id, v.note]) AS rows
 ALERTS_SINCE = """
 WITH datetime() AS now
 OPTIONAL MATCH (v:Visit) WHERE v.community IN $communities AND v.recordedAt >= $since
-  AND v.outcome IN $alerting AND NOT v.withdrawn
+  AND v.outcome IN $alerting AND NOT v.withdrawn AND v.source <> 'import'
 WITH now, v ORDER BY v.recordedAt, v.id LIMIT $limit
 OPTIONAL MATCH (r:Resident {id: v.resident})
 RETURN now, collect(CASE WHEN v IS NOT NULL THEN [v.id, v.recordedAt, v.community, v.resident, r.name, v.outcome,
@@ -170,17 +170,22 @@ def visit_from(p: Mapping[str, Any]) -> Visit:
     )
 
 
+def stored_time(at: datetime) -> datetime:
+    """A visit's time as it is stored: aware, with the community's fixed offset (+08:00), whatever zone it came
+    in (a naive time is the community's local time). The driver's packing of zone names is not relied on, and an
+    offset of local mean time (before 1901: +08:05:43), which Bolt cannot carry in seconds, goes as UTC."""
+    local = at.astimezone(zone()) if at.tzinfo is not None else at.replace(tzinfo=zone())
+    offset = local.utcoffset()
+    assert offset is not None
+    return local.replace(tzinfo=timezone(offset)) if not offset % timedelta(minutes=1) else local.astimezone(UTC)
+
+
 def checked(visit: NewVisit) -> tuple[str, str, datetime, str | None]:
     """The visit's mode, outcome, aware time and note, checked before any round trip (`Invalid` on the field)."""
     mode = one_of(visit.mode, tuple(VisitMode), "mode")
     outcome = one_of(visit.outcome, tuple(VisitOutcome), "outcome")
     require(isinstance(visit.at, datetime), "at", "must be a date and time")
-    local = visit.at.astimezone(zone()) if visit.at.tzinfo is not None else visit.at.replace(tzinfo=zone())
-    offset = local.utcoffset()
-    assert offset is not None
-    # stored with the community's fixed offset (+08:00): the driver's packing of zone names is not to be relied on;
-    # an offset of local mean time (before 1901: +08:05:43) is not whole minutes, which Bolt cannot carry
-    at = local.replace(tzinfo=timezone(offset)) if not offset % timedelta(minutes=1) else local.astimezone(UTC)
+    at = stored_time(visit.at)
     require(at <= now() + SKEW, "at", f"{at.isoformat()} is in the future")
     note = (visit.note or "").strip() or None
     require(note is None or len(note) <= MAX_NOTE, "note", f"must be at most {MAX_NOTE} characters")

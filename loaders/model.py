@@ -11,9 +11,11 @@ English codes of `analysis.domain`, whatever language the ledger was written in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+from analysis.domain import VisitMode, VisitOutcome
+
+SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "visits")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Resident:
     qr_show_contact: bool | None = None  # what the QR finder page may show
     qr_show_medical: bool | None = None
     qr_show_address: bool | None = None
+    care_tier: str | None = None  # an explicit tier (analysis.domain.CareTier, "none" included); None: not stated
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,24 @@ class PartyGroupMembership:
     resident_id: str
     party_group: str
     building: str
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A visit already made (探访记录): ``visited_at`` a naive local `datetime`, or a `date` when the time is
+    not known."""
+
+    community: str
+    visited_at: date
+    resident_id: str
+    visitor_id: str | None = None  # None: community staff
+    mode: str = VisitMode.HOME.value
+    outcome: str = VisitOutcome.OK.value
+    note: str | None = None  # sensitive: never quoted in problems
+
+    @property
+    def time_known(self) -> bool:
+        return isinstance(self.visited_at, datetime)
 
 
 @dataclass(frozen=True)
@@ -139,6 +160,7 @@ class Ledger:
     volunteers: list[VolunteerMembership] = field(default_factory=list)
     service_roles: list[ServiceRole] = field(default_factory=list)
     party_groups: list[PartyGroupMembership] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # rejected raw rows per sheet, for --skip-bad-rows: (row number, raw cells by header)
     rejected: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)

@@ -135,6 +135,25 @@ MERGE (pg)-[:FOR_BUILDING]->(b)
 MERGE (r)-[:MEMBER_OF]->(pg)
 """
 
+# an explicit tier of the visiting programme; set (with who and when) only when it changes, so that a re-import
+# leaves it as it was; an empty cell is not a row here: the tier stored (by the rule, or set) stays
+CARE_TIERS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+WITH r, row WHERE r.careTier IS NULL OR r.careTier <> row.tier
+SET r.careTier = row.tier, r.careTierSetBy = 'import', r.careTierSetAt = datetime()
+"""
+
+# visits already made: their id is a digest of the row (graph.ids.imported_visit_id), and a visit is never
+# changed once stored (a wrong one is withdrawn through the API, and stays withdrawn after a re-import)
+VISITS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (v:Visit {id: row.id})
+ON CREATE SET v += row.props, v.community = $community, v.resident = r.id, v.source = 'import',
+              v.recordedAt = datetime(), v.recordedBy = 'import', v.withdrawn = false
+"""
+
 # --- after the commit: how much of what was planned the store holds ------------
 # One check per kind of planned row: (its name in messages, the steps whose rows it checks, the keys of a row
 # it needs, the resident id key, the pattern from that resident `a` that the row's other ids must match).
@@ -184,6 +203,7 @@ CHECKS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
         "resident",
         "(a)-[:MEMBER_OF]->(g) WHERE g.id = row.group",
     ),
+    ("visits", (VISITS,), ("resident", "id"), "resident", "(v:Visit) WHERE v.id = row.id AND v.resident = a.id"),
 )
 
 # $rows0 … $rowsN: the rows of each check, in the order of CHECKS; one count per check, and whether
