@@ -50,6 +50,8 @@ class CommunityView:
 
     def __init__(self, G: Graph) -> None:
         self.community: str | None = G.graph.get("community")
+        #: the day an export's contacts are of (each elder's last contact on or before it); None: all contacts
+        self.contacts_as_of: date | None = G.graph.get("contacts_as_of")
         self.nodes: dict[str | None, dict[str, Attrs]] = {kind: {} for kind in KINDS}
         self.kind_of: dict[str, str | None] = {}
         for n, d in G.nodes(data=True):

@@ -221,6 +221,11 @@ def programme_elders(
 
     ``cadence`` must hold every tier of the programme (`cadence_of` makes one).
     """
+    if view.contacts_as_of is not None and view.contacts_as_of != as_of:
+        raise ValueError(
+            f"the graph holds each elder's last contact as of {view.contacts_as_of}: export it as of {as_of} "
+            "(graph.export.community_graph(..., as_of=...)) to analyse that day"
+        )
     window_start = as_of - timedelta(days=RATE_WINDOW - 1)
     res = view.nodes["resident"]
     result: list[ProgrammeElder] = []

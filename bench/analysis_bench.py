@@ -77,7 +77,7 @@ def existing(store) -> set[str]:
 def import_generated(store, communities: int, rename) -> None:
     """Generate ``communities`` communities, rename them, import those not in the store."""
     have = existing(store)
-    sheets = generate_ledger(communities=communities)
+    sheets = generate_ledger(communities=communities, visits=False)  # ~90,000 visits a community: not at city scale
     for rows in sheets.values():
         for row in rows:
             row["社区"] = rename(row["社区"])

@@ -60,6 +60,9 @@ BASELINE = [  # plain statements over the same rows, in the importer's step orde
     "CREATE (r)-[:SERVES {role: row.role}]->(g)",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
     "MERGE (p:PartyGroup {id: row.group}) ON CREATE SET p.community = $community CREATE (r)-[:MEMBER_OF]->(p)",
+    "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) SET r.careTier = row.tier",
+    "UNWIND $rows AS row CREATE (v:Visit {id: row.id}) SET v += row.props, v.resident = row.resident, "
+    "v.community = $community",
 ]
 DELETE = "MATCH (n {community: $community}) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 
@@ -74,7 +77,7 @@ def renamed(ledger: Ledger, community: str) -> Ledger:
     parts = {
         f.name: [dataclasses.replace(x, community=community) for x in getattr(ledger, f.name)]
         for f in dataclasses.fields(Ledger)
-        if f.name in ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+        if f.name in ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "visits")
     }
     return Ledger(**parts)
 

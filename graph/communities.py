@@ -27,7 +27,7 @@ DELETION_ORDER: tuple[tuple[str, str], ...] = (
     ("AccessLog", "n.at IS NOT NULL"),
     ("QrScan", "n.at IS NOT NULL"),
     ("QrCode", ""),
-    ("Visit", "n.day IS NOT NULL"),
+    ("Visit", "n.at IS NOT NULL"),
     ("CaseEvent", "n.recordedAt IS NOT NULL"),
     ("ServiceRequest", "n.requestedAt IS NOT NULL"),
     ("Matter", "n.reportedAt IS NOT NULL"),

@@ -13,10 +13,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeAlias
 
-from analysis.domain import Role
+from analysis.domain import Role, now, zone
+from graph.visits import MAX_NOTE, SKEW
 from loaders.columns import Plan, Values, find_header, map_headers, parse_row
 from loaders.errors import LoaderError
 from loaders.model import (
@@ -30,6 +32,7 @@ from loaders.model import (
     ServiceDone,
     ServiceRole,
     Stopped,
+    Visit,
     VolunteerMembership,
 )
 from loaders.parse import Cell, national_id_is_valid, text
@@ -343,14 +346,46 @@ def _party_group(state: _State, row: _Row, v: Values) -> PartyGroupMembership | 
     return PartyGroupMembership(**v) if row.ok else None
 
 
+def _visit(state: _State, row: _Row, v: Values) -> Visit | None:
+    resident = _known(state, row, v)
+    if v["visitor_id"] is not None:
+        _known(state, row, v, "visitor_id")
+        if v["visitor_id"] == v["resident_id"]:
+            row.error("visitor_id", v["visitor_id"], "a resident cannot visit themselves")
+    at: date = v["visited_at"]
+    shown = at.isoformat(sep=" ", timespec="minutes") if isinstance(at, datetime) else at.isoformat()
+    latest = (now() + SKEW).astimezone(zone()).replace(tzinfo=None)  # the community's clock, a little skew allowed
+    if at > (latest if isinstance(at, datetime) else latest.date()):
+        row.error("visited_at", shown, "in the future")
+    elif resident is not None and _day(at) < resident.birth_date:
+        row.error("visited_at", shown, "before the resident was born")
+    if v["note"] is not None and len(v["note"]) > MAX_NOTE:  # never quote the note
+        row.error("note", None, f"longer than {MAX_NOTE} characters")
+    key = ("visits", v["community"], v["resident_id"], at, v["visitor_id"], v["mode"], v["outcome"])
+    if row.ok and (first := row.first(state, key)):
+        row.warn("visited_at", shown, f"the same visit as row {first}, ignored")
+        return None
+    return Visit(**v) if row.ok else None
+
+
+def _day(at: date) -> date:
+    return at.date() if isinstance(at, datetime) else at
+
+
 def _service_done(state: _State, row: _Row, v: Values) -> ServiceDone | None:
-    _known(state, row, v)
+    resident = _known(state, row, v)
     if v["provider_id"] is not None:
         _known(state, row, v, "provider_id")
         if v["provider_id"] == v["resident_id"]:
             row.error("provider_id", v["provider_id"], "a resident does not serve themselves")
     if v["team"] is not None and len(unicodedata.normalize("NFKC", v["team"])) > MAX_LABEL:
         row.error("team", v["team"][:MAX_LABEL], f"a team's name is at most {MAX_LABEL} characters")
+    at: date = v["served_on"]
+    shown = at.isoformat(sep=" ", timespec="minutes") if isinstance(at, datetime) else at.isoformat()
+    if _day(at) > now().astimezone(zone()).date():
+        row.error("served_on", shown, "is in the future")
+    elif resident is not None and _day(at) < resident.birth_date:
+        row.error("served_on", shown, "before the resident was born")
     key = ("services", *v.values())
     if row.ok and (first := row.first(state, key)):
         row.warn("served_on", None, f"the same service as row {first}, ignored")
@@ -360,7 +395,7 @@ def _service_done(state: _State, row: _Row, v: Values) -> ServiceDone | None:
 
 #: A record of any sheet.
 Record: TypeAlias = (
-    Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership | ServiceDone
+    Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership | Visit | ServiceDone
 )
 #: Builds a sheet's record from a parsed row, or ``None`` if the row is rejected or ignored.
 Builder: TypeAlias = Callable[[_State, _Row, Values], Record | None]
@@ -372,6 +407,7 @@ _BUILDERS: dict[str, Builder] = {
     "volunteers": _volunteer,
     "service_roles": _service_role,
     "party_groups": _party_group,
+    "visits": _visit,
     "services": _service_done,
 }
 

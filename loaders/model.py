@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "services")
+from analysis.domain import VisitMode, VisitOutcome
+
+SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "visits", "services")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Resident:
     qr_show_contact: bool | None = None  # what the QR finder page may show
     qr_show_medical: bool | None = None
     qr_show_address: bool | None = None
+    care_tier: str | None = None  # an explicit tier (analysis.domain.CareTier, "none" included); None: not stated
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,29 @@ class PartyGroupMembership:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """A visit already made (探访记录): ``visited_at`` a naive local `datetime`, or a `date` when the time is
+    not known."""
+
+    community: str
+    visited_at: date
+    resident_id: str
+    visitor_id: str | None = None  # None: community staff
+    mode: str = VisitMode.HOME.value
+    outcome: str = VisitOutcome.OK.value
+    note: str | None = None  # sensitive: never quoted in problems
+
+    @property
+    def time_known(self) -> bool:
+        return isinstance(self.visited_at, datetime)
+
+
+@dataclass(frozen=True)
 class ServiceDone:
     """A home service already delivered (the ``services`` sheet): kept as a request done."""
 
     community: str
-    served_on: datetime  # the community's local time, naive (a date alone: noon)
+    served_on: date  # a naive local `datetime`, or a `date` when the time is not known (then: noon)
     resident_id: str
     kind: str  # one of analysis.domain.SERVICE_KINDS
     provider_id: str | None = None
@@ -152,6 +173,7 @@ class Ledger:
     volunteers: list[VolunteerMembership] = field(default_factory=list)
     service_roles: list[ServiceRole] = field(default_factory=list)
     party_groups: list[PartyGroupMembership] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
     services: list[ServiceDone] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # rejected raw rows per sheet, for --skip-bad-rows: (row number, raw cells by header)

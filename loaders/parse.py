@@ -29,10 +29,13 @@ from analysis.domain import (
     SERVICE_KINDS,
     SERVICE_ROLES,
     CareKind,
+    CareTier,
     Post,
     Role,
     ServiceKind,
     ServiceRole,
+    VisitMode,
+    VisitOutcome,
     today,
 )
 
@@ -92,6 +95,30 @@ def parse_birth_date(value: Cell) -> date:
     return born
 
 
+_TIME = re.compile(r"(.+?)[\sT]+(\d{1,2})(?::|时|點|点)(\d{1,2})(?:分)?(?::(\d{1,2})(?:\.\d+)?)?")
+
+
+def parse_moment(value: Cell) -> date:
+    """Read a date (as :func:`parse_date`), or a date and a time: ``2026-10-08 14:30``, ``2026/10/8 9:05``,
+    ``2026年10月8日 14时30分``, or a date or date-and-time cell. A time comes back as a naive `datetime` (the
+    community's local time), a date alone as a `date`.
+
+    >>> parse_moment("2026/10/8 9:05"), parse_moment("2026-10-08")
+    (datetime.datetime(2026, 10, 8, 9, 5), datetime.date(2026, 10, 8))
+    """
+    if isinstance(value, date):
+        return value
+    folded = unicodedata.normalize("NFKC", value).strip()
+    match = _TIME.fullmatch(folded)
+    if match is None:
+        return _date_text(folded)
+    day = _date_text(match.group(1).strip())
+    hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ParseError("no such time of day (write 14:30)")
+    return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
 def _date_text(value: str) -> date:
     match = _DATE.fullmatch(value)
     if match:
@@ -105,36 +132,6 @@ def _date_text(value: str) -> date:
         return date(int(year), int(month), int(day))
     except ValueError:
         raise ParseError("no such date") from None
-
-
-_TIME = re.compile(r"(.+?)[\sT]+(\d{1,2})[:：](\d{2})(?::(\d{2}))?")
-
-
-def parse_moment(value: Cell) -> datetime:
-    """Read a date (any form of :func:`parse_date`), or a date and a time ``2026-10-08 14:30``, as the community's
-    local time, naive; a date alone is noon of that day. Not in the future.
-
-    >>> parse_moment("2026/10/8 9:05"), parse_moment("2026年10月8日")
-    (datetime.datetime(2026, 10, 8, 9, 5), datetime.datetime(2026, 10, 8, 12, 0))
-    """
-    if isinstance(value, datetime):
-        found = value.replace(tzinfo=None)
-    elif isinstance(value, date):
-        found = datetime(value.year, value.month, value.day, 12)
-    else:
-        match = _TIME.fullmatch(unicodedata.normalize("NFKC", value).strip())
-        if match is None:
-            day = _date_text(value)
-            found = datetime(day.year, day.month, day.day, 12)
-        else:
-            day = _date_text(match.group(1).strip())
-            hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
-            if hour > 23 or minute > 59 or second > 59:
-                raise ParseError("no such time of day")
-            found = datetime(day.year, day.month, day.day, hour, minute, second)
-    if found.date() > today():
-        raise ParseError("is in the future")
-    return found
 
 
 # --- booleans, gender, national id -----------------------------------------
@@ -269,7 +266,10 @@ def parse_unit(value: Cell) -> str:
 # --- coded values --------------------------------------------------------
 
 
-def _codes(codes: tuple[Role | CareKind | ServiceRole | ServiceKind, ...], **aliases: StrEnum) -> dict[str, str]:
+def _codes(
+    codes: tuple[Role | CareKind | ServiceRole | VisitMode | VisitOutcome | CareTier | ServiceKind, ...],
+    **aliases: StrEnum,
+) -> dict[str, str]:
     """Each code by its folded English spelling, its Chinese name, and the aliases given."""
     return (
         {_key(code): code.value for code in codes}
@@ -288,6 +288,9 @@ _SERVICE_ROLES = _codes(
     culture_and_sports_organiser=ServiceRole.CULTURE_SPORTS_ORGANISER,
 )
 _SERVICE_KINDS = _codes(SERVICE_KINDS, 送餐=ServiceKind.MEALS, 助浴=ServiceKind.BATHING, 送药=ServiceKind.MEDICINE)
+_VISIT_MODES = _codes(tuple(VisitMode), 上门探访=VisitMode.HOME, 入户=VisitMode.HOME, 电话探访=VisitMode.PHONE)
+_VISIT_OUTCOMES = _codes(tuple(VisitOutcome), 良好=VisitOutcome.OK, 需帮助=VisitOutcome.NEEDS_HELP)
+_CARE_TIERS = _codes(tuple(CareTier), 高=CareTier.HIGH, 高风险老人=CareTier.HIGH, 重点老人=CareTier.KEY)
 _POSTS = {_key(p): p.value for p in Post} | {_key(p) + "岗": p.value for p in Post}
 
 
@@ -309,6 +312,21 @@ def parse_service_role(value: Cell) -> str:
 def parse_service_kind(value: Cell) -> str:
     """Read one of the six deliveries or other: 理发/洗澡/配餐/医药/家政/代办/其他, or the English codes."""
     return _lookup(_SERVICE_KINDS, value, "kind of service (理发, 洗澡, 配餐, 医药, 家政, 代办 or 其他)")
+
+
+def parse_visit_mode(value: Cell) -> str:
+    """Read 上门/电话/视频 or home/phone/video."""
+    return _lookup(_VISIT_MODES, value, "way of visiting (上门, 电话 or 视频)")
+
+
+def parse_visit_outcome(value: Cell) -> str:
+    """Read 正常/需要帮助/不在家/住院/紧急 or ok/needs_help/not_home/hospital/emergency."""
+    return _lookup(_VISIT_OUTCOMES, value, "outcome (正常, 需要帮助, 不在家, 住院 or 紧急)")
+
+
+def parse_care_tier(value: Cell) -> str:
+    """Read 高风险/重点/一般/无 or high/key/general/none."""
+    return _lookup(_CARE_TIERS, value, "care tier (高风险, 重点, 一般 or 无)")
 
 
 def parse_post(value: Cell) -> str:
@@ -335,8 +353,17 @@ PARSERS: dict[str, Parser | None] = {
     "moment": _cached(parse_moment),
     "service_kind": _cached(parse_service_kind),
     "minutes": _cached(parse_minutes),
+    "visit_mode": _cached(parse_visit_mode),
+    "visit_outcome": _cached(parse_visit_outcome),
+    "care_tier": _cached(parse_care_tier),
 }
 """Parser of each column kind (``None``: plain text); repeated values are cached."""
 
-DEFAULTS: dict[str, Value] = {"bool": False, "post": Post.A.value, "care_kind": CareKind.RESPONSIBILITY.value}
+DEFAULTS: dict[str, Value] = {
+    "bool": False,
+    "post": Post.A.value,
+    "care_kind": CareKind.RESPONSIBILITY.value,
+    "visit_mode": VisitMode.HOME.value,
+    "visit_outcome": VisitOutcome.OK.value,
+}
 """Value of an empty optional cell, by column kind (``None`` if not listed)."""

@@ -13,6 +13,7 @@ accounts' balances are summed again from their movements.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, time
 from typing import Any
 
 from analysis.domain import AccountKind, Asker, MovementKind, RequestStatus, ServiceKind
@@ -49,7 +50,9 @@ def services_steps(
 
 def _row(s: ServiceDone, home: Resident | None, points: PointsRules | None) -> dict[str, Any]:
     c, rid = s.community, request_id(s)
-    at = moment(s.served_on, "served_on")
+    served = s.served_on
+    local = served if isinstance(served, datetime) else datetime.combine(served, time(12))  # a day alone: noon
+    at = moment(local, "served_on")
     provider = ids.resident_id(c, s.provider_id) if s.provider_id else None
     team = ids.team_id(c, s.team) if s.team else None
     earned = points.for_request(s.kind, s.minutes) if points is not None and provider else 0

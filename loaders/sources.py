@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeAlias
 
@@ -249,7 +249,8 @@ def _xlsx_rows(path: Path, sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, list
 
 
 def cell_value(value: object) -> Cell:
-    """Turn an openpyxl value into a cell: text, or a date for date cells.
+    """Turn an openpyxl value into a cell: text, or a date for date cells (a `datetime` when the cell
+    holds a time of day too: the time of a visit).
 
     >>> cell_value(301.0), cell_value(1001), cell_value(" 张三 "), cell_value(None)
     ('301', '1001', '张三', '')
@@ -261,7 +262,7 @@ def cell_value(value: object) -> Cell:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.date()
+        return value.replace(tzinfo=None) if value.time() != time() else value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, float) and value.is_integer():

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import TypeAlias, TypeVar
 
-from analysis.domain import Role
+from analysis.domain import Role, VisitOutcome
 from analysis.services import PointsRules
 from graph import ids
 from graph.imports import cypher as Q
 from graph.imports.write import NotKept, Step, WriteSummary, check_written, write_steps
 from graph.store import Store
+from graph.visits import stored_time
 from loaders.model import (
     Care,
     LeaderPost,
@@ -26,6 +28,7 @@ from loaders.model import (
     Resident,
     ServiceDone,
     ServiceRole,
+    Visit,
     VolunteerMembership,
 )
 from loaders.services_writer import services_steps
@@ -34,7 +37,9 @@ Hasher: TypeAlias = Callable[[str], str]
 #: One row of a write step: the Cypher parameters of one node or relationship.
 Row: TypeAlias = dict[str, object]
 
-_Linked = TypeVar("_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership, ServiceDone)
+_Linked = TypeVar(
+    "_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership, Visit, ServiceDone
+)
 
 
 @dataclass
@@ -156,6 +161,11 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher, points: Poin
         (Q.VOLUNTEERS, [_volunteer(x) for x in mine(ledger.volunteers)]),
         (Q.SERVICE_ROLES, [_service(x) for x in mine(ledger.service_roles)]),
         (Q.PARTY_GROUPS, _party(c, mine(ledger.party_groups), residents)),
+        (
+            Q.CARE_TIERS,
+            [{"resident": _resident_ref(r)["resident"], "tier": r.care_tier} for r in residents if r.care_tier],
+        ),
+        (Q.VISITS, [_visit(x) for x in mine(ledger.visits)]),
         *services_steps(c, mine(ledger.services), residents, points),
     ]
 
@@ -307,3 +317,26 @@ def _party(c: str, memberships: list[PartyGroupMembership], residents: list[Resi
         }
         for m in memberships
     ]
+
+
+def _visit(x: Visit) -> Row:
+    """A visit's row: its time stored as the API stores it (a day without a time: the day's first moment, with
+    ``timeKnown`` false)."""
+    local = x.visited_at if isinstance(x.visited_at, datetime) else datetime.combine(x.visited_at, time())
+    at = stored_time(local)
+    resident = ids.resident_id(x.community, x.resident_id)
+    visitor = ids.resident_id(x.community, x.visitor_id) if x.visitor_id else None
+    return {
+        "id": ids.imported_visit_id(x.community, resident, local.isoformat(), visitor, x.mode, x.outcome),
+        "resident": resident,
+        "props": {
+            "visitor": visitor,
+            "at": at,
+            "day": local.date(),
+            "timeKnown": x.time_known,
+            "mode": x.mode,
+            "outcome": x.outcome,
+            "contact": VisitOutcome(x.outcome).is_contact,
+            "note": x.note,
+        },
+    }

@@ -218,7 +218,7 @@ def _audit(
     store: Store, community: str, as_of: date, elder_age: int, care_capacity: int, cadence: dict[str, int] | None = None
 ) -> CoverageAudit:
     d = analysis.audit(
-        community_graph(store, community),
+        community_graph(store, community, as_of=as_of),
         as_of=as_of,
         elder_age=elder_age,
         care_capacity=care_capacity,
@@ -259,7 +259,10 @@ def _audit(
 
 def _suggest(store: Store, community: str, as_of: date, elder_age: int, care_capacity: int) -> AssignmentSuggestions:
     d = analysis.suggest_assignments(
-        community_graph(store, community), as_of=as_of, elder_age=elder_age, care_capacity=care_capacity
+        community_graph(store, community, as_of=as_of, visitors=True),
+        as_of=as_of,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
     ).to_dict()
     return AssignmentSuggestions(
         community=community,

@@ -55,7 +55,7 @@ def neo4j_connection(gridcare_home) -> Connection:
         return
     settings = Settings(home=gridcare_home)
     server = LocalNeo4j(
-        LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="1g", pagecache="256m"),
+        LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="2g", pagecache="256m"),
         say=lambda m: print(m, file=sys.stderr),
     )
     status = server.start()

@@ -8,9 +8,11 @@ with ``--format json`` the result's ``to_dict()``.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import click
 
+from analysis.domain import today
 from api.cli.common import COMMUNITY, friendly_errors, resolve_community, store
 
 _OPTIONS = {
@@ -82,12 +84,12 @@ def options(*names: str):
     return decorate
 
 
-def load_graph(community: str | None):
-    """Export a community (the only one if ``community`` is None) from the store."""
+def load_graph(community: str | None, as_of: date, *, visitors: bool = False):
+    """Export a community (the only one if ``community`` is None) from the store, as it is on ``as_of``."""
     from graph.export import community_graph
 
     with store() as s:
-        return community_graph(s, resolve_community(s, community))
+        return community_graph(s, resolve_community(s, community), as_of=as_of, visitors=visitors)
 
 
 def emit(result, fmt: str, text) -> None:
@@ -98,8 +100,9 @@ def emit(result, fmt: str, text) -> None:
         click.echo(text(result))
 
 
-def _day(as_of):
-    return as_of.date() if as_of else None
+def _day(as_of) -> date:
+    """The ``--as-of`` day, else today: read once, so that the export and the analysis agree."""
+    return as_of.date() if as_of else today()
 
 
 @click.command()
@@ -135,7 +138,11 @@ def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit) -> No
     from analysis import format_audit
 
     result = run(
-        load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity, cadence=cadence
+        load_graph(community, day := _day(as_of)),
+        as_of=day,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
+        cadence=cadence,
     )
     emit(result, fmt, lambda r: format_audit(r, limit=limit))
 
@@ -157,7 +164,8 @@ def spof(community, as_of, elder_age, fmt, limit) -> None:
     """
     from analysis import format_spof, single_points_of_failure
 
-    result = single_points_of_failure(load_graph(community), as_of=_day(as_of), elder_age=elder_age)
+    day = _day(as_of)
+    result = single_points_of_failure(load_graph(community, day), as_of=day, elder_age=elder_age)
     emit(result, fmt, lambda r: format_spof(r, limit=limit))
 
 
@@ -190,7 +198,10 @@ def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     from analysis import format_assignments, suggest_assignments
 
     result = suggest_assignments(
-        load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity
+        load_graph(community, day := _day(as_of), visitors=True),
+        as_of=day,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
     )
     emit(result, fmt, lambda r: _with_next_steps(format_assignments(r, limit=limit), r))
 
@@ -224,5 +235,6 @@ def suggest_leaders(community, as_of, care_capacity, fmt, limit) -> None:
     from analysis import format_leader_suggestions
     from analysis import suggest_leaders as run
 
-    result = run(load_graph(community), as_of=_day(as_of), limit=limit, care_capacity=care_capacity)
+    day = _day(as_of)
+    result = run(load_graph(community, day), as_of=day, limit=limit, care_capacity=care_capacity)
     emit(result, fmt, lambda r: format_leader_suggestions(r, limit=limit))

@@ -150,7 +150,14 @@ def _show_problems(ledger: Ledger) -> None:
     help="The day the ledger describes (YYYY-MM-DD): birth dates, tenures and records are placed around it, so "
     "the same seed and day give the same ledger.  [default: today, in the community's time zone]",
 )
-def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None) -> None:
+@click.option(
+    "--visits/--no-visits",
+    default=True,
+    show_default=True,
+    help="A year of visits (探访记录, ~90,000 rows a community); --no-visits leaves that sheet empty, for "
+    "city-scale ledgers.",
+)
+def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, visits: bool) -> None:
     """Write a generated Changshan Garden ledger in the import format.
 
     It reproduces the published numbers (10 grids, 11 buildings, ~7,000
@@ -158,7 +165,7 @@ def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None) 
     """
     from loaders.demo import generate_ledger, write_ledger
 
-    sheets = generate_ledger(seed=seed, communities=communities, today=as_of.date() if as_of else None)
+    sheets = generate_ledger(seed=seed, communities=communities, today=as_of.date() if as_of else None, visits=visits)
     written = write_ledger(sheets, out)
     rows = ", ".join(f"{name} {len(rows)}" for name, rows in sheets.items())
     click.echo(f"Wrote {written} ({rows} rows).")

@@ -10,6 +10,7 @@ import sys
 
 import click
 
+from analysis.domain import today
 from api.cli.analysis import emit, load_graph, options
 from api.cli.common import err, friendly_errors
 
@@ -71,16 +72,11 @@ def due(community, as_of, visitor, scope, within, elder_age, cadence, fmt, limit
 
     if visitor is not None and scope is not None:
         raise click.UsageError("give --visitor or --scope, not both")
-    G = load_graph(community)
+    day = as_of.date() if as_of else today()
+    G = load_graph(community, day)
     try:
         result = visits_due(
-            G,
-            as_of=as_of.date() if as_of else None,
-            visitor=visitor,
-            scope=scope,
-            within=within,
-            elder_age=elder_age,
-            cadence=cadence,
+            G, as_of=day, visitor=visitor, scope=scope, within=within, elder_age=elder_age, cadence=cadence
         )
     except UnknownInCommunity as e:
         err(f"gridcare: {e}")

@@ -135,6 +135,25 @@ MERGE (pg)-[:FOR_BUILDING]->(b)
 MERGE (r)-[:MEMBER_OF]->(pg)
 """
 
+# an explicit tier of the visiting programme; set (with who and when) only when it changes, so that a re-import
+# leaves it as it was; an empty cell is not a row here: the tier stored (by the rule, or set) stays
+CARE_TIERS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+WITH r, row WHERE r.careTier IS NULL OR r.careTier <> row.tier
+SET r.careTier = row.tier, r.careTierSetBy = 'import', r.careTierSetAt = datetime()
+"""
+
+# visits already made: their id is a digest of the row (graph.ids.imported_visit_id), and a visit is never
+# changed once stored (a wrong one is withdrawn through the API, and stays withdrawn after a re-import)
+VISITS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (v:Visit {id: row.id})
+ON CREATE SET v += row.props, v.community = $community, v.resident = r.id, v.source = 'import',
+              v.recordedAt = datetime(), v.recordedBy = 'import', v.withdrawn = false
+"""
+
 # the `services` sheet: home services already delivered, kept as requests done (one event: the import); a row's
 # id is derived from what it says, so a second import finds it and changes nothing
 SERVICES = """
@@ -219,6 +238,7 @@ CHECKS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
         "resident",
         "(a)-[:MEMBER_OF]->(g) WHERE g.id = row.group",
     ),
+    ("visits", (VISITS,), ("resident", "id"), "resident", "(v:Visit) WHERE v.id = row.id AND v.resident = a.id"),
     (
         "home services done",
         (SERVICES,),

@@ -121,6 +121,14 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         9,
+        "a community's visits found by time, newest first from the index (pages of visits, windows of days)",
+        (
+            "CREATE INDEX visit_community_at IF NOT EXISTS FOR (v:Visit) ON (v.community, v.at)",
+            "DROP INDEX visit_community_day IF EXISTS",
+        ),
+    ),
+    Migration(
+        10,
         "home-service requests, residents' matters, and the events of their lifecycle (one sequence per case)",
         (
             "CREATE CONSTRAINT service_request_id IF NOT EXISTS FOR (r:ServiceRequest) REQUIRE r.id IS UNIQUE",
@@ -139,7 +147,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        10,
+        11,
         "the points ledger: accounts, movements (one per idempotency key, each reversed at most once), gifts",
         (
             "CREATE CONSTRAINT points_account_id IF NOT EXISTS FOR (a:PointsAccount) REQUIRE a.id IS UNIQUE",
@@ -156,7 +164,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        11,
+        12,
         "the will registry (metadata only), found by resident and by community",
         (
             "CREATE CONSTRAINT will_id IF NOT EXISTS FOR (w:Will) REQUIRE w.id IS UNIQUE",

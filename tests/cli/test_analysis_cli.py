@@ -181,3 +181,13 @@ def test_demo_audit(gridcare, demo_ledger, demo_community):
     assert not solitary5 & {e["resident_id"] for e in d["uncovered_elders"]}
     [b5] = [b for b in d["coverage"]["buildings"] if b["building"] == "5"]
     assert b5["solitary_uncovered"] == 0
+    # a year of visits: a believable contact rate, a short overdue list, high risk first
+    visits = d["visits"]
+    assert 0.75 <= visits["contact_rate_30d"] <= 0.97
+    assert visits["contact_rate_30d_by_tier"]["high"] > 0.95
+    overdue = visits["overdue"]
+    assert 20 <= len(overdue) <= 0.05 * sum(visits["in_programme"].values())
+    rank = {"high": 0, "key": 1, "general": 2}
+    assert [rank[o["tier"]] for o in overdue] == sorted(rank[o["tier"]] for o in overdue)
+    assert sum(o["last_contact"] is None for o in overdue) == 4  # the demo's elders never visited
+    assert not solitary5 & {o["resident_id"] for o in overdue}  # building 5's leader sees them every day
