@@ -23,12 +23,15 @@ DAY = DEMO_DAY  # the day the tests' demo ledger describes
 
 
 @pytest.fixture(scope="module")
-def garden(store, demo_ledger):
+def garden(store, tmp_path_factory):
+    """The tests' demo ledger without its year of visits (they play no part here), imported."""
+    from loaders.demo import generate_ledger, write_ledger
     from loaders.ledger import read_ledger
     from loaders.writer import plan_import, write_plan
 
+    folder = write_ledger(generate_ledger(seed=7, today=DEMO_DAY, visits=False), tmp_path_factory.mktemp("garden"))
     name = f"长山花园-{uuid.uuid4().hex[:6]}"
-    write_plan(store, plan_import(read_ledger(demo_ledger, name), hash_national_id=lambda s: "h"))
+    write_plan(store, plan_import(read_ledger(folder, name), hash_national_id=lambda s: "h"))
     yield name
     delete_community(store, name)
 
