@@ -1,4 +1,5 @@
-"""The import use case shared by `gridcare import` and `gridcare serve --demo`."""
+"""The import use case shared by `gridcare import`, `gridcare serve --demo` and the console's upload
+(`api.ledger_upload`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from graph.store import Store
 from loaders.errors import LoaderError
 from loaders.ledger import read_ledger
 from loaders.model import Ledger
-from loaders.writer import ImportSummary, plan_import, total_rows, write_plan
+from loaders.writer import ImportSummary, Plan, plan_import, total_rows, write_plan
 
 PROGRESS_FROM_ROWS = 5000  # smaller ledgers import without a progress bar
 
@@ -41,9 +42,14 @@ def import_ledger_file(
         store.close()
 
 
+def plan_ledger(ledger: Ledger, settings: Settings) -> Plan:
+    """The write steps of a validated ledger, national ids hashed under the service's key."""
+    return plan_import(ledger, hash_national_id=national_id_hasher(settings))
+
+
 def write_ledger(store: Store, ledger: Ledger, settings: Settings, *, progress: bool) -> ImportSummary:
     """Write a validated ledger, with a progress bar on big ones."""
-    plan = plan_import(ledger, hash_national_id=national_id_hasher(settings))
+    plan = plan_ledger(ledger, settings)
     total = total_rows(plan)
     if not progress or total < PROGRESS_FROM_ROWS:
         return write_plan(store, plan)

@@ -17,6 +17,7 @@ from schema.places import Community
 from schema.policy import reads_community
 from schema.qr import QrQuery
 from schema.sensitive import AccessLogQuery
+from schema.viewer import ViewerQuery
 from schema.visits import VisitQueryFields, VisitsDueQuery
 
 
@@ -25,7 +26,7 @@ def _community(node: dict) -> Community:
 
 
 @strawberry.type(description="Reading the community network.")
-class Query(AnalysisQuery, AccessLogQuery, QrQuery, VisitQueryFields, VisitsDueQuery):
+class Query(ViewerQuery, AnalysisQuery, AccessLogQuery, QrQuery, VisitQueryFields, VisitsDueQuery):
     @strawberry.field(description="Every community in the database, by name.")
     async def communities(self, info: Info[Context, None]) -> list[Community]:
         rows = await info.context.run(list_communities)

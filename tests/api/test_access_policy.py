@@ -48,6 +48,7 @@ def r(c: str, local: str) -> str:
 
 OPERATIONS = {
     # --- reads -----------------------------------------------------------------------------------------------
+    "me": Operation("{ me { role community scope } }", lambda c: {}, (A, A, A, A, A, A)),
     "resident": Operation(
         "query($id: ID!) { resident(id: $id) { id } }", lambda c: {"id": r(c, "A1")}, (A, A, H, A, H, A)
     ),
