@@ -72,6 +72,11 @@ OPERATIONS = {
         lambda c: {"c": c},
         (A, A, H, H, H, H),
     ),
+    "singlePointsOfFailure": Operation(
+        "query($c: String!) { singlePointsOfFailure(community: $c) { community } }",
+        lambda c: {"c": c},
+        (A, A, H, H, H, H),
+    ),
     "accessLog": Operation(
         "query($c: String!) { accessLog(community: $c) { at } }", lambda c: {"c": c}, (A, A, H, H, H, H)
     ),
@@ -194,9 +199,15 @@ OPERATIONS = {
         lambda c: {"id": r(c, "A1")},
         (A, A, H, R, R, R),
         "QrRevoked",
-        prepare=lambda store, c: issue_qr(store, r(c, "A1"), uuid.uuid4().hex),
+        prepare=lambda store, c: _a_qr_code(store, c),
     ),
 }
+
+
+def _a_qr_code(store, community: str) -> dict:
+    """A1 holds a QR code to revoke; the operation needs no variables of it."""
+    issue_qr(store, r(community, "A1"), uuid.uuid4().hex)
+    return {}
 
 
 def _a_visit(store, community: str) -> str:
