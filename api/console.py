@@ -104,7 +104,9 @@ def _answer(request: Request, file: Path, cache: str) -> Response:
     body = _read(str(file), file.stat().st_mtime_ns, gzipped)
     if media.startswith("text/") or media in ("application/javascript", "application/json"):
         media += "; charset=utf-8"
-    return Response(b"" if request.method == "HEAD" else body, media_type=media, headers=headers)
+    if request.method == "HEAD":  # the length a GET would send
+        return Response(b"", media_type=media, headers={**headers, "Content-Length": str(len(body))})
+    return Response(body, media_type=media, headers=headers)
 
 
 @lru_cache(maxsize=256)
