@@ -52,6 +52,10 @@ class UncoveredElder:
     room: str | None = strawberry.field(description="Room number.")
     community: strawberry.Private[str]
 
+    @strawberry.field(description="The resident's stable id (`Resident.id`), without looking them up.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.resident_id(self.community, self.resident_id))
+
     @strawberry.field(description="The resident, to walk the network from.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
         return await _resident(info, self.community, self.resident_id)
