@@ -9,7 +9,7 @@ export function LanguageSwitch() {
     <Button
       icon={<TranslationOutlined aria-hidden />}
       onClick={() => setLang(lang === "zh" ? "en" : "zh")}
-      aria-label={m.common.languageLabel}
+      title={m.common.languageLabel}
       lang={lang === "zh" ? "en" : "zh-CN"}
     >
       {m.common.language}

@@ -131,6 +131,7 @@ const zh = {
     noElders: "无老人",
     byUncovered: "按未包保",
     byOverdue: "按逾期探访",
+    cellHint: "名老人未包保，点击查看",
   },
   uncovered: {
     title: "待包保老人",
@@ -429,6 +430,7 @@ const en: Messages = {
     noElders: "no elders",
     byUncovered: "By uncovered",
     byOverdue: "By overdue visits",
+    cellHint: "elders uncovered; open the unit",
   },
   uncovered: {
     title: "Uncovered elders",

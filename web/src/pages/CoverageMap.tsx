@@ -78,16 +78,15 @@ export default function CoverageMap() {
                     className="gc-cell"
                     style={{ background: shareColour(cell.share) }}
                     data-testid="map-cell"
-                    aria-label={`${fill(m.map.unitTitle, { building: cell.building, unit: cell.unit })}: ${
-                      cell.share === null ? m.map.noElders : fill(m.map.share, { p: percent(cell.uncovered, cell.elders) })
-                    }`}
                     onClick={() => setOpen({ grid: cell.grid, building: cell.building, unit: cell.unit })}
                   >
+                    <span className="gc-sr">{fill(m.common.building, { n: cell.building })}</span>
                     <div>{fill(m.common.unit, { n: cell.unit })}</div>
-                    <div>{cell.share === null ? "—" : `${percent(cell.uncovered, cell.elders)}%`}</div>
+                    <div>{cell.share === null ? m.map.noElders : `${percent(cell.uncovered, cell.elders)}%`}</div>
                     <div>
                       {cell.uncovered}/{cell.elders}
                     </div>
+                    <span className="gc-sr">{m.map.cellHint}</span>
                   </button>
                 ))}
               </div>

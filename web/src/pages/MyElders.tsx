@@ -1,3 +1,4 @@
+import { CheckCircleOutlined, ExclamationCircleOutlined, PhoneOutlined } from "@ant-design/icons";
 import { useContext, useState } from "react";
 import { Link } from "react-router";
 import { useClient, useMutation, useQuery } from "urql";
@@ -212,15 +213,15 @@ export default function MyElders() {
           {elder.livesAlone ? ` · ${m.common.solitary}` : ""}
           {unit && elder.household ? ` · ${fill(m.common.addressShort, { building: unit.building?.number ?? "?", unit: unit.number, room: elder.household.room })}` : ""}
         </div>
-        <div>{lastContact ? fill(my.lastVisit, { day: formatDay(lastContact, lang) }) : my.neverVisited}</div>
+        {lastContact ? <div>{fill(my.lastVisit, { day: formatDay(lastContact, lang) })}</div> : !badge && <div>{my.neverVisited}</div>}
         <div className="gc-actions">
           {elder.phone ? (
             <a className="gc-big gc-call" href={`tel:${elder.phone}`}>
-              <span aria-hidden>📞</span> {m.common.call}
+              <PhoneOutlined aria-hidden /> {m.common.call}
             </a>
           ) : (
             <button type="button" className="gc-big" disabled>
-              <span aria-hidden>📞</span> {m.common.noPhone}
+              <PhoneOutlined aria-hidden /> {m.common.noPhone}
             </button>
           )}
           <button
@@ -230,7 +231,7 @@ export default function MyElders() {
             disabled={busy !== null}
             data-testid="visited-ok"
           >
-            <span aria-hidden>✔</span> {my.visitedOk}
+            <CheckCircleOutlined aria-hidden /> {my.visitedOk}
           </button>
           <button
             type="button"
@@ -239,7 +240,7 @@ export default function MyElders() {
             disabled={busy !== null}
             data-testid="needs-help"
           >
-            <span aria-hidden>❗</span> {my.needsHelp}
+            <ExclamationCircleOutlined aria-hidden /> {my.needsHelp}
           </button>
         </div>
       </article>

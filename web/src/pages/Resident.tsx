@@ -282,6 +282,7 @@ export default function ResidentPage() {
         <Col xs={24} xl={10}>
           <Card title={r.household} size="small">
             <Space wrap>
+              {(p.household?.residents ?? []).every((h) => h.id === p.id) && m.common.none}
               {(p.household?.residents ?? [])
                 .filter((h) => h.id !== p.id)
                 .map((h) => (

@@ -184,7 +184,7 @@ export default function Uncovered() {
         >
           {u.solitaryOnly}
         </Checkbox>
-        <span data-testid="uncovered-count">{rows.length}</span>
+        <span>{fill(m.common.people, { n: rows.length })}</span>
       </Space>
       <div className="gc-table-scroll">
         <Table<Row>
@@ -202,7 +202,6 @@ export default function Uncovered() {
               "aria-label": e.name,
             }),
           }}
-          scroll={{ x: 640 }}
         />
       </div>
     </div>
