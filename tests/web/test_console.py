@@ -95,7 +95,7 @@ def test_applying_a_suggestion_drops_the_uncovered_count_by_one(open_page, staff
     apply.click()
     expect(page.get_by_text(f"{before} → {before - 1}")).to_be_visible()
     assert audit_json()["totals"]["uncovered_elders"] == before - 1
-    page.get_by_role("menuitem", name="总览").click()
+    page.get_by_role("link", name="总览", exact=True).click()
     expect(page.get_by_test_id("uncovered-elders")).to_have_text(str(before - 1))
     assert page.errors == []
 
@@ -235,7 +235,7 @@ def test_a_revoked_token_brings_back_the_sign_in_page(open_page, issue_token, gr
     page.get_by_test_id("uncovered-elders").wait_for()
     token_id = graphql(token, "{ me { tokenId } }")["data"]["me"]["tokenId"]
     gridcare("token", "revoke", token_id, check=True)
-    page.get_by_role("menuitem", name="岗位").click()
+    page.get_by_role("link", name="岗位", exact=True).click()
     page.get_by_test_id("token-input").wait_for()
     expect(page.get_by_role("alert")).to_contain_text("已被撤销")
     assert page.evaluate("sessionStorage.getItem('gridcare.token')") is None
@@ -324,10 +324,11 @@ def test_keyboard_alone_signs_in_and_opens_a_figures_list(open_page, staff_token
     page.get_by_test_id("uncovered-elders").wait_for()
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "gc-skip"
-    for _ in range(40):
+    for _ in range(40):  # through the header and the menu to the first figure, a link to its list
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('href')") == "/uncovered":
+        if page.evaluate("document.activeElement.classList.contains('gc-figure')"):
             break
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/uncovered"
     page.keyboard.press("Enter")
     page.get_by_test_id("uncovered").wait_for()
 

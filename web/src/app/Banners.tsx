@@ -60,6 +60,7 @@ interface LiveEvent {
 }
 
 const KEEP = 5;
+const STREAMS_AFTER_MS = 1500;
 
 function keep(events: LiveEvent[] | undefined, event: LiveEvent): LiveEvent[] {
   return [event, ...(events ?? []).filter((e) => e.key !== event.key)].slice(0, KEEP);
@@ -69,10 +70,16 @@ function keep(events: LiveEvent[] | undefined, event: LiveEvent): LiveEvent[] {
 export function Banners() {
   const { community } = useViewer();
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
-  const [scans] = useSubscription({ query: ScansSubscription, variables: { community } }, (prev: LiveEvent[] | undefined, data) =>
+  // the streams open once the first page has had the server to itself
+  const [started, setStarted] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setStarted(true), STREAMS_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  const [scans] = useSubscription({ query: ScansSubscription, variables: { community }, pause: !started }, (prev: LiveEvent[] | undefined, data) =>
     keep(prev, { key: `scan:${data.qrScanned.id}`, kind: "scan", ...data.qrScanned }),
   );
-  const [alerts] = useSubscription({ query: AlertsSubscription, variables: { community } }, (prev: LiveEvent[] | undefined, data) =>
+  const [alerts] = useSubscription({ query: AlertsSubscription, variables: { community }, pause: !started }, (prev: LiveEvent[] | undefined, data) =>
     keep(prev, { key: `alert:${data.careAlerts.id}`, kind: "alert", repeats: 0, ...data.careAlerts }),
   );
   const [live, setLive] = useState(0);

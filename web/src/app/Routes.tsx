@@ -3,11 +3,11 @@ import { Navigate, Route, Routes as RouterRoutes } from "react-router";
 import { homeOf, mayOpen, type View } from "../lib/roles";
 import { Loading } from "../components/States";
 import { NotFound } from "../pages/NotFound";
+import Overview from "../pages/Overview"; // the staff's first page: in the first chunk, no second round trip
 import { Shell } from "./Shell";
 import { useViewer } from "./viewer";
 
 // every page is its own chunk: the first page loads only what it shows
-const Overview = lazy(() => import("../pages/Overview"));
 const Tree = lazy(() => import("../pages/Tree"));
 const CoverageMap = lazy(() => import("../pages/CoverageMap"));
 const Uncovered = lazy(() => import("../pages/Uncovered"));

@@ -1,37 +1,27 @@
-import { Button, Result, Spin } from "antd";
-import { useMemo, useState } from "react";
+import { Button, Result } from "antd";
+import { useEffect, useMemo, useState } from "react";
 import { useQuery } from "urql";
-import { graphql } from "../gql";
+import { MeQuery } from "./me";
 import { describeError, problemText } from "../lib/errors";
 import { useMessages } from "../lib/i18n";
 import type { Role } from "../lib/roles";
-import { chooseCommunity, chosenCommunity, signOut } from "../lib/session";
+import type { ResultOf } from "../lib/gqltypes";
+import { cachedViewer, cacheViewer, chooseCommunity, chosenCommunity, signOut } from "../lib/session";
 import { Routes } from "./Routes";
 import { ViewerContext, type Viewer } from "./viewer";
 
-const MeQuery = graphql(`
-  query Me {
-    me {
-      role
-      label
-      community
-      scope
-      resident {
-        id
-        name
-      }
-    }
-    communities {
-      name
-    }
-  }
-`);
+
 
 /** Who is signed in (`me`), then the console for their role. */
 export function Session() {
   const m = useMessages();
-  const [{ data, fetching, error }, refetch] = useQuery({ query: MeQuery, requestPolicy: "network-only" });
+  const [{ data: fresh, fetching, error }, refetch] = useQuery({ query: MeQuery, requestPolicy: "network-only" });
   const [chosen, setChosen] = useState<string | null>(chosenCommunity);
+  // a reload of the tab starts on what `me` said last, while it is asked again
+  const data = fresh ?? cachedViewer<ResultOf<typeof MeQuery>>();
+  useEffect(() => {
+    if (fresh?.me) cacheViewer(fresh);
+  }, [fresh]);
 
   const viewer = useMemo<Viewer | null>(() => {
     const me = data?.me;
@@ -56,7 +46,7 @@ export function Session() {
   if (fetching && !data) {
     return (
       <div style={{ display: "grid", placeItems: "center", minHeight: "60vh" }} role="status">
-        <Spin size="large" />
+        <span className="gc-spinner" aria-hidden />
         <span>{m.common.loading}</span>
       </div>
     );

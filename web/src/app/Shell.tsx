@@ -11,14 +11,13 @@ import {
   TableOutlined,
   UsergroupAddOutlined,
 } from "@ant-design/icons";
-import { Button, Drawer, Grid, Layout, Menu, Select } from "antd";
-import { useState, type ReactNode } from "react";
-import { Link, useLocation, useNavigate } from "react-router";
+import { useEffect, useState, type ReactNode } from "react";
+import { Link, NavLink, useLocation } from "react-router";
 import { useMessages } from "../lib/i18n";
 import { isStaff, viewsOf, type View } from "../lib/roles";
 import { signOut } from "../lib/session";
-import { LanguageSwitch } from "./LanguageSwitch";
 import { Banners } from "./Banners";
+import { LanguageSwitch } from "./LanguageSwitch";
 import { useViewer } from "./viewer";
 
 const ICONS: Record<View, ReactNode> = {
@@ -33,55 +32,52 @@ const ICONS: Record<View, ReactNode> = {
   my: <HeartOutlined aria-hidden />,
 };
 
-/** The frame of every page: header (community, who, language, sign-out), the menu of the role, live alerts. */
+/**
+ * The frame of every page: the header (community, who, language, sign-out), the menu of the role, live alerts.
+ * Plain HTML and CSS (no component library): it is drawn before anything else, on every page.
+ */
 export function Shell({ children }: { children: ReactNode }) {
   const m = useMessages();
   const viewer = useViewer();
-  const screens = Grid.useBreakpoint();
-  const wide = screens.lg ?? false;
   const [open, setOpen] = useState(false);
   const location = useLocation();
-  const navigate = useNavigate();
   const views = viewsOf(viewer.role);
-  const current = `/${location.pathname.split("/")[1] ?? ""}`;
-  const items = views.map((view) => ({ key: `/${view}`, icon: ICONS[view], label: m.nav[view] }));
-  const menu = (
-    <Menu
-      mode="inline"
-      selectedKeys={[current]}
-      items={items}
-      onClick={({ key }) => {
-        setOpen(false);
-        navigate(key);
-      }}
-      style={{ borderInlineEnd: 0 }}
-    />
-  );
-  const staffLayout = isStaff(viewer.role);
+  useEffect(() => setOpen(false), [location.pathname]);
 
   return (
-    <Layout style={{ minHeight: "100vh" }}>
+    <div className={`gc-shell${isStaff(viewer.role) ? " gc-staff" : ""}${open ? " gc-menu-open" : ""}`}>
       <a className="gc-skip" href="#main">
         {m.app.skip}
       </a>
       <header className="gc-header">
-        {(!wide || !staffLayout) && views.length > 1 && (
-          <Button icon={<MenuOutlined aria-hidden />} onClick={() => setOpen(true)} aria-label={m.nav.menu}>
-            {wide ? m.nav.menu : null}
-          </Button>
+        {views.length > 1 && (
+          <button
+            type="button"
+            className="gc-button gc-menu-button"
+            aria-expanded={open}
+            aria-controls="gc-menu"
+            onClick={() => setOpen(!open)}
+          >
+            <MenuOutlined aria-hidden /> {m.nav.menu}
+          </button>
         )}
         <Link to="/" className="gc-brand">
           {m.app.title}
         </Link>
         {viewer.communities.length > 1 ? (
-          <Select
+          <select
+            className="gc-select"
             aria-label={m.nav.chooseCommunity}
             value={viewer.community}
-            onChange={viewer.chooseCommunity}
-            options={viewer.communities.map((c) => ({ value: c, label: c }))}
-            style={{ minWidth: 160 }}
+            onChange={(e) => viewer.chooseCommunity(e.target.value)}
             data-testid="community-select"
-          />
+          >
+            {viewer.communities.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
         ) : (
           <span data-testid="community-name">{viewer.community}</span>
         )}
@@ -90,26 +86,31 @@ export function Shell({ children }: { children: ReactNode }) {
           {viewer.residentName ? ` · ${viewer.residentName}` : ""}
         </span>
         <LanguageSwitch />
-        <Button icon={<LogoutOutlined aria-hidden />} onClick={() => signOut("user")} data-testid="sign-out">
-          {m.nav.signOut}
-        </Button>
+        <button type="button" className="gc-button" onClick={() => signOut("user")} data-testid="sign-out">
+          <LogoutOutlined aria-hidden /> {m.nav.signOut}
+        </button>
       </header>
-      <Layout>
-        {wide && staffLayout && (
-          <Layout.Sider width={200} theme="light" style={{ borderRight: "1px solid #d9d9d9" }}>
-            <nav aria-label={m.nav.menu}>{menu}</nav>
-          </Layout.Sider>
+      <div className="gc-body">
+        {views.length > 1 && (
+          <nav id="gc-menu" className="gc-nav" aria-label={m.nav.menu}>
+            <ul>
+              {views.map((view) => (
+                <li key={view}>
+                  <NavLink to={`/${view}`} className={({ isActive }) => (isActive ? "gc-active" : undefined)}>
+                    {ICONS[view]} {m.nav[view]}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
         )}
-        <Drawer open={open} onClose={() => setOpen(false)} placement="left" title={m.nav.menu} size={260}>
-          <nav aria-label={m.nav.menu}>{menu}</nav>
-        </Drawer>
-        <Layout.Content>
+        <div className="gc-content">
           <Banners />
           <main id="main" tabIndex={-1}>
             {children}
           </main>
-        </Layout.Content>
-      </Layout>
-    </Layout>
+        </div>
+      </div>
+    </div>
   );
 }

@@ -2,7 +2,9 @@ import { Alert, Button, Card, Form, Input, Typography } from "antd";
 import { useState } from "react";
 import { GRAPHQL } from "../lib/client";
 import { fill, useMessages } from "../lib/i18n";
-import { normaliseToken, reasonOf401, signIn, type SignOutReason } from "../lib/session";
+import { stringifyDocument } from "@urql/core";
+import { cacheViewer, normaliseToken, reasonOf401, signIn, type SignOutReason } from "../lib/session";
+import { MeQuery } from "./me";
 import { LanguageSwitch } from "./LanguageSwitch";
 
 /** Checks a token with the server before keeping it: a refused token is never stored. */
@@ -11,19 +13,22 @@ async function check(token: string): Promise<"ok" | SignOutReason | "network" | 
     const response = await fetch(GRAPHQL, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: "query SignInCheck { me { role } }" }),
+      body: JSON.stringify({ query: stringifyDocument(MeQuery) }),
     });
     if (response.status === 401) {
       const body = (await response.json().catch(() => ({}))) as { error?: string };
       return reasonOf401(body.error);
     }
-    return response.status === 503 ? "unavailable" : "ok";
+    if (response.status === 503) return "unavailable";
+    const answer = (await response.json().catch(() => ({}))) as { data?: { me?: unknown } };
+    if (answer.data?.me) cacheViewer(answer.data); // the first page needs no second round trip to know who
+    return "ok";
   } catch {
     return "network";
   }
 }
 
-export function SignIn({ reason, onSignedIn }: { reason: SignOutReason | null; onSignedIn: (token: string) => void }) {
+export default function SignIn({ reason, onSignedIn }: { reason: SignOutReason | null; onSignedIn: (token: string) => void }) {
   const m = useMessages();
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

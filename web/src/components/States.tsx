@@ -1,4 +1,4 @@
-import { Alert, Button, Empty, Spin } from "antd";
+import { Alert, Button, Empty } from "antd";
 import { describeError, problemText } from "../lib/errors";
 import { useMessages } from "../lib/i18n";
 
@@ -6,7 +6,7 @@ export function Loading({ label }: { label?: string }) {
   const m = useMessages();
   return (
     <div role="status" aria-live="polite" style={{ display: "flex", gap: 12, alignItems: "center", padding: 24 }}>
-      <Spin />
+      <span className="gc-spinner" aria-hidden />
       <span>{label ?? m.common.loading}</span>
     </div>
   );

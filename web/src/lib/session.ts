@@ -12,6 +12,7 @@ export interface KeyValueStore {
 const TOKEN = "gridcare.token";
 const REASON = "gridcare.signedOut";
 const COMMUNITY = "gridcare.community";
+const VIEWER = "gridcare.viewer"; // who the token is (role, community…): no secret, so the next page needs no wait
 const TOKEN_SHAPE = /^gc_[A-Za-z0-9_-]{20,200}$/;
 
 type Listener = (reason: SignOutReason) => void;
@@ -41,6 +42,7 @@ export function signOut(reason: SignOutReason, store: KeyValueStore = storage())
   const hadToken = store.getItem(TOKEN) !== null;
   store.removeItem(TOKEN);
   store.removeItem(COMMUNITY);
+  store.removeItem(VIEWER);
   if (reason !== "user") store.setItem(REASON, reason);
   else store.removeItem(REASON);
   if (hadToken || reason !== "user") listeners.forEach((listener) => listener(reason));
@@ -62,6 +64,19 @@ export function reasonOf401(error: string | undefined): SignOutReason {
   if (error?.includes("revoked")) return "revoked";
   if (error?.includes("expired")) return "expired";
   return "invalid";
+}
+
+/** The caller as `me` last said, kept for this tab (so a reload shows the page at once); null if unknown. */
+export function cachedViewer<T>(store: KeyValueStore = storage()): T | null {
+  try {
+    return JSON.parse(store.getItem(VIEWER) ?? "null") as T | null;
+  } catch {
+    return null;
+  }
+}
+
+export function cacheViewer(viewer: unknown, store: KeyValueStore = storage()): void {
+  store.setItem(VIEWER, JSON.stringify(viewer));
 }
 
 export function chosenCommunity(store: KeyValueStore = storage()): string | null {

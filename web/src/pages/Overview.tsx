@@ -1,23 +1,15 @@
-import { Button, Progress } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import { useContext } from "react";
 import { Link } from "react-router";
 import { useQuery } from "urql";
 import { useViewer } from "../app/viewer";
 import { Failure, Loading, PageTitle } from "../components/States";
-import { graphql } from "../gql";
 import { formatDay } from "../lib/dates";
 import { figuresOf, percent } from "../lib/figures";
 import { fill, LangContext } from "../lib/i18n";
+import { OverviewQuery, overviewPolicy } from "./overviewQuery";
 
-const OverviewQuery = graphql(`
-  query Overview($community: String!) {
-    coverageAudit(community: $community) {
-      asOf
-      totals
-    }
-  }
-`);
+
 
 interface FigureProps {
   label: string;
@@ -52,16 +44,20 @@ function Figure({ label, value, to, testId, alarm, note }: FigureProps) {
 export default function Overview() {
   const { community } = useViewer();
   const { m, lang } = useContext(LangContext);
-  const [{ data, fetching, error }, refetch] = useQuery({ query: OverviewQuery, variables: { community } });
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: OverviewQuery,
+    variables: { community },
+    requestPolicy: overviewPolicy(),
+  });
   const audit = data?.coverageAudit;
   const refresh = () => refetch({ requestPolicy: "network-only" });
   const title = (
     <PageTitle
       title={`${m.overview.title} · ${community}`}
       extra={
-        <Button icon={<ReloadOutlined aria-hidden />} onClick={refresh} loading={fetching}>
-          {m.common.refresh}
-        </Button>
+        <button type="button" className="gc-button" onClick={refresh} disabled={fetching}>
+          <ReloadOutlined aria-hidden spin={fetching} /> {m.common.refresh}
+        </button>
       }
     />
   );
@@ -102,15 +98,7 @@ export default function Overview() {
       </section>
       <section className="gc-section" aria-label={o.coverageRate}>
         <div className="gc-figures">
-          <div className="gc-figure">
-            <div className="gc-figure-label">{o.coverageRate}</div>
-            <Progress
-              type="circle"
-              size={88}
-              percent={Number(percent(f.coveredElders, f.elders)) || 0}
-              aria-label={o.coverageRate}
-            />
-          </div>
+          <Figure label={o.coverageRate} value={`${percent(f.coveredElders, f.elders)}%`} testId="coverage-rate" />
           {f.contactRate !== null && (
             <Figure label={o.contactRate} value={`${Math.round(f.contactRate * 100)}%`} testId="contact-rate" />
           )}
