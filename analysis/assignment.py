@@ -21,11 +21,19 @@ Ties (tiered): within a group of elders at one place and of one solitary
 flag, the oldest are covered first, then the lower resident id; a group of
 candidates at one place gives its slots to whoever has most capacity left.
 Results list elders in urgency order: solitary first, oldest first, id.
+
+Among equal optima, a caregiver who already visits the elder (a ``VISITED``
+edge) is preferred: after solving, an elder is moved to such a visitor when
+the visitor is a candidate at the same cost and has a slot left, or swapped
+with one of the visitor's elders whom the first caregiver takes at the same
+cost (`prefer_visitors`). Coverage and total cost stay the same, so the
+result is as optimal as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeAlias
@@ -40,7 +48,7 @@ from analysis.tiered import solve_tiered
 from analysis.view import CommunityView, Row
 from analysis.workload import capacity_of
 
-__all__ = ["Assignment", "AssignmentResult", "suggest_assignments", "solve_generic"]
+__all__ = ["Assignment", "AssignmentResult", "prefer_visitors", "suggest_assignments", "solve_generic"]
 
 PROXIMITY = {1: "unit", 2: "building", 3: "grid", 4: "community"}
 
@@ -140,7 +148,8 @@ def suggest_assignments(
     view, as_of = CommunityView(G), as_of_date(as_of)
     uncovered = find_uncovered(view, as_of, elder_age)
     elders = [_elder(view, e) for e in uncovered]
-    pairs = solvers[method](elders, find_candidates(view, as_of, care_capacity))
+    candidates = find_candidates(view, as_of, care_capacity)
+    pairs = prefer_visitors(solvers[method](elders, candidates), candidates, view.visitors)
     result = _result(view, uncovered, pairs)
     return AssignmentResult(view.community, as_of, elder_age, care_capacity, *result)
 
@@ -206,6 +215,71 @@ def solve_generic(elders: list[Person], candidates: list[Person]) -> list[tuple[
         for v, f in flow[u].items()
         if f > 0
     ]
+
+
+def prefer_visitors(
+    pairs: list[tuple[Person, Person]], candidates: list[Person], visitors: Mapping[str, Collection[str]]
+) -> list[tuple[Person, Person]]:
+    """The pairs, with elders given to a candidate who already visits them where that costs nothing.
+
+    ``visitors`` maps an elder's key to the keys of the residents who visited them. For
+    each elder in turn (the pairs' order) not paired with a visitor, the visitors who are
+    candidates at the same cost are tried by resident id: one with a slot left takes the
+    elder; else the elder is swapped with one of that visitor's elders (not visited by
+    them) whom the elder's caregiver takes at the same cost, never making a self-pair.
+    The elders covered, each caregiver's load and the total cost do not change.
+
+    >>> e1, e2 = Person("e1", "E1", ("1",)), Person("e2", "E2", ("1",))
+    >>> a, v = Person("a", "A", ("1",), capacity=1), Person("v", "V", ("1",), capacity=1)
+    >>> pairs = prefer_visitors([(e1, v), (e2, a)], [a, v], {"e2": {"v"}})
+    >>> [(e.resident_id, c.resident_id) for e, c in pairs]
+    [('E1', 'A'), ('E2', 'V')]
+    """
+    if not any(visitors.get(e.key) for e, _ in pairs):
+        return pairs
+    pairs = list(pairs)
+    by_key = {c.key: c for c in candidates}
+    left = {c.key: c.capacity for c in candidates}
+    served: defaultdict[str, set[int]] = defaultdict(set)  # candidate -> indexes of their pairs
+    for i, (_, c) in enumerate(pairs):
+        served[c.key].add(i)
+    left.update((k, left[k] - n) for k, n in Counter(c.key for _, c in pairs).items())
+
+    def move(i: int, to: Person) -> None:
+        e, c = pairs[i]
+        served[c.key].discard(i)
+        served[to.key].add(i)
+        pairs[i] = (e, to)
+
+    for i in range(len(pairs)):
+        e, c = pairs[i]
+        seen_by = visitors.get(e.key, ())
+        if c.key in seen_by:
+            continue
+        cost = pair_cost(e.hub, c.hub)
+        for v in sorted((by_key[k] for k in seen_by if k in by_key), key=lambda p: p.resident_id):
+            if v.key == e.key or pair_cost(e.hub, v.hub) != cost:
+                continue
+            if left[v.key] > 0:
+                left[v.key] -= 1
+                left[c.key] += 1
+                move(i, v)
+                break
+            swap = next(
+                (
+                    j
+                    for j in sorted(served[v.key])
+                    if pairs[j][0].key != c.key
+                    and v.key not in visitors.get(pairs[j][0].key, ())
+                    and pair_cost(pairs[j][0].hub, c.hub) == pair_cost(pairs[j][0].hub, v.hub)
+                ),
+                None,
+            )
+            if swap is not None:
+                move(swap, c)
+                move(i, v)
+                break
+    return pairs
 
 
 def _result(

@@ -11,7 +11,9 @@ Definitions (other tools rely on them):
 - a **leader** holds any leader post, A or B; see `analysis.workload` for care
   load, capacity and overload;
 - a grid, building or unit **without a leader** has no post of its role, A or
-  B; a scope **without backup** has an A post and no B post.
+  B; a scope **without backup** has an A post and no B post;
+- ``visits``: whether somebody *saw* the elders of the visiting programme —
+  tiers, overdue elders, contact rates (`analysis.visits`).
 
 Lists of places are sorted by their fields in order, each by
 `analysis.model.place_key` (units without leader by building, then unit);
@@ -35,6 +37,7 @@ from analysis.places import (
     find_place_coverage,
 )
 from analysis.view import CommunityView, Row
+from analysis.visits import CadenceInput, VisitAudit, cadence_of, find_visit_audit
 from analysis.workload import OverloadedLeader, find_overloaded
 
 __all__ = ["AuditResult", "UncoveredElder", "audit", "uncovered_elders", "vacant_posts"]
@@ -76,12 +79,14 @@ class AuditResult:
     grids_missing_roles: list[Row] = field(default_factory=list)
     elder_only_households: list[Row] = field(default_factory=list)
     leader_spans: list[Row] = field(default_factory=list)
+    visits: VisitAudit | None = None
 
     def to_dict(self) -> Row:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["as_of"] = self.as_of.isoformat()
         d["uncovered_elders"] = [e.to_dict() for e in self.uncovered_elders]
         d["overloaded_leaders"] = [o.to_dict() for o in self.overloaded_leaders]
+        d["visits"] = None if self.visits is None else self.visits.to_dict()
         return d
 
 
@@ -92,6 +97,7 @@ def audit(
     elder_age: int = 60,
     care_capacity: int = 10,
     span_limits: SpanLimits | None = None,
+    cadence: CadenceInput | None = None,
 ) -> AuditResult:
     """Audit who is cared for and which posts are vacant or unbacked.
 
@@ -110,6 +116,9 @@ def audit(
         ``{role: (min, max)}`` households a leader's scope should hold; a
         bound may be None. Default `analysis.places.DEFAULT_SPAN_LIMITS`
         (a grid of 300–500 households).
+    cadence : mapping, optional
+        Days between two contacts per tier of the visiting programme, any of
+        ``{"high": 7, "key": 30, "general": 90}`` (the default); see `analysis.visits`.
 
     Returns
     -------
@@ -125,9 +134,12 @@ def audit(
     ([{'grid': '2', 'building': '6'}], [{'building': '6', 'unit': '1'}])
     >>> [s["role"] for s in result.scopes_without_backup]
     ['grid_leader', 'building_leader', 'unit_leader']
+    >>> result.totals["in_programme"], result.totals["overdue_visits"]  # nobody was visited
+    (6, 6)
     """
     view, as_of = CommunityView(G), as_of_date(as_of)
     limits = DEFAULT_SPAN_LIMITS if span_limits is None else span_limits
+    cadences = cadence_of(cadence)  # checked before any work
     uncovered = find_uncovered(view, as_of, elder_age)
     vacant = find_vacant(view)
     result = AuditResult(
@@ -143,6 +155,7 @@ def audit(
         grids_missing_roles=find_missing_roles(view),
         elder_only_households=find_elder_only_households(view, as_of, elder_age),
         leader_spans=find_leader_spans(view, limits),
+        visits=find_visit_audit(view, as_of, elder_age, cadences),
     )
     result.totals = _totals(view, as_of, elder_age, result)
     return result
@@ -239,4 +252,5 @@ def _totals(view: CommunityView, as_of: date, elder_age: int, r: AuditResult) ->
         "scopes_without_backup": len(r.scopes_without_backup),
         "grids_missing_roles": len(r.grids_missing_roles),
         "elder_only_households": len(r.elder_only_households),
+        **(r.visits.totals() if r.visits is not None else {}),
     }

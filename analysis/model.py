@@ -18,6 +18,7 @@ Places are normalised labels (``"5"`` for 5号楼); `analysis.domain.place_key` 
 
 from __future__ import annotations
 
+from bisect import insort
 from datetime import date
 from typing import Any, TypeAlias
 
@@ -25,7 +26,17 @@ import networkx as nx
 
 from analysis.domain import as_of_date, kind_of_role
 
-__all__ = ["Attrs", "Graph", "community_graph", "add_resident", "add_post", "add_care", "add_member", "add_service"]
+__all__ = [
+    "Attrs",
+    "Graph",
+    "community_graph",
+    "add_resident",
+    "add_post",
+    "add_care",
+    "add_member",
+    "add_service",
+    "add_visit",
+]
 
 #: A community graph (``docs/analysis-graph.md``): node keys are str, attributes plain dicts.
 Graph: TypeAlias = "nx.MultiDiGraph[str]"
@@ -225,3 +236,39 @@ def add_service(G: Graph, resident_id: str, grid: str, role: str) -> None:
     True
     """
     _edge(G, _resident(G, resident_id), _grid(G, grid), "SERVES", key=f"SERVES:{role}", role=role)
+
+
+def add_visit(G: Graph, elder_id: str, day: date | str, visitor_id: str | None = None) -> None:
+    """Record a contact: a visit on `day` that reached the elder, by resident `visitor_id` (None: staff).
+
+    The day joins the elder's ``contacts`` (kept ascending, as the export gives them) and, with a visitor,
+    the ``VISITED`` edge from the visitor keeps the latest day in ``last``. Attempts (``not_home``) and
+    withdrawn visits are not in the exported graph, so there is nothing to add for them.
+
+    Both must be residents of `G` already.
+
+    >>> G = community_graph("c")
+    >>> for rid, born in (("E1", "1940-01-01"), ("V1", "1975-01-01")):
+    ...     _ = add_resident(G, rid, birth_date=born, grid="1", building="5", unit="2", room="301")
+    >>> add_visit(G, "E1", "2024-05-20", "V1")
+    >>> add_visit(G, "E1", "2024-05-06")
+    >>> G.nodes["c/r/E1"]["contacts"]
+    (datetime.date(2024, 5, 6), datetime.date(2024, 5, 20))
+    >>> G.edges["c/r/V1", "c/r/E1", "VISITED"]["last"]
+    datetime.date(2024, 5, 20)
+    """
+    elder, day = _resident(G, elder_id), as_of_date(day)
+    if elder not in G:
+        raise ValueError(f"elder {elder_id!r} is not a resident of the graph: add them first")
+    contacts = list(G.nodes[elder].get("contacts", ()))
+    insort(contacts, day)
+    G.nodes[elder]["contacts"] = tuple(contacts)
+    if visitor_id is not None:
+        visitor = _resident(G, visitor_id)
+        if visitor not in G:
+            raise ValueError(f"visitor {visitor_id!r} is not a resident of the graph: add them first")
+        if G.has_edge(visitor, elder, key="VISITED"):
+            edge = G.edges[visitor, elder, "VISITED"]
+            edge["last"] = max(edge["last"], day)
+        else:
+            _edge(G, visitor, elder, "VISITED", last=day)

@@ -2,7 +2,7 @@
 
 `CommunityView` reads the graph of ``docs/analysis-graph.md`` once and keeps
 what the analyses look up: nodes by kind, leader posts, care relationships,
-team memberships, service roles and the place tree.
+team memberships, service roles, who visited whom and the place tree.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ class CommunityView:
 
     def __init__(self, G: Graph) -> None:
         self.community: str | None = G.graph.get("community")
+        #: the day an export's contacts are of (each elder's last contact on or before it); None: all contacts
+        self.contacts_as_of: date | None = G.graph.get("contacts_as_of")
         self.nodes: dict[str | None, dict[str, Attrs]] = {kind: {} for kind in KINDS}
         self.kind_of: dict[str, str | None] = {}
         for n, d in G.nodes(data=True):
@@ -60,12 +62,16 @@ class CommunityView:
         self.teams: defaultdict[str, set[str]] = defaultdict(set)
         self.services: defaultdict[str, set[str | None]] = defaultdict(set)
         self.servers: set[str] = set()  # residents serving any grid service role
+        self.visitors: defaultdict[str, set[str]] = defaultdict(set)  # elder -> residents who visited them
         self.home: dict[str, str] = {}
         self.parent: dict[str, str] = {}
         self.children: defaultdict[str, list[str]] = defaultdict(list)
         self.holders: defaultdict[str, defaultdict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for u, v, d in G.edges(data=True):
             self._read_edge(u, v, d)
+        # what several analyses of one audit ask for the same day, computed once
+        self._ages: dict[date, dict[str, int]] = {}
+        self._caregivers: dict[date, dict[str, set[str]]] = {}
 
     def _read_edge(self, u: str, v: str, d: Attrs) -> None:
         rel, residents = d.get("rel"), self.nodes["resident"]
@@ -86,6 +92,8 @@ class CommunityView:
         elif rel == "SERVES" and u in residents:
             self.services[v].add(d.get("role"))
             self.servers.add(u)
+        elif rel == "VISITED" and u in residents and v in residents:
+            self.visitors[v].add(u)
 
     def kind(self, n: str) -> str | None:
         """The kind of node `n`, or None."""
@@ -102,21 +110,26 @@ class CommunityView:
         return self._by_id[resident_id]
 
     def ages(self, as_of: date) -> dict[str, int]:
-        """Age of every resident with a birth date, on `as_of`."""
-        residents = self.nodes["resident"].items()
-        return {r: age_on(d["birth_date"], as_of) for r, d in residents if d.get("birth_date")}
+        """Age of every resident with a birth date, on `as_of` (computed once a day: do not change it)."""
+        if as_of not in self._ages:
+            residents = self.nodes["resident"].items()
+            self._ages[as_of] = {r: age_on(d["birth_date"], as_of) for r, d in residents if d.get("birth_date")}
+        return self._ages[as_of]
 
     def elders(self, as_of: date, elder_age: int) -> dict[str, int]:
         """Residents aged `elder_age` or more on `as_of`, mapped to their age."""
         return {r: a for r, a in self.ages(as_of).items() if a >= elder_age}
 
     def caregivers(self, as_of: date) -> dict[str, set[str]]:
-        """Map each resident actively cared for to the set of their caregivers."""
-        result: defaultdict[str, set[str]] = defaultdict(set)
-        for u, v, d in self.care:
-            if is_active(d.get("since"), d.get("until"), as_of):
-                result[v].add(u)
-        return result
+        """Map each resident actively cared for to the set of their caregivers (computed once a day: read it
+        with ``.get``, do not change it)."""
+        if as_of not in self._caregivers:
+            result: defaultdict[str, set[str]] = defaultdict(set)
+            for u, v, d in self.care:
+                if is_active(d.get("since"), d.get("until"), as_of):
+                    result[v].add(u)
+            self._caregivers[as_of] = result
+        return self._caregivers[as_of]
 
     def care_loads(self, as_of: date) -> dict[str, int]:
         """Map each active caregiver to the number of distinct people cared for."""

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
     neo4j_database: str = Field("neo4j", validation_alias=_alias("NEO4J_DATABASE", "GRIDCARE_NEO4J_DATABASE"))
 
     neo4j_port: int | None = Field(None, description="Bolt port of the managed Neo4j (default: a free one)")
-    neo4j_heap: str = "1g"
+    # a community's import is one transaction, held in the heap: 2g holds the demo's ~7,000 residents with a
+    # year of ~100,000 visits (1g does not)
+    neo4j_heap: str = "2g"
     neo4j_pagecache: str = "512m"
     java_home: str | None = None
 

@@ -1,6 +1,6 @@
 """Analysis benchmark: export + audit + suggest, and the tiered assignment against the generic one.
 
-    python bench/analysis_bench.py [--rounds 5] [--generic-budget 60]
+    python bench/analysis_bench.py [--rounds 5] [--generic-budget 60] [--only-visits] [--contacts 100000]
     python bench/analysis_bench.py --city [--communities 100] [--drop]
 
 Demo mode imports the generated Changshan Garden as ``bench-长山花园`` if it is
@@ -14,6 +14,17 @@ far longer than the budget, so both methods are timed on growing subsets (the
 first k grids) until the generic's total time passes ``--generic-budget``, and
 the ratio generic/tiered (tiered: median of 3) is reported per subset, with the
 objectives (covered, solitary covered, cost) compared.
+
+Also in demo mode, the visits: the demo has no visits yet, so a copy of the
+exported graph gets ``--contacts`` (10^5) contact days in the year before
+today, in memory — each elder's share proportional to their tier's visit
+frequency (``none``: as ``general``), most from one of their caregivers (a
+``VISITED`` edge) — and the audit (analysis + text and JSON output) is timed, alternately, round by
+round: as it was before visits (its ``visits`` block left out), on the graph
+without contacts, and with them — the medians and their ratios (target ≤ 1.5 of
+the audit before visits) — and `visits_due` for one building leader: the
+people they care for, and their building.
+``--only-visits`` runs only this part.
 
 City mode generates ``--communities`` communities (named ``bench-<name>``),
 imports the missing ones in a child process, then audits each (export +
@@ -66,7 +77,7 @@ def existing(store) -> set[str]:
 def import_generated(store, communities: int, rename) -> None:
     """Generate ``communities`` communities, rename them, import those not in the store."""
     have = existing(store)
-    sheets = generate_ledger(communities=communities)
+    sheets = generate_ledger(communities=communities, visits=False)  # ~90,000 visits a community: not at city scale
     for rows in sheets.values():
         for row in rows:
             row["社区"] = rename(row["社区"])
@@ -103,6 +114,82 @@ def demo_rounds(store, rounds: int) -> dict[str, float]:
         f"{a.totals['uncovered_elders']} uncovered elders, {s.totals['covered']} suggested"
     )
     return {k: statistics.median(v) for k, v in times.items()}
+
+
+def with_contacts(G, total: int, seed: int = 7):
+    """A copy of ``G`` with about ``total`` contact days in the year before today, and their VISITED edges."""
+    import random
+    from collections import defaultdict
+    from datetime import timedelta
+
+    from analysis.domain import CADENCE, CareTier, today
+    from analysis.visits import care_tiers
+
+    H, rng, day = G.copy(), random.Random(seed), today()
+    node = {d["resident_id"]: n for n, d in H.nodes(data=True) if d.get("kind") == "resident"}
+    carers = defaultdict(list)
+    for u, v, d in H.edges(data=True):
+        if d.get("rel") == "CARES_FOR":
+            carers[v].append(u)
+    weight = {rid: 1 / CADENCE.get(tier, CADENCE[CareTier.GENERAL]) for rid, tier in care_tiers(H, as_of=day).items()}
+    scale, count, last = total / sum(weight.values()), 0, {}
+    for rid, w in sorted(weight.items()):
+        elder = node[rid]
+        days = sorted(day - timedelta(days=rng.randrange(365)) for _ in range(round(w * scale * rng.uniform(0.5, 1.5))))
+        H.nodes[elder]["contacts"] = tuple(days)
+        count += len(days)
+        for d in days:
+            if carers[elder] and rng.random() < 0.8:
+                key = (rng.choice(carers[elder]), elder)
+                last[key] = max(last.get(key, d), d)
+    H.add_edges_from((u, v, "VISITED", {"rel": "VISITED", "last": d}) for (u, v), d in last.items())
+    return H, count
+
+
+def visits_rounds(store, rounds: int, contacts: int) -> None:
+    """The audit before visits existed, and now without and with ~``contacts`` contact days, alternately;
+    `visits_due` for one leader."""
+    from unittest import mock
+
+    import analysis.coverage
+    from analysis import visits_due
+
+    G = community_graph(store, DEMO)
+    H, count = with_contacts(G, contacts)
+
+    def before(graph):  # the audit of today, without its visits block
+        with mock.patch.object(analysis.coverage, "find_visit_audit", lambda *args: None):
+            return audit(graph)
+
+    runs = (("before", before, G), ("without", audit, G), ("with", audit, H))
+    times: dict[str, list[float]] = {name: [] for name, _, _ in runs}
+    for _ in range(rounds):
+        for name, fn, graph in runs:
+            a, t_audit = timed(fn, graph)
+            _, t_out = timed(lambda a=a: (format_audit(a), json.dumps(a.to_dict(), ensure_ascii=False, indent=2)))
+            times[name].append(t_audit + t_out)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    v = a.visits
+    print(
+        f"\nvisits: {count} contact days; {sum(v.in_programme.values())} elders in the "
+        f"programme ({v.in_programme}); contact rate {v.contact_rate_30d:.1%}, {len(v.overdue)} overdue"
+    )
+    print(
+        f"  audit (analysis + text + JSON), median of {rounds}: before visits {med['before']:.3f} s, "
+        f"now without contacts {med['without']:.3f} s, with {med['with']:.3f} s"
+    )
+    print(
+        f"  ratio with contacts / before visits {med['with'] / med['before']:.2f} (target <= 1.5); "
+        f"with / without contacts {med['with'] / med['without']:.2f}"
+    )
+    leader, building = next(
+        (H.nodes[u]["resident_id"], H.nodes[b]["number"])
+        for u, b, d in H.edges(data=True)
+        if d.get("rel") == "LEADS" and H.nodes[b]["kind"] == "building"
+    )
+    for who in ({"visitor": leader}, {"scope": f"building:{building}"}):
+        due, t_due = timed(visits_due, H, **who)
+        print(f"  visits_due({who}): {len(due.elders)} elders due in {t_due:.3f} s")
 
 
 def cli_seconds(command: str, rounds: int) -> float:
@@ -160,6 +247,9 @@ def _candidates(H):
 def run_demo(store, args) -> None:
     if DEMO not in existing(store):
         import_generated(store, 1, lambda _: DEMO)
+    if args.only_visits:
+        visits_rounds(store, args.rounds, args.contacts)
+        return
     med = demo_rounds(store, args.rounds)
     print(f"\ndemo {DEMO}, median of {args.rounds} rounds (in process):")
     for k, v in med.items():
@@ -173,6 +263,7 @@ def run_demo(store, args) -> None:
         print(f"  {name} end to end {total:.2f} s (target < 5 s): {shares}")
     for command in ("audit", "suggest"):
         print(f"  gridcare {command} --format json, new process: {cli_seconds(command, args.rounds):.2f} s")
+    visits_rounds(store, args.rounds, args.contacts)
     compare_generic(community_graph(store, DEMO), args.generic_budget)
 
 
@@ -234,6 +325,8 @@ def main() -> None:
     parser.add_argument("--city", action="store_true", help="audit a generated city instead")
     parser.add_argument("--communities", type=int, default=100)
     parser.add_argument("--drop", action="store_true", help="delete the city communities afterwards")
+    parser.add_argument("--contacts", type=int, default=100_000, help="contact days added for the visits part")
+    parser.add_argument("--only-visits", action="store_true", help="demo mode: only the audit with/without visits")
     parser.add_argument("--import-city", type=int, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
     store = open_store(get_settings(), say=print)

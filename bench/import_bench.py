@@ -42,6 +42,7 @@ BASELINE = [  # plain statements over the same rows, in the importer's step orde
     "CREATE (u)-[:HAS_HOUSEHOLD]->(:Household {id: row.id, room: row.room, community: $community})",
     "UNWIND $rows AS row MATCH (h:Household {id: row.household}) "
     "CREATE (r:Resident {id: row.id}) SET r += row.props CREATE (r)-[:LIVES_IN]->(h)",
+    "UNWIND $rows AS row MATCH (:Resident {id: row.resident})-[:HAS_HEALTH_RECORD]->(h) DETACH DELETE h",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
     "CREATE (r)-[:HAS_HEALTH_RECORD]->(:HealthRecord {id: row.id, notes: row.notes, community: $community})",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
@@ -59,6 +60,9 @@ BASELINE = [  # plain statements over the same rows, in the importer's step orde
     "CREATE (r)-[:SERVES {role: row.role}]->(g)",
     "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) "
     "MERGE (p:PartyGroup {id: row.group}) ON CREATE SET p.community = $community CREATE (r)-[:MEMBER_OF]->(p)",
+    "UNWIND $rows AS row MATCH (r:Resident {id: row.resident}) SET r.careTier = row.tier",
+    "UNWIND $rows AS row CREATE (v:Visit {id: row.id}) SET v += row.props, v.resident = row.resident, "
+    "v.community = $community",
 ]
 DELETE = "MATCH (n {community: $community}) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS"
 
@@ -73,7 +77,7 @@ def renamed(ledger: Ledger, community: str) -> Ledger:
     parts = {
         f.name: [dataclasses.replace(x, community=community) for x in getattr(ledger, f.name)]
         for f in dataclasses.fields(Ledger)
-        if f.name in ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+        if f.name in ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "visits")
     }
     return Ledger(**parts)
 

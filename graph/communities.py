@@ -27,7 +27,7 @@ DELETION_ORDER: tuple[tuple[str, str], ...] = (
     ("AccessLog", "n.at IS NOT NULL"),
     ("QrScan", "n.at IS NOT NULL"),
     ("QrCode", ""),
-    ("Visit", "n.day IS NOT NULL"),
+    ("Visit", "n.at IS NOT NULL"),
     ("HealthRecord", ""),
     ("Contact", ""),
     ("Resident", "n.residentId IS NOT NULL"),

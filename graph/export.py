@@ -1,13 +1,14 @@
-"""Export one community to the NetworkX graph that `analysis/` works on.
+"""Export one community, as it is on a day, to the NetworkX graph that `analysis/` works on.
 
-The graph is described in ``docs/analysis-graph.md``. It is read in four
+The graph is described in ``docs/analysis-graph.md``. It is read in three
 round trips, each anchored on a community-scoped index: the places and teams,
-the active residents with their household, the relationships between them
-(``LEADS``, ``CARES_FOR``, ``MEMBER_OF`` a volunteer team, ``SERVES``), and the
-visits that reached elders (their days, and who made them). A
-resident's grid, building, unit and room are looked up in the places already
-read rather than walked again in Cypher. Residents who moved out or died, and
-every relationship touching them, are left out.
+the active residents with their household and their last contact on or before
+the day, and the relationships between them (``LEADS``, ``CARES_FOR``,
+``MEMBER_OF`` a volunteer team, ``SERVES``); a fourth, when asked, reads who
+visited whom in the 90 days before it. A resident's grid, building, unit and
+room are looked up in the places already read rather than walked again in
+Cypher. Residents who moved out or died, and every relationship touching them,
+are left out.
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import neo4j
 import networkx as nx
 
+from analysis.domain import today
 from analysis.model import Attrs, Graph
 from graph.errors import NotFound
 from graph.models import to_date
 from graph.store import Store
+from graph.visits import day_end
 
 __all__ = ["community_graph", "PLACES", "RESIDENTS", "RELATIONSHIPS"]
 
@@ -41,23 +44,32 @@ RETURN c.name AS name,
   COLLECT { MATCH (t:VolunteerTeam {community: $community}) RETURN [t.id, t.name] } AS teams
 """
 
-# `residentId IS NOT NULL` lets the planner use the (community, residentId) index.
+# `residentId IS NOT NULL` lets the planner use the (community, residentId) index. Each resident's last contact
+# before $end (the as-of day's end) is one seek of the (resident, at) index read backwards: the visits of a year
+# are never all read (attempts and withdrawn visits are skipped on the way).
 RESIDENTS = """
 MATCH (r:Resident {community: $community})
 WHERE r.residentId IS NOT NULL AND r.status = 'active'
 OPTIONAL MATCH (r)-[:LIVES_IN]->(h:Household)
 WITH r, h ORDER BY r.id
 RETURN collect([r.id, r.residentId, r.name, r.birthDate, r.livesAlone, r.partyMember,
-                r.careCapacity, h.id, r.careTier]) AS residents
+                r.careCapacity, h.id, r.careTier,
+                COLLECT { MATCH (v:Visit) USING INDEX v:Visit(resident, at) WHERE v.resident = r.id AND v.at < $end
+                          WITH v ORDER BY v.resident DESC, v.at DESC WHERE v.contact AND NOT v.withdrawn
+                          RETURN v.day LIMIT 1 }]) AS residents
 """
 
-# the contacts that reached each elder (attempts and withdrawn visits left out), oldest first
-VISITS = """
-MATCH (v:Visit {community: $community})
-WHERE v.day IS NOT NULL AND v.contact AND NOT v.withdrawn
-WITH v.resident AS elder, v.visitor AS visitor, v.day AS day ORDER BY elder, day
-RETURN collect([elder, visitor, day]) AS visits
+# who visited whom in the `VISITED_DAYS` ending on the as-of day (contacts only), through the (community, at)
+# index: the visitors an elder has now, not everyone who ever came
+VISITORS = """
+MATCH (v:Visit)
+WHERE v.community = $community AND v.at >= $since AND v.at < $end AND v.contact AND NOT v.withdrawn
+  AND v.visitor IS NOT NULL
+WITH v.visitor AS visitor, v.resident AS elder, max(v.day) AS last
+RETURN collect([visitor, elder, last]) AS visits
 """
+#: The days before the as-of day whose visitors count as the ones who visit an elder (``VISITED`` edges).
+VISITED_DAYS = 90
 
 RELATIONSHIPS = """
 MATCH (r:Resident {community: $community})-[rel:LEADS|CARES_FOR|MEMBER_OF|SERVES]->(x)
@@ -69,43 +81,44 @@ RETURN collect([type, source, target, rel.role, rel.post, rel.kind, rel.since, r
 """
 
 
-def community_graph(store: Store, community: str) -> Graph:
-    """Read one community into a typed `networkx.MultiDiGraph` (four round trips).
+def community_graph(store: Store, community: str, *, as_of: date | None = None, visitors: bool = False) -> Graph:
+    """Read one community as it is on ``as_of`` (default today) into a typed `networkx.MultiDiGraph`.
+
+    Three round trips, four with ``visitors``. Each resident's ``contacts`` holds
+    their last contact on or before ``as_of`` (what the audit of that day needs;
+    ``G.graph["contacts_as_of"]`` says the day, and `analysis.visits` refuses
+    another). With ``visitors``, a ``VISITED`` edge goes from each resident who
+    visited an elder in the `VISITED_DAYS` ending on ``as_of`` to that elder (what
+    `analysis.suggest_assignments` prefers among equal optima).
 
     Each statement returns one record holding lists: the driver decodes those
     much faster than as many records. Raises `NotFound` for an unknown community.
     """
+    day = as_of or today()
+    end = day_end(day)
     records = store.read("export_places", PLACES, community=community)
     if not records:
         raise NotFound(f"no community named {community!r}")
-    G: Graph = nx.MultiDiGraph(community=community)
+    G: Graph = nx.MultiDiGraph(community=community, contacts_as_of=day)
     G.add_node(community, kind="community", name=records[0]["name"])
     with _collector_paused():
         homes = _add_places(G, community, records[0])
-        [residents] = store.read("export_residents", RESIDENTS, community=community)
+        [residents] = store.read("export_residents", RESIDENTS, community=community, end=end)
         _add_residents(G, residents["residents"], homes)
         [links] = store.read("export_relationships", RELATIONSHIPS, community=community)
         _add_keyed_edges(G, (_edge(*row) for row in links["relationships"]))
-        [visits] = store.read("export_visits", VISITS, community=community)
-        _add_visits(G, visits["visits"])
+        if visitors:
+            since = day_end(day - timedelta(days=VISITED_DAYS))  # the first moment of the window's first day
+            [visits] = store.read("export_visitors", VISITORS, community=community, since=since, end=end)
+            _add_visitors(G, visits["visits"])
     return G
 
 
-def _add_visits(G: Graph, rows: list[list[Any]]) -> None:
-    """Each exported elder's contact days (``contacts``), and a VISITED edge from each visitor to them."""
-    contacts: dict[str, list[date]] = {}
-    last: dict[tuple[str, str], date] = {}
-    for elder, visitor, day in rows:
-        if elder not in G:
-            continue  # moved out or died: not exported
-        native = to_date(day)
-        assert native is not None
-        contacts.setdefault(elder, []).append(native)
-        if visitor is not None and visitor in G:
-            last[(visitor, elder)] = native  # rows come oldest first: the last one stays
-    for elder, days in contacts.items():
-        G.nodes[elder]["contacts"] = tuple(days)
-    _add_keyed_edges(G, ((u, v, "VISITED", {"rel": "VISITED", "last": d}) for (u, v), d in last.items()))
+def _add_visitors(G: Graph, rows: list[list[Any]]) -> None:
+    """A VISITED edge from each visitor to each elder they visited, with the day of the latest visit."""
+    _add_keyed_edges(
+        G, ((u, v, "VISITED", {"rel": "VISITED", "last": to_date(d)}) for u, v, d in rows if u in G and v in G)
+    )
 
 
 @contextmanager
@@ -164,7 +177,7 @@ def _add_residents(G: Graph, rows: list[list[Any]], homes: dict[str, Home]) -> N
     """Add residents (placed by their household) and their LIVES_IN edges."""
     nodes: list[tuple[str, Attrs]] = []
     lives: list[KeyedEdge] = []
-    for key, rid, name, born, alone, party, capacity, home, tier in rows:
+    for key, rid, name, born, alone, party, capacity, home, tier, last in rows:
         grid, building, unit, room = homes.get(home, _NOWHERE)
         nodes.append(
             (
@@ -182,7 +195,7 @@ def _add_residents(G: Graph, rows: list[list[Any]], homes: dict[str, Home]) -> N
                     "room": room,
                     "care_capacity": capacity,
                     "care_tier": tier,
-                    "contacts": (),
+                    "contacts": (to_date(last[0]),) if last else (),
                 },
             )
         )

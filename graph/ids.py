@@ -5,6 +5,8 @@ also carries ``community``. Ids are paths under the community's name so that a
 person reading one knows what it names (``长山花园社区/b/5/u/2``).
 """
 
+import hashlib
+
 
 def community_id(community: str) -> str:
     return community
@@ -44,3 +46,10 @@ def branch_id(community: str, grid: str) -> str:
 
 def party_group_id(community: str, group: str) -> str:
     return f"{community}/pg/{group}"
+
+
+def imported_visit_id(community: str, resident: str, at: str, visitor: str | None, mode: str, outcome: str) -> str:
+    """The id of a visit read from a ledger: the same row gives the same id, so importing it again stores it
+    once (a visit recorded through the API has a random id)."""
+    key = "\x1f".join((community, resident, at, visitor or "", mode, outcome))
+    return "i" + hashlib.sha256(key.encode()).hexdigest()[:23]

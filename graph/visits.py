@@ -15,7 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import neo4j
@@ -57,23 +57,29 @@ _FIELDS = (
     "v {.id, .community, .resident, .visitor, .at, .day, .mode, .outcome, .contact, .source, .recordedAt, "
     ".recordedBy, .recordedByRole, .recordedByToken, .withdrawn, .withdrawnAt, .withdrawnBy, .withdrawnWhy}"
 )
+# newest first from the (resident, at) index, read backwards from the page's start ($until)
 OF_RESIDENTS = f"""
 UNWIND $ids AS rid
 CALL (rid) {{
-  MATCH (v:Visit {{resident: rid}})
+  MATCH (v:Visit) USING INDEX v:Visit(resident, at) WHERE v.resident = rid AND v.at <= $until
+  WITH v ORDER BY v.resident DESC, v.at DESC, v.id DESC
   WHERE $after IS NULL OR v.at < $after.at OR (v.at = $after.at AND v.id < $after.id)
-  WITH v ORDER BY v.at DESC, v.id DESC LIMIT $limit
+  WITH v LIMIT $limit
   RETURN collect({_FIELDS}) AS visits
 }}
 RETURN collect([rid, visits]) AS rows
 """
+#: Later than any visit: where a first page starts.
+END_OF_TIME = datetime(9999, 12, 31, tzinfo=UTC)
+# one seek of the (resident, at) index each, read backwards from the day's end: the first contact found is the last
+# (the hint keeps the planner from the (community, day) index, which reads the whole community's visits)
 LAST_CONTACTS = """
 UNWIND $ids AS rid
-CALL (rid) {
-  MATCH (v:Visit {resident: rid}) WHERE v.contact AND NOT v.withdrawn AND v.day <= $day
-  RETURN max(v.day) AS last
-}
-RETURN collect([rid, last]) AS rows
+RETURN collect([rid, COLLECT {
+  MATCH (v:Visit) USING INDEX v:Visit(resident, at) WHERE v.resident = rid AND v.at < $end
+  WITH v ORDER BY v.resident DESC, v.at DESC WHERE v.contact AND NOT v.withdrawn
+  RETURN v.day LIMIT 1
+}[0]]) AS rows
 """
 # a note served is a read of sensitive data: logged in the same transaction, like health notes
 NOTES_AND_LOG = """
@@ -86,7 +92,7 @@ RETURN collect([v.id, v.note]) AS rows
 ALERTS_SINCE = """
 WITH datetime() AS now
 OPTIONAL MATCH (v:Visit) WHERE v.community IN $communities AND v.recordedAt >= $since
-  AND v.outcome IN $alerting AND NOT v.withdrawn
+  AND v.outcome IN $alerting AND NOT v.withdrawn AND v.source <> 'import'
 WITH now, v ORDER BY v.recordedAt, v.id LIMIT $limit
 OPTIONAL MATCH (r:Resident {id: v.resident})
 RETURN now, collect(CASE WHEN v IS NOT NULL THEN [v.id, v.recordedAt, v.community, v.resident, r.name, v.outcome,
@@ -170,16 +176,27 @@ def visit_from(p: Mapping[str, Any]) -> Visit:
     )
 
 
+def day_end(day: date) -> datetime:
+    """The first moment after the community's ``day``, as visit times are stored (`stored_time`)."""
+    return stored_time(datetime.combine(day + timedelta(days=1), time()))
+
+
+def stored_time(at: datetime) -> datetime:
+    """A visit's time as it is stored: aware, with the community's fixed offset (+08:00), whatever zone it came
+    in (a naive time is the community's local time). The driver's packing of zone names is not relied on, and an
+    offset of local mean time (before 1901: +08:05:43), which Bolt cannot carry in seconds, goes as UTC."""
+    local = at.astimezone(zone()) if at.tzinfo is not None else at.replace(tzinfo=zone())
+    offset = local.utcoffset()
+    assert offset is not None
+    return local.replace(tzinfo=timezone(offset)) if not offset % timedelta(minutes=1) else local.astimezone(UTC)
+
+
 def checked(visit: NewVisit) -> tuple[str, str, datetime, str | None]:
     """The visit's mode, outcome, aware time and note, checked before any round trip (`Invalid` on the field)."""
     mode = one_of(visit.mode, tuple(VisitMode), "mode")
     outcome = one_of(visit.outcome, tuple(VisitOutcome), "outcome")
     require(isinstance(visit.at, datetime), "at", "must be a date and time")
-    local = visit.at.astimezone(zone()) if visit.at.tzinfo is not None else visit.at.replace(tzinfo=zone())
-    offset = local.utcoffset()
-    assert offset is not None
-    # stored with the community's fixed offset (+08:00): the driver's packing of zone names is not to be relied on
-    at = local.replace(tzinfo=timezone(offset))
+    at = stored_time(visit.at)
     require(at <= now() + SKEW, "at", f"{at.isoformat()} is in the future")
     note = (visit.note or "").strip() or None
     require(note is None or len(note) <= MAX_NOTE, "note", f"must be at most {MAX_NOTE} characters")
@@ -261,13 +278,14 @@ def visits_of(
     """The newest ``limit`` visits of each resident (withdrawn ones included, marked), newest first; ``after``: the
     (at, id) of the last visit of a previous page."""
     page_after = {"at": after[0], "id": after[1]} if after else None
-    rows = store.read_rows("visits_of", OF_RESIDENTS, ids=resident_ids, limit=limit, after=page_after)
+    until = after[0] if after else END_OF_TIME
+    rows = store.read_rows("visits_of", OF_RESIDENTS, ids=resident_ids, limit=limit, after=page_after, until=until)
     return {rid: [visit_from(v) for v in visits] for rid, visits in rows}
 
 
 def last_contacts(store: Store, resident_ids: list[str], day: date) -> dict[str, date | None]:
     """Each resident's last contact on or before ``day`` (None: none)."""
-    rows = store.read_rows("last_contacts", LAST_CONTACTS, ids=resident_ids, day=day)
+    rows = store.read_rows("last_contacts", LAST_CONTACTS, ids=resident_ids, end=day_end(day))
     return {rid: to_date(last) for rid, last in rows}
 
 
@@ -349,9 +367,10 @@ class VisitQuery:
     withdrawn: bool | None = None
 
 
+# days as ranges of time: the (community, at) and (resident, at) indexes serve them
 _VISIT_FILTERS = {
-    "since": "v.day >= $since",
-    "until": "v.day <= $until",
+    "since": "v.at >= $since",
+    "until": "v.at < $until",
     "resident_id": "v.resident = $resident_id",
     "visitor_id": "v.visitor = $visitor_id",
     "outcome": "v.outcome = $outcome",
@@ -369,21 +388,37 @@ class VisitPage:
 
 def search_visits(store: Store, q: VisitQuery, *, first: int, after: tuple[datetime, str] | None = None) -> VisitPage:
     """One page of a community's visits, newest first, keyset-paginated on (at, id); with the total."""
-    params = {k: getattr(q, k) for k in _VISIT_FILTERS if getattr(q, k) is not None}
-    where = " AND ".join(["v.day IS NOT NULL", *(_VISIT_FILTERS[k] for k in params)])
+    params: dict[str, Any] = {k: getattr(q, k) for k in _VISIT_FILTERS if getattr(q, k) is not None}
+    if q.since is not None:
+        params["since"] = day_end(q.since - timedelta(days=1))  # the day's first moment
+    if q.until is not None:
+        params["until"] = day_end(q.until)
+    where = " AND ".join(["v.community = $community", *(_VISIT_FILTERS[k] for k in params)])
+    # an elder's visits from their own index, a community's from its; both read newest first, up to the page's start
+    index = "v:Visit(resident, at)" if q.resident_id is not None else "v:Visit(community, at)"
+    key = "v.resident" if q.resident_id is not None else "v.community"
     seek = "(v.at < $afterAt OR (v.at = $afterAt AND v.id < $afterId))"
     cypher = f"""
-CALL () {{ MATCH (v:Visit {{community: $community}}) WHERE {where} RETURN count(v) AS total }}
+CALL () {{ MATCH (v:Visit) USING INDEX {index} WHERE {where} AND v.at IS NOT NULL RETURN count(v) AS total }}
 CALL () {{
-  MATCH (v:Visit {{community: $community}}) WHERE {where} AND ($afterAt IS NULL OR {seek})
-  WITH v ORDER BY v.at DESC, v.id DESC LIMIT $limit
+  MATCH (v:Visit) USING INDEX {index} WHERE {where} AND v.at <= $start
+  WITH v ORDER BY {key} DESC, v.at DESC, v.id DESC
+  WHERE $afterAt IS NULL OR {seek}
+  WITH v LIMIT $limit
   RETURN collect({_FIELDS}) AS page
 }}
 RETURN total, page
 """
     at, vid = after or (None, None)
     rows = store.read(
-        "search_visits", cypher, community=q.community, limit=first + 1, afterAt=at, afterId=vid, **params
+        "search_visits",
+        cypher,
+        community=q.community,
+        limit=first + 1,
+        afterAt=at,
+        afterId=vid,
+        start=at or END_OF_TIME,
+        **params,
     )
     found = [visit_from(v) for v in rows[0]["page"]]
     return VisitPage(total=rows[0]["total"], visits=found[:first], has_next=len(found) > first)

@@ -70,6 +70,7 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("qr_show_contact", "二维码显示联系人", "consent"),
         Column("qr_show_medical", "二维码显示健康", "consent"),
         Column("qr_show_address", "二维码显示住址", "consent"),
+        Column("care_tier", "关爱等级", "care_tier"),  # empty: by the rule, or the tier set before
         COMMUNITY,
     ),
     "leaders": (
@@ -102,6 +103,15 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("building", "楼栋", "building", True),
         COMMUNITY,
     ),
+    "visits": (
+        Column("visited_at", "探访时间", "moment", True),
+        Column("resident_id", "被探访人编号", required=True),
+        Column("visitor_id", "探访人编号"),  # empty: community staff
+        Column("mode", "方式", "visit_mode"),
+        Column("outcome", "情况", "visit_outcome"),
+        Column("note", "备注", privacy="hide"),
+        COMMUNITY,
+    ),
 }
 
 # a consent reads as a boolean, but an empty cell is None (not stated), not "no"
@@ -114,6 +124,7 @@ SHEET_NAMES_ZH = {
     "volunteers": "志愿者",
     "service_roles": "网格服务员",
     "party_groups": "党小组",
+    "visits": "探访记录",
 }
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeAlias
 
-from analysis.domain import Role
+from analysis.domain import Role, now, zone
+from graph.visits import MAX_NOTE, SKEW
 from loaders.columns import Plan, Values, find_header, map_headers, parse_row
 from loaders.errors import LoaderError
 from loaders.model import (
@@ -27,20 +29,34 @@ from loaders.model import (
     Problem,
     Resident,
     ServiceRole,
+    Stopped,
+    Visit,
     VolunteerMembership,
 )
 from loaders.parse import Cell, national_id_is_valid, text
 from loaders.sources import RawSheet, SourceError, open_source, write_report
 
-__all__ = ["LedgerError", "national_id_is_valid", "read_ledger", "write_rejected"]
+__all__ = ["MAX_ERRORS", "LedgerError", "national_id_is_valid", "read_ledger", "write_rejected"]
 
 
 class LedgerError(LoaderError):
     """The ledger's path cannot be read at all (the message names the path)."""
 
 
-def read_ledger(path: str | Path, community: str | None = None) -> Ledger:
+#: Reading stops once this many errors have been found, or this many rows rejected: the
+#: ledger needs fixing whatever the rest holds, and memory stays flat however big it is.
+MAX_ERRORS = 1000
+#: Warnings kept beyond this many are only counted (`Ledger.warnings_not_kept`).
+MAX_WARNINGS = 1000
+
+
+def read_ledger(path: str | Path, community: str | None = None, *, max_errors: int = MAX_ERRORS) -> Ledger:
     """Read and validate a workbook (``.xlsx``) or a folder of CSV files.
+
+    Rows are streamed: the ledger keeps the valid records, the problems and
+    the rejected rows, never the whole file. Reading stops before the next row
+    once ``max_errors`` errors have been found or ``max_errors`` rows rejected;
+    `Ledger.stopped` then says where.
 
     Parameters
     ----------
@@ -49,12 +65,14 @@ def read_ledger(path: str | Path, community: str | None = None) -> Ledger:
     community
         The community of every row; if ``None``, each row's ``社区 | community``
         column says it.
+    max_errors
+        The error cap (`MAX_ERRORS`).
 
     Raises
     ------
     LedgerError
         Only if the path cannot be read (missing, not a workbook or folder,
-        damaged, or without a residents sheet).
+        damaged, not clean text, or without a residents sheet).
     """
     path = Path(path)
     ledger = Ledger()
@@ -62,14 +80,24 @@ def read_ledger(path: str | Path, community: str | None = None) -> Ledger:
         with open_source(path) as (sheets, problems):
             if "residents" not in sheets:
                 raise LedgerError(f"{path}: no residents sheet (residents or 居民)")
-            ledger.problems.extend(problems)
-            state = _State(ledger, community.strip() if community else None)
+            state = _State(ledger, community.strip() if community else None, max_errors)
+            state.add(problems)
             for name in SHEETS:
                 if name in sheets:
                     _read_sheet(state, sheets[name])
     except SourceError as exc:
         raise LedgerError(str(exc)) from exc
+    except _Stop as stop:
+        ledger.stopped = Stopped(stop.sheet.name, stop.sheet.label, stop.row, state.errors, state.rejected)
+        ledger.rejected = {sheet: rows for sheet, rows in ledger.rejected.items() if rows}
     return ledger
+
+
+class _Stop(Exception):
+    """Raised before the first row not read once the error cap is reached."""
+
+    def __init__(self, sheet: RawSheet, row: int) -> None:
+        self.sheet, self.row = sheet, row
 
 
 @dataclass
@@ -78,6 +106,9 @@ class _State:
 
     ledger: Ledger
     community: str | None
+    max_errors: int
+    errors: int = 0  # errors found so far
+    rejected: int = 0  # rows rejected so far
     communities: set[str] = field(default_factory=set)  # seen in the residents sheet
     residents: dict[tuple[str, str], Resident] = field(default_factory=dict)
     buildings: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # -> grid, row
@@ -85,6 +116,22 @@ class _State:
     units: set[tuple[str, str, str]] = field(default_factory=set)
     seen: dict[tuple[Hashable, ...], int] = field(default_factory=dict)  # duplicate keys -> first row
     group_homes: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)  # party group -> building, row
+
+    def add(self, problems: list[Problem]) -> None:
+        """Record problems: every error, and warnings up to `MAX_WARNINGS` (the rest are counted)."""
+        ledger = self.ledger
+        for problem in problems:
+            if problem.severity == "error":
+                self.errors += 1
+            elif len(ledger.problems) - self.errors >= MAX_WARNINGS:
+                ledger.warnings_not_kept += 1
+                continue
+            ledger.problems.append(problem)
+
+    def check_cap(self, sheet: RawSheet, number: int) -> None:
+        """Stop before row ``number`` of ``sheet`` if the error cap is reached."""
+        if self.errors >= self.max_errors or self.rejected >= self.max_errors:
+            raise _Stop(sheet, number)
 
 
 class _Row:
@@ -115,20 +162,23 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
     found = find_header(sheet, raw.rows)
     if found is None:
         if sheet == "residents":
-            ledger.problems.append(Problem(sheet, None, None, None, "the sheet is empty"))
+            state.add([Problem(sheet, None, None, None, "the sheet is empty")])
         return
     headers, title_rows, rows = found
-    for number in title_rows:
-        ledger.problems.append(Problem(sheet, number, None, None, "above the header row, ignored", "warning"))
+    state.add([Problem(sheet, number, None, None, "above the header row, ignored", "warning") for number in title_rows])
     plan, problems = map_headers(sheet, headers)
     default = _default_community(state, sheet, plan, problems)
-    ledger.problems.extend(problems)
+    state.add(problems)
     rejected = ledger.rejected.setdefault(sheet, [])
     if any(p.severity == "error" for p in problems):
-        rejected.extend((n, _raw(headers, cells)) for n, cells in rows)
+        for number, cells in rows:
+            state.check_cap(raw, number)
+            rejected.append((number, _raw(headers, cells)))
+            state.rejected += 1
         return
     build, records = _BUILDERS[sheet], getattr(ledger, sheet)
     for number, cells in rows:
+        state.check_cap(raw, number)
         row = _Row(sheet, number)
         values, errors = parse_row(plan, cells)
         for column, value, reason in errors:
@@ -139,9 +189,10 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
         if not values["community"]:
             row.error("community", None, "required value missing")
         record = build(state, row, values) if row.ok else None
-        ledger.problems.extend(row.problems)
+        state.add(row.problems)
         if not row.ok:
             rejected.append((number, _raw(headers, cells)))
+            state.rejected += 1
         elif record is not None:
             records.append(record)
     if not rejected:
@@ -291,8 +342,34 @@ def _party_group(state: _State, row: _Row, v: Values) -> PartyGroupMembership | 
     return PartyGroupMembership(**v) if row.ok else None
 
 
+def _visit(state: _State, row: _Row, v: Values) -> Visit | None:
+    resident = _known(state, row, v)
+    if v["visitor_id"] is not None:
+        _known(state, row, v, "visitor_id")
+        if v["visitor_id"] == v["resident_id"]:
+            row.error("visitor_id", v["visitor_id"], "a resident cannot visit themselves")
+    at: date = v["visited_at"]
+    shown = at.isoformat(sep=" ", timespec="minutes") if isinstance(at, datetime) else at.isoformat()
+    latest = (now() + SKEW).astimezone(zone()).replace(tzinfo=None)  # the community's clock, a little skew allowed
+    if at > (latest if isinstance(at, datetime) else latest.date()):
+        row.error("visited_at", shown, "in the future")
+    elif resident is not None and _day(at) < resident.birth_date:
+        row.error("visited_at", shown, "before the resident was born")
+    if v["note"] is not None and len(v["note"]) > MAX_NOTE:  # never quote the note
+        row.error("note", None, f"longer than {MAX_NOTE} characters")
+    key = ("visits", v["community"], v["resident_id"], at, v["visitor_id"], v["mode"], v["outcome"])
+    if row.ok and (first := row.first(state, key)):
+        row.warn("visited_at", shown, f"the same visit as row {first}, ignored")
+        return None
+    return Visit(**v) if row.ok else None
+
+
+def _day(at: date) -> date:
+    return at.date() if isinstance(at, datetime) else at
+
+
 #: A record of any sheet.
-Record: TypeAlias = Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership
+Record: TypeAlias = Resident | LeaderPost | Care | VolunteerMembership | ServiceRole | PartyGroupMembership | Visit
 #: Builds a sheet's record from a parsed row, or ``None`` if the row is rejected or ignored.
 Builder: TypeAlias = Callable[[_State, _Row, Values], Record | None]
 
@@ -303,6 +380,7 @@ _BUILDERS: dict[str, Builder] = {
     "volunteers": _volunteer,
     "service_roles": _service_role,
     "party_groups": _party_group,
+    "visits": _visit,
 }
 
 

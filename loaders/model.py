@@ -11,9 +11,11 @@ English codes of `analysis.domain`, whatever language the ledger was written in.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
+from analysis.domain import VisitMode, VisitOutcome
+
+SHEETS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups", "visits")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Resident:
     qr_show_contact: bool | None = None  # what the QR finder page may show
     qr_show_medical: bool | None = None
     qr_show_address: bool | None = None
+    care_tier: str | None = None  # an explicit tier (analysis.domain.CareTier, "none" included); None: not stated
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,24 @@ class PartyGroupMembership:
 
 
 @dataclass(frozen=True)
+class Visit:
+    """A visit already made (探访记录): ``visited_at`` a naive local `datetime`, or a `date` when the time is
+    not known."""
+
+    community: str
+    visited_at: date
+    resident_id: str
+    visitor_id: str | None = None  # None: community staff
+    mode: str = VisitMode.HOME.value
+    outcome: str = VisitOutcome.OK.value
+    note: str | None = None  # sensitive: never quoted in problems
+
+    @property
+    def time_known(self) -> bool:
+        return isinstance(self.visited_at, datetime)
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with the ledger, located precisely.
 
@@ -112,6 +133,23 @@ class Problem:
         return f"{self.severity}: {where}: {self.reason}{quoted}"
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """Where reading stopped because the ledger had too many errors (`loaders.ledger.MAX_ERRORS`)."""
+
+    sheet: str  # the sheet's name, e.g. "residents"
+    label: str  # as found: the file name or the sheet title
+    row: int  # the first row not read
+    errors: int  # errors found until then
+    rejected: int  # rows rejected until then
+
+    def __str__(self) -> str:
+        return (
+            f"reading stopped at {self.label}, row {self.row}, after {self.errors:,} errors in "
+            f"{self.rejected:,} rows: the rest of the ledger was not read"
+        )
+
+
 @dataclass
 class Ledger:
     """A whole ledger, validated: the rows that passed and the problems found."""
@@ -122,9 +160,14 @@ class Ledger:
     volunteers: list[VolunteerMembership] = field(default_factory=list)
     service_roles: list[ServiceRole] = field(default_factory=list)
     party_groups: list[PartyGroupMembership] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # rejected raw rows per sheet, for --skip-bad-rows: (row number, raw cells by header)
     rejected: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
+    # set when reading stopped at the error cap: the ledger was not read to its end
+    stopped: Stopped | None = None
+    # warnings found beyond those kept in `problems` (counted, not kept)
+    warnings_not_kept: int = 0
 
     @property
     def errors(self) -> list[Problem]:

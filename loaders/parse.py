@@ -23,7 +23,19 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TypeAlias
 
-from analysis.domain import CARE_KINDS, LEADER_ROLES, SERVICE_ROLES, CareKind, Post, Role, ServiceRole
+from analysis.domain import (
+    CARE_KINDS,
+    LEADER_ROLES,
+    SERVICE_ROLES,
+    CareKind,
+    CareTier,
+    Post,
+    Role,
+    ServiceRole,
+    VisitMode,
+    VisitOutcome,
+    today,
+)
 
 #: A ledger cell: stripped text (``""`` when empty), or a date from a real Excel date cell.
 Cell: TypeAlias = str | date
@@ -76,9 +88,33 @@ def parse_date(value: Cell) -> date:
 def parse_birth_date(value: Cell) -> date:
     """Read a date (as :func:`parse_date`) that is not in the future."""
     born = parse_date(value)
-    if born > date.today():
+    if born > today():
         raise ParseError("birth date is in the future")
     return born
+
+
+_TIME = re.compile(r"(.+?)[\sT]+(\d{1,2})(?::|时|點|点)(\d{1,2})(?:分)?(?::(\d{1,2})(?:\.\d+)?)?")
+
+
+def parse_moment(value: Cell) -> date:
+    """Read a date (as :func:`parse_date`), or a date and a time: ``2026-10-08 14:30``, ``2026/10/8 9:05``,
+    ``2026年10月8日 14时30分``, or a date or date-and-time cell. A time comes back as a naive `datetime` (the
+    community's local time), a date alone as a `date`.
+
+    >>> parse_moment("2026/10/8 9:05"), parse_moment("2026-10-08")
+    (datetime.datetime(2026, 10, 8, 9, 5), datetime.date(2026, 10, 8))
+    """
+    if isinstance(value, date):
+        return value
+    folded = unicodedata.normalize("NFKC", value).strip()
+    match = _TIME.fullmatch(folded)
+    if match is None:
+        return _date_text(folded)
+    day = _date_text(match.group(1).strip())
+    hour, minute, second = int(match.group(2)), int(match.group(3)), int(match.group(4) or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ParseError("no such time of day (write 14:30)")
+    return datetime(day.year, day.month, day.day, hour, minute, second)
 
 
 def _date_text(value: str) -> date:
@@ -210,7 +246,9 @@ def parse_unit(value: Cell) -> str:
 # --- coded values --------------------------------------------------------
 
 
-def _codes(codes: tuple[Role | CareKind | ServiceRole, ...], **aliases: StrEnum) -> dict[str, str]:
+def _codes(
+    codes: tuple[Role | CareKind | ServiceRole | VisitMode | VisitOutcome | CareTier, ...], **aliases: StrEnum
+) -> dict[str, str]:
     """Each code by its folded English spelling, its Chinese name, and the aliases given."""
     return (
         {_key(code): code.value for code in codes}
@@ -228,6 +266,9 @@ _SERVICE_ROLES = _codes(
     science_knowledge_communicator=ServiceRole.SCIENCE_COMMUNICATOR,
     culture_and_sports_organiser=ServiceRole.CULTURE_SPORTS_ORGANISER,
 )
+_VISIT_MODES = _codes(tuple(VisitMode), 上门探访=VisitMode.HOME, 入户=VisitMode.HOME, 电话探访=VisitMode.PHONE)
+_VISIT_OUTCOMES = _codes(tuple(VisitOutcome), 良好=VisitOutcome.OK, 需帮助=VisitOutcome.NEEDS_HELP)
+_CARE_TIERS = _codes(tuple(CareTier), 高=CareTier.HIGH, 高风险老人=CareTier.HIGH, 重点老人=CareTier.KEY)
 _POSTS = {_key(p): p.value for p in Post} | {_key(p) + "岗": p.value for p in Post}
 
 
@@ -244,6 +285,21 @@ def parse_care_kind(value: Cell) -> str:
 def parse_service_role(value: Cell) -> str:
     """Read one of the 8 grid service roles, in Chinese or English."""
     return _lookup(_SERVICE_ROLES, value, "grid service role")
+
+
+def parse_visit_mode(value: Cell) -> str:
+    """Read 上门/电话/视频 or home/phone/video."""
+    return _lookup(_VISIT_MODES, value, "way of visiting (上门, 电话 or 视频)")
+
+
+def parse_visit_outcome(value: Cell) -> str:
+    """Read 正常/需要帮助/不在家/住院/紧急 or ok/needs_help/not_home/hospital/emergency."""
+    return _lookup(_VISIT_OUTCOMES, value, "outcome (正常, 需要帮助, 不在家, 住院 or 紧急)")
+
+
+def parse_care_tier(value: Cell) -> str:
+    """Read 高风险/重点/一般/无 or high/key/general/none."""
+    return _lookup(_CARE_TIERS, value, "care tier (高风险, 重点, 一般 or 无)")
 
 
 def parse_post(value: Cell) -> str:
@@ -267,8 +323,18 @@ PARSERS: dict[str, Parser | None] = {
     "care_kind": _cached(parse_care_kind),
     "service_role": _cached(parse_service_role),
     "post": _cached(parse_post),
+    "moment": _cached(parse_moment),
+    "visit_mode": _cached(parse_visit_mode),
+    "visit_outcome": _cached(parse_visit_outcome),
+    "care_tier": _cached(parse_care_tier),
 }
 """Parser of each column kind (``None``: plain text); repeated values are cached."""
 
-DEFAULTS: dict[str, Value] = {"bool": False, "post": Post.A.value, "care_kind": CareKind.RESPONSIBILITY.value}
+DEFAULTS: dict[str, Value] = {
+    "bool": False,
+    "post": Post.A.value,
+    "care_kind": CareKind.RESPONSIBILITY.value,
+    "visit_mode": VisitMode.HOME.value,
+    "visit_outcome": VisitOutcome.OK.value,
+}
 """Value of an empty optional cell, by column kind (``None`` if not listed)."""

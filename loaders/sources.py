@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TextIO, TypeAlias
 
 from openpyxl import load_workbook
 
@@ -86,28 +88,152 @@ def _collect(found: Iterable[tuple[str, str, Rows]]) -> tuple[dict[str, RawSheet
     return sheets, problems
 
 
-def _encoding(path: Path) -> str:
-    """Return ``"utf-8-sig"`` if the whole file is valid UTF-8, else ``"gb18030"``."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        with path.open("rb") as file:
-            for chunk in iter(lambda: file.read(1 << 20), b""):
-                decoder.decode(chunk)
+#: The encodings a CSV file may be in, tried in this order: (Python codec, name in messages, whether bytes
+#: valid in it are proof of it). UTF-8 first: its rules are strict, so a file valid UTF-8 from end to end is
+#: UTF-8 (read as GB18030, its Chinese would be clean-looking mojibake: 长山花园 -> 闀垮北鑺卞洯); while GB18030
+#: decodes almost any bytes, so only clean text in it counts.
+CSV_ENCODINGS = (("utf-8-sig", "UTF-8", True), ("gb18030", "GB18030/GBK", False))
+#: The longest line a CSV file may have, in characters (memory stays bounded on a file without line ends).
+MAX_LINE = 1_000_000
+_CHUNK = 1 << 20
+_ASCII_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters worth a look on a line that is not plainly printable: neither printable ASCII nor
+#: CJK Unified Ideographs (all assigned since Unicode 11).
+_SUSPECTS = re.compile("[^\x20-\x7e\u4e00-\u9fef]")
+
+
+def unclean(char: str) -> str | None:
+    r"""Why ``char`` has no place in a ledger's text, or ``None`` if it has.
+
+    Clean text holds no control character but tab, line feed and carriage
+    return; no private-use character (it means nothing outside the system
+    that typed it, and nobody can type or search it); no unassigned code
+    point or noncharacter (of the Unicode version of this Python); and no
+    U+FFFD, which marks text an earlier conversion already lost.
+
+    >>> unclean("张"), unclean("\u3000"), unclean("\t")
+    (None, None, None)
+    >>> unclean("\ue4c6"), unclean("\x01"), unclean("\ufffd")
+    ('a private-use character', 'a control character', 'the replacement character (text already lost)')
+    """
+    if char in "\t\n\r":
+        return None
+    if char == "\ufffd":
+        return "the replacement character (text already lost)"
+    return _UNCLEAN_CATEGORIES.get(unicodedata.category(char))
+
+
+_UNCLEAN_CATEGORIES = {
+    "Cc": "a control character",
+    "Co": "a private-use character",
+    "Cn": "an unassigned code point",
+    "Cs": "a surrogate",
+}
+
+
+def first_unclean(text: str) -> int | None:
+    r"""The index of the first character of ``text`` that :func:`unclean` refuses, or ``None``.
+
+    Fast on clean text: ``str.isprintable`` clears a whole chunk at once, and
+    only the lines it does not clear (ideographic spaces, format characters
+    and the characters refused) are looked at one character at a time.
+
+    >>> first_unclean("居民编号,姓名\r\n1,王　秀英\n"), first_unclean("a,b\n1,\ue4c6")
+    (None, 6)
+    """
+    if text.isascii():
+        match = _ASCII_CONTROLS.search(text)
+        return match.start() if match else None
+    if "\ufffd" not in text and text.replace("\n", "").replace("\r", "").replace("\t", "").isprintable():
+        return None
+    start = 0
+    for line in text.split("\n"):
+        if "\ufffd" in line or not line.replace("\r", "").replace("\t", "").isprintable():
+            for match in _SUSPECTS.finditer(line):
+                if unclean(match.group()):
+                    return start + match.start()
+        start += len(line) + 1
+    return None
+
+
+def _decoding_problem(path: Path, codec: str) -> tuple[bool, str | None]:
+    """Whether ``path`` is valid ``codec`` from end to end, and why it does not decode cleanly (``None`` if it does).
+
+    Lines are counted by their line-feed bytes, which neither UTF-8 nor GB18030 uses inside a character.
+    Once a character is refused, the rest is only decoded, to tell whether the bytes are valid.
+    """
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    line, problem = 1, None
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(_CHUNK), b""):
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                where = line + exc.object.count(b"\n", 0, exc.start)
+                return False, f"line {where}: invalid bytes ({exc.object[exc.start : exc.start + 4].hex(' ')} …)"
+            at = first_unclean(text) if problem is None else None
+            if at is not None:
+                where = line + text.count("\n", 0, at)
+                problem = f"line {where}: U+{ord(text[at]):04X}, {unclean(text[at])}"
+            line += text.count("\n")
+        try:
             decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8-sig"
+        except UnicodeDecodeError:
+            return False, f"line {line}: the file ends inside a character"
+    return True, problem
+
+
+def _encoding(path: Path) -> str:
+    """The codec of the first of :data:`CSV_ENCODINGS` in which ``path`` decodes cleanly.
+
+    Raises
+    ------
+    SourceError
+        If it decodes cleanly in none, or is valid UTF-8 but not clean: naming
+        the file, each encoding tried and where it failed (and whether the
+        file reads cleanly as Big5).
+    """
+    failures = []
+    for codec, name, conclusive in CSV_ENCODINGS:
+        valid, problem = _decoding_problem(path, codec)
+        if valid and problem is None:
+            return codec
+        if valid and conclusive:
+            failures.append(f"as {name}, which the whole file is, {problem}")
+            break
+        failures.append(f"as {name}, {problem}")
+    hint = ""
+    if _decoding_problem(path, "big5") == (True, None):
+        hint = (
+            " It reads cleanly as Big5 (Traditional Chinese, as written in Taiwan and Hong Kong), which the import"
+            " does not take: if that is what it is, save it as UTF-8."
+        )
+    raise SourceError(
+        f"{path}: not clean text ({'; '.join(failures)}). Save it as UTF-8 (in Excel: 'CSV UTF-8') or GBK"
+        f" without the characters named; nothing was written.{hint}"
+    )
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
+    encoding = _encoding(path)
     try:
-        with path.open(encoding=_encoding(path), newline="") as file:
-            for number, record in enumerate(csv.reader(file), 1):
+        with path.open(encoding=encoding, newline="") as file:
+            for number, record in enumerate(csv.reader(_lines(path, file)), 1):
                 cells: list[Cell] = list(map(str.strip, record))
                 if any(cells):
                     yield number, cells
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise SourceError(f"{path}: cannot read ({exc}); save it as UTF-8 or GBK CSV") from exc
+
+
+def _lines(path: Path, file: TextIO) -> Iterator[str]:
+    """The lines of ``file``, refusing one longer than :data:`MAX_LINE` before it is all in memory."""
+    number = 0
+    while line := file.readline(MAX_LINE):
+        number += 1
+        if len(line) == MAX_LINE and line[-1] not in "\r\n":
+            raise SourceError(f"{path}: line {number} is longer than {MAX_LINE:,} characters: not a ledger")
+        yield line
 
 
 def _xlsx_rows(path: Path, sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, list[Cell]]]:
@@ -123,7 +249,8 @@ def _xlsx_rows(path: Path, sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, list
 
 
 def cell_value(value: object) -> Cell:
-    """Turn an openpyxl value into a cell: text, or a date for date cells.
+    """Turn an openpyxl value into a cell: text, or a date for date cells (a `datetime` when the cell
+    holds a time of day too: the time of a visit).
 
     >>> cell_value(301.0), cell_value(1001), cell_value(" 张三 "), cell_value(None)
     ('301', '1001', '张三', '')
@@ -135,7 +262,7 @@ def cell_value(value: object) -> Cell:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return value.date()
+        return value.replace(tzinfo=None) if value.time() != time() else value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, float) and value.is_integer():

@@ -10,20 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import TypeAlias, TypeVar
 
-from analysis.domain import Role
+from analysis.domain import Role, VisitOutcome
 from graph import ids
 from graph.imports import cypher as Q
-from graph.imports.write import Step, WriteSummary, write_steps
+from graph.imports.write import NotKept, Step, WriteSummary, check_written, write_steps
 from graph.store import Store
-from loaders.model import Care, LeaderPost, Ledger, PartyGroupMembership, Resident, ServiceRole, VolunteerMembership
+from graph.visits import stored_time
+from loaders.model import (
+    Care,
+    LeaderPost,
+    Ledger,
+    PartyGroupMembership,
+    Resident,
+    ServiceRole,
+    Visit,
+    VolunteerMembership,
+)
 
 Hasher: TypeAlias = Callable[[str], str]
 #: One row of a write step: the Cypher parameters of one node or relationship.
 Row: TypeAlias = dict[str, object]
 
-_Linked = TypeVar("_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership)
+_Linked = TypeVar("_Linked", LeaderPost, Care, VolunteerMembership, ServiceRole, PartyGroupMembership, Visit)
 
 
 @dataclass
@@ -48,14 +59,73 @@ def total_rows(plan: Plan) -> int:
     return sum(len(rows) for steps in plan.values() for _, rows in steps)
 
 
+#: The stages of the community being written (`WriteProgress.stage`).
+WRITING, COMMITTING, CHECKING = "writing", "committing", "checking"
+
+
+@dataclass
+class WriteProgress:
+    """How far `write_plan` got: what an interrupted import tells its user.
+
+    ``current`` is the community being written, at ``stage``: ``WRITING`` (its
+    transaction is open: a failure rolls it back whole), ``COMMITTING`` (the
+    driver is committing it: a failure may or may not have committed it) or
+    ``CHECKING`` (committed, in ``committed`` too; the store is being read back).
+    """
+
+    communities: list[str] = field(default_factory=list)  # every community of the plan, in the order written
+    committed: list[str] = field(default_factory=list)
+    current: str | None = None
+    stage: str = WRITING
+
+    @property
+    def not_started(self) -> list[str]:
+        done = len(self.committed) + (self.current is not None and self.stage != CHECKING)
+        return self.communities[done:]
+
+
 def write_plan(
-    store: Store, plan: Plan, *, on_rows: Callable[[int], None] | None = None, batch_size: int = 2000
+    store: Store,
+    plan: Plan,
+    *,
+    on_rows: Callable[[int], None] | None = None,
+    on_commit: Callable[[str, int, int], None] | None = None,
+    progress: WriteProgress | None = None,
+    batch_size: int = 2000,
 ) -> ImportSummary:
-    """Write every community of the plan, each in one managed transaction."""
+    """Write every community of the plan, each in one managed transaction, and check what the store kept.
+
+    After each commit, ``on_commit(community, number, total)`` is told, then one
+    read checks that the store holds what was planned
+    (`graph.imports.write.check_written`). ``progress``, if given, follows along
+    for the message of an import that fails or is interrupted.
+
+    Raises
+    ------
+    graph.imports.write.NotKept
+        If the store does not hold what a committed transaction wrote; the
+        communities after it are not written.
+    """
     summary = ImportSummary()
-    for community, steps in plan.items():
+    state = progress if progress is not None else WriteProgress()
+    state.communities = list(plan)
+
+    def committing() -> None:
+        state.stage = COMMITTING
+
+    for number, (community, steps) in enumerate(plan.items(), 1):
+        state.current, state.stage = community, WRITING
         params = {"community": community, "committee": ids.committee_id(community)}
-        summary.communities[community] = write_steps(store, params, steps, batch_size=batch_size, on_rows=on_rows)
+        written = write_steps(store, params, steps, batch_size=batch_size, on_rows=on_rows, on_written=committing)
+        state.committed.append(community)
+        state.stage = CHECKING
+        if on_commit:
+            on_commit(community, number, len(plan))
+        shortfalls = check_written(store, params, steps)
+        if shortfalls:
+            raise NotKept(community, shortfalls)
+        summary.communities[community] = written
+        state.current = None
     return summary
 
 
@@ -82,6 +152,11 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher) -> list[Step
         (Q.VOLUNTEERS, [_volunteer(x) for x in mine(ledger.volunteers)]),
         (Q.SERVICE_ROLES, [_service(x) for x in mine(ledger.service_roles)]),
         (Q.PARTY_GROUPS, _party(c, mine(ledger.party_groups), residents)),
+        (
+            Q.CARE_TIERS,
+            [{"resident": _resident_ref(r)["resident"], "tier": r.care_tier} for r in residents if r.care_tier],
+        ),
+        (Q.VISITS, [_visit(x) for x in mine(ledger.visits)]),
     ]
 
 
@@ -232,3 +307,26 @@ def _party(c: str, memberships: list[PartyGroupMembership], residents: list[Resi
         }
         for m in memberships
     ]
+
+
+def _visit(x: Visit) -> Row:
+    """A visit's row: its time stored as the API stores it (a day without a time: the day's first moment, with
+    ``timeKnown`` false)."""
+    local = x.visited_at if isinstance(x.visited_at, datetime) else datetime.combine(x.visited_at, time())
+    at = stored_time(local)
+    resident = ids.resident_id(x.community, x.resident_id)
+    visitor = ids.resident_id(x.community, x.visitor_id) if x.visitor_id else None
+    return {
+        "id": ids.imported_visit_id(x.community, resident, local.isoformat(), visitor, x.mode, x.outcome),
+        "resident": resident,
+        "props": {
+            "visitor": visitor,
+            "at": at,
+            "day": local.date(),
+            "timeKnown": x.time_known,
+            "mode": x.mode,
+            "outcome": x.outcome,
+            "contact": VisitOutcome(x.outcome).is_contact,
+            "note": x.note,
+        },
+    }

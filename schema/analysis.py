@@ -21,6 +21,7 @@ from graph.errors import NotFound
 from graph.export import community_graph
 from graph.store import Store
 from schema.context import AsOf, Context
+from schema.enums import CareTier
 from schema.people import Resident, resident_of
 from schema.policy import StaffOfCommunity, only
 from schema.results import user_error
@@ -107,6 +108,93 @@ def _coverage(rows: dict[str, list[dict[str, Any]]]) -> list[PlaceCoverage]:
     ]
 
 
+@strawberry.type(description="An elder of the visiting programme not contacted in time (逾期未探访).")
+class OverdueVisit:
+    resident_id: str = strawberry.field(description="Ledger id (居民编号).")
+    name: str | None = strawberry.field(description="Name.")
+    tier: CareTier = strawberry.field(description="Their tier on the audit's day.")
+    last_contact: date | None = strawberry.field(description="Their last contact on or before the day; null: never.")
+    days_since: int | None = strawberry.field(description="Days from the last contact to the audit's day.")
+    due: date | None = strawberry.field(description="Last contact + the tier's cadence; null when never contacted.")
+    caregivers: list[str] = strawberry.field(description="Ledger ids of their active caregivers.")
+    community: strawberry.Private[str]
+
+    @strawberry.field(description="The resident, to walk the network from.")
+    async def resident(self, info: Info[Context, None]) -> Resident | None:
+        return await _resident(info, self.community, self.resident_id)
+
+
+@strawberry.type(description="A share for each tier of the visiting programme (null: nobody in the tier).")
+class TierRates:
+    high: float | None = strawberry.field(description="High risk (高风险).")
+    key: float | None = strawberry.field(description="Key (重点).")
+    general: float | None = strawberry.field(description="General (一般).")
+
+
+@strawberry.type(description="A whole number for each tier of the visiting programme.")
+class TierCounts:
+    high: int = strawberry.field(description="High risk (高风险).")
+    key: int = strawberry.field(description="Key (重点).")
+    general: int = strawberry.field(description="General (一般).")
+
+
+@strawberry.type(description="Care that reached the elders: contacts against each tier's cadence (探访).")
+class VisitsAudit:
+    cadence: TierCounts = strawberry.field(description="Days between contacts each tier asks for.")
+    in_programme: TierCounts = strawberry.field(description="Elders in the programme, by tier.")
+    contacted_30d: TierCounts = strawberry.field(description="Of them, contacted in the 30 days ending on the day.")
+    contact_rate_30d: float | None = strawberry.field(
+        description="Share (0 to 1) of the programme's elders contacted in the 30 days ending on the day, both "
+        "ends included; null when nobody is in it."
+    )
+    contact_rate_30d_by_tier: TierRates = strawberry.field(description="The same share per tier (null: none in it).")
+    covered_but_overdue: int = strawberry.field(description="Overdue elders who have an active caregiver.")
+    overdue: list[OverdueVisit] = strawberry.field(
+        description="High, key, general; within a tier never contacted first, then most days since."
+    )
+    places: JSON = strawberry.field(description="The 30-day contact rate per grid, building and unit.")
+
+
+def _rates(values: dict[str, Any]) -> TierRates:
+    return TierRates(high=values["high"], key=values["key"], general=values["general"])
+
+
+def _counts(values: dict[str, Any]) -> TierCounts:
+    return TierCounts(high=values["high"], key=values["key"], general=values["general"])
+
+
+def _visits(d: dict[str, Any], community: str) -> VisitsAudit:
+    return VisitsAudit(
+        cadence=_counts(d["cadence"]),
+        in_programme=_counts(d["in_programme"]),
+        contacted_30d=_counts(d["contacted_30d"]),
+        contact_rate_30d=d["contact_rate_30d"],
+        contact_rate_30d_by_tier=_rates(d["contact_rate_30d_by_tier"]),
+        covered_but_overdue=d["covered_but_overdue"],
+        overdue=[
+            OverdueVisit(
+                resident_id=o["resident_id"],
+                name=o["name"],
+                tier=CareTier(o["tier"]),
+                last_contact=date.fromisoformat(o["last_contact"]) if o["last_contact"] else None,
+                days_since=o["days_since"],
+                due=date.fromisoformat(o["due"]) if o["due"] else None,
+                caregivers=o["caregivers"],
+                community=community,
+            )
+            for o in d["overdue"]
+        ],
+        places=JSON(d["places"]),
+    )
+
+
+@strawberry.input(description="Days between contacts per tier of the visiting programme; unset: the default.")
+class CadenceInput:
+    high: int | None = strawberry.field(default=None, description="High risk, 1 to 366 days (default 7).")
+    key: int | None = strawberry.field(default=None, description="Key, 1 to 366 days (default 30).")
+    general: int | None = strawberry.field(default=None, description="General, 1 to 366 days (default 90).")
+
+
 @strawberry.type(description="The coverage audit of one community (包保 coverage, posts, workloads).")
 class CoverageAudit:
     community: str = strawberry.field(description="The community audited.")
@@ -123,6 +211,7 @@ class CoverageAudit:
     coverage: list[PlaceCoverage] = strawberry.field(
         description="Coverage per grid, building and unit (grids first, in place order); also in `details`."
     )
+    visits: VisitsAudit = strawberry.field(description="Contact, not only assignment: who is overdue a visit.")
     details: JSON = strawberry.field(
         description="Coverage per grid, building and unit, grids missing service "
         "roles, elder-only households, leader spans."
@@ -193,9 +282,15 @@ def _gaps(rows: list[dict[str, Any]], role: str = "") -> list[PostGap]:
     ]
 
 
-def _audit(store: Store, community: str, as_of: date, elder_age: int, care_capacity: int) -> CoverageAudit:
+def _audit(
+    store: Store, community: str, as_of: date, elder_age: int, care_capacity: int, cadence: dict[str, int] | None = None
+) -> CoverageAudit:
     d = analysis.audit(
-        community_graph(store, community), as_of=as_of, elder_age=elder_age, care_capacity=care_capacity
+        community_graph(store, community, as_of=as_of),
+        as_of=as_of,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
+        cadence=cadence,
     ).to_dict()
     typed = (
         "totals",
@@ -205,6 +300,7 @@ def _audit(store: Store, community: str, as_of: date, elder_age: int, care_capac
         "buildings_without_leader",
         "units_without_leader",
         "scopes_without_backup",
+        "visits",
     )
     return CoverageAudit(
         community=community,
@@ -219,6 +315,7 @@ def _audit(store: Store, community: str, as_of: date, elder_age: int, care_capac
         units_without_leader=_gaps(d["units_without_leader"], Role.UNIT_LEADER),
         scopes_without_backup=_gaps(d["scopes_without_backup"]),
         coverage=_coverage(d["coverage"]),
+        visits=_visits(d["visits"], community),
         details=JSON(
             {
                 k: v
@@ -231,7 +328,10 @@ def _audit(store: Store, community: str, as_of: date, elder_age: int, care_capac
 
 def _suggest(store: Store, community: str, as_of: date, elder_age: int, care_capacity: int) -> AssignmentSuggestions:
     d = analysis.suggest_assignments(
-        community_graph(store, community), as_of=as_of, elder_age=elder_age, care_capacity=care_capacity
+        community_graph(store, community, as_of=as_of, visitors=True),
+        as_of=as_of,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
     ).to_dict()
     return AssignmentSuggestions(
         community=community,
@@ -269,8 +369,17 @@ class AnalysisQuery:
         as_of: AsOf = None,
         elder_age: ElderAge = 60,
         care_capacity: Capacity = 10,
+        cadence: Annotated[
+            CadenceInput | None, Arg(description="Days between contacts per tier (default 7, 30, 90).")
+        ] = None,
     ) -> CoverageAudit:
-        return await _analyse(info, _audit, community, as_of, elder_age, _capacity(care_capacity))
+        given = {"high": cadence.high, "key": cadence.key, "general": cadence.general} if cadence else {}
+        days = {tier: value for tier, value in given.items() if value is not None}
+        try:
+            analysis.visits.cadence_of(days)
+        except ValueError as e:
+            raise user_error(f"cadence: {e}") from e
+        return await _analyse(info, _audit, community, as_of, elder_age, _capacity(care_capacity), days or None)
 
     @strawberry.field(
         extensions=only(StaffOfCommunity()),
@@ -306,13 +415,13 @@ class AnalysisQuery:
         return await _analyse(info, _spof, community, as_of, elder_age, limit)
 
 
-async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int, option: int):
-    """Check the elder age, export the community and run ``fn`` off the event loop (``option``: the care capacity,
-    or how many people to list)."""
+async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int, *options: Any):
+    """Check the elder age, export the community and run ``fn`` off the event loop (``options``: what ``fn``
+    takes after the elder age: the care capacity and cadence, or how many people to list)."""
     if not 0 <= elder_age <= 150:
         raise user_error(f"elderAge must be between 0 and 150, got {elder_age}")
     try:
-        return await info.context.run(fn, community, as_of or today(), elder_age, option)
+        return await info.context.run(fn, community, as_of or today(), elder_age, *options)
     except NotFound as e:
         raise user_error(str(e), "NOT_FOUND") from e
 

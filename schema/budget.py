@@ -83,6 +83,8 @@ LIST_PRICES: dict[tuple[str, str], int] = {
     ("VisitConnection", "edges"): 1,
     ("Query", "myVisitsDue"): 200,  # a grid leader's elders in the programme
     ("CoverageAudit", "uncoveredElders"): 5_000,
+    ("VisitsAudit", "overdue"): 5_000,
+    ("OverdueVisit", "caregivers"): 5,
     ("CoverageAudit", "overloadedLeaders"): 100,
     ("CoverageAudit", "gridsWithoutLeader"): 20,
     ("CoverageAudit", "buildingsWithoutLeader"): 100,

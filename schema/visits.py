@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from analysis.domain import CADENCE, ELDER_AGE, age_on, due_on, rule_tier, today
+from analysis.domain import CADENCE, ELDER_AGE, PROGRAMME, age_on, due_on, rule_tier, today
 from analysis.domain import CareTier as Tier
 from graph import visits as store_visits
 from graph.visits import NewVisit, Recorder, VisitQuery
@@ -338,7 +338,8 @@ async def visits_due(info: Info[Context, None], day: date, within: int) -> list[
                     resident_id=str(person.id),
                 )
             )
-    return sorted(out, key=lambda d: (d.last_contact is not None, d.due, d.resident_id))
+    rank = {tier.value: n for n, tier in enumerate(PROGRAMME)}  # as `gridcare visits due` orders them
+    return sorted(out, key=lambda d: (d.last_contact is not None, d.due, rank[code(d.tier)], d.resident_id))
 
 
 @strawberry.type

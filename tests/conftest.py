@@ -16,7 +16,7 @@ import subprocess
 import sys
 import uuid
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,13 @@ from api.tokens import TokenRequest, issue, token_key
 from graph.store import Connection, Store, connect
 from graph.store.managed import LocalNeo4j, LocalOptions
 from graph.store.migrations import migrate
+
+# The day the demo ledger of the tests describes: its ages do not move with the calendar. Tests that read
+# ages of the demo pin the clock to it (`demo_day`) or ask the CLI `--as-of` it.
+DEMO_DAY = date(2026, 6, 15)
+
+# A shared, loaded CI machine must not turn a slow query into a failure: the tests of the deadline set their own.
+os.environ.setdefault("GRIDCARE_QUERY_DEADLINE", "120")
 
 DELETE_COMMUNITY = "MATCH (n {community: $community}) DETACH DELETE n"
 
@@ -48,7 +55,7 @@ def neo4j_connection(gridcare_home) -> Connection:
         return
     settings = Settings(home=gridcare_home)
     server = LocalNeo4j(
-        LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="1g", pagecache="256m"),
+        LocalOptions(home=gridcare_home, cache=settings.cache.expanduser(), heap="2g", pagecache="256m"),
         say=lambda m: print(m, file=sys.stderr),
     )
     status = server.start()
@@ -118,11 +125,20 @@ def gridcare(cli_env):
     return run
 
 
+@pytest.fixture
+def demo_day(monkeypatch) -> date:
+    """The service's clock (in this process) pinned to noon of `DEMO_DAY` in the community's zone."""
+    from analysis import domain
+
+    monkeypatch.setattr(domain, "clock", lambda: datetime.combine(DEMO_DAY, time(12), tzinfo=domain.zone()))
+    return DEMO_DAY
+
+
 @pytest.fixture(scope="session")
 def demo_ledger(tmp_path_factory, gridcare) -> Path:
     """The generated Changshan Garden ledger (CSV folder), written by the CLI."""
     out = tmp_path_factory.mktemp("demo") / "changshan"
-    gridcare("demo-ledger", "--out", out, "--seed", "7", check=True)
+    gridcare("demo-ledger", "--out", out, "--seed", "7", "--as-of", DEMO_DAY.isoformat(), check=True)
     return out
 
 

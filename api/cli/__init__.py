@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from api.cli import analysis, community, data, logs, qr, server, tokens
+from api.cli import analysis, community, data, logs, qr, server, tokens, visits
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -37,6 +37,7 @@ for command in (
     analysis.spof,
     analysis.suggest,
     analysis.suggest_leaders,
+    visits.visits,
     tokens.token,
     community.community_group,
     qr.qr_cards,

@@ -8,9 +8,11 @@ with ``--format json`` the result's ``to_dict()``.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import click
 
+from analysis.domain import today
 from api.cli.common import COMMUNITY, friendly_errors, resolve_community, store
 
 _OPTIONS = {
@@ -43,6 +45,13 @@ _OPTIONS = {
         show_default=True,
         help="A readable report (most urgent first), or every field as JSON.",
     ),
+    "cadence": click.option(
+        "--cadence",
+        metavar="TIER=DAYS,…",
+        callback=lambda ctx, param, value: _cadence(value),
+        help="Days between two visits (探访) per tier of the visiting programme, any of "
+        "high=7,key=30,general=90 (the defaults).",
+    ),
     "limit": click.option(
         "--limit",
         type=click.IntRange(min=1),
@@ -50,6 +59,18 @@ _OPTIONS = {
         help="Show at most N lines of each list in the text report  [default: all]",
     ),
 }
+
+
+def _cadence(value: str | None):
+    """The ``--cadence`` option as every tier's days (a usage error, exit 2, saying what is wrong)."""
+    if value is None:
+        return None
+    from analysis.visits import parse_cadence
+
+    try:
+        return parse_cadence(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
 
 
 def options(*names: str):
@@ -63,12 +84,12 @@ def options(*names: str):
     return decorate
 
 
-def load_graph(community: str | None):
-    """Export a community (the only one if ``community`` is None) from the store."""
+def load_graph(community: str | None, as_of: date, *, visitors: bool = False):
+    """Export a community (the only one if ``community`` is None) from the store, as it is on ``as_of``."""
     from graph.export import community_graph
 
     with store() as s:
-        return community_graph(s, resolve_community(s, community))
+        return community_graph(s, resolve_community(s, community), as_of=as_of, visitors=visitors)
 
 
 def emit(result, fmt: str, text) -> None:
@@ -79,15 +100,16 @@ def emit(result, fmt: str, text) -> None:
         click.echo(text(result))
 
 
-def _day(as_of):
-    return as_of.date() if as_of else None
+def _day(as_of) -> date:
+    """The ``--as-of`` day, else today: read once, so that the export and the analysis agree."""
+    return as_of.date() if as_of else today()
 
 
 @click.command()
-@options("community", "as_of", "elder_age", "care_capacity", "format", "limit")
+@options("community", "as_of", "elder_age", "care_capacity", "cadence", "format", "limit")
 @friendly_errors
-def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
-    """Audit who is cared for and which leader posts are vacant or unbacked.
+def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit) -> None:
+    """Audit who is cared for and seen, and which leader posts are vacant or unbacked.
 
     \b
     An elder is aged --elder-age or more on --as-of. An elder is uncovered
@@ -98,11 +120,30 @@ def audit(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     their capacity: the ledger's 照护能力, else --care-capacity. A grid,
     building or unit is without leader when nobody holds its post, and
     without backup when it has an A post but no B post.
+
+    \b
+    Visits (探访): an elder's tier of the visiting programme is the one set
+    explicitly (关爱等级, or the API), else: high = 80+ and living alone or
+    with elders only, general = a younger elder living so; the others are
+    outside the programme (never overdue, not in the rates). An elder in the
+    programme is overdue when never contacted on or before --as-of, or last
+    contacted more than the tier's --cadence days before it (exactly one
+    cadence ago is on time). A visit 不在家 (not_home) is an attempt, not a
+    contact; visits after --as-of do not count. The contact rate is the
+    share of the programme's elders contacted in the 30 days ending on
+    --as-of, both ends included. The report lists overdue elders first,
+    high-risk first.
     """
     from analysis import audit as run
     from analysis import format_audit
 
-    result = run(load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity)
+    result = run(
+        load_graph(community, day := _day(as_of)),
+        as_of=day,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
+        cadence=cadence,
+    )
     emit(result, fmt, lambda r: format_audit(r, limit=limit))
 
 
@@ -123,7 +164,8 @@ def spof(community, as_of, elder_age, fmt, limit) -> None:
     """
     from analysis import format_spof, single_points_of_failure
 
-    result = single_points_of_failure(load_graph(community), as_of=_day(as_of), elder_age=elder_age)
+    day = _day(as_of)
+    result = single_points_of_failure(load_graph(community, day), as_of=day, elder_age=elder_age)
     emit(result, fmt, lambda r: format_spof(r, limit=limit))
 
 
@@ -149,12 +191,17 @@ def suggest(community, as_of, elder_age, care_capacity, fmt, limit) -> None:
     people they already care for); nobody is suggested to care for themselves.
     A pairing costs 1 in the same unit, 2 in the same building, 3 in the same
     grid, 4 elsewhere. The suggestion is optimal: most solitary elders covered,
-    then most elders, then the least total cost. Nothing is written.
+    then most elders, then the least total cost. Among equally good
+    suggestions, a candidate who already visits the elder (a recorded 探访)
+    is preferred where that costs nothing. Nothing is written.
     """
     from analysis import format_assignments, suggest_assignments
 
     result = suggest_assignments(
-        load_graph(community), as_of=_day(as_of), elder_age=elder_age, care_capacity=care_capacity
+        load_graph(community, day := _day(as_of), visitors=True),
+        as_of=day,
+        elder_age=elder_age,
+        care_capacity=care_capacity,
     )
     emit(result, fmt, lambda r: _with_next_steps(format_assignments(r, limit=limit), r))
 
@@ -188,5 +235,6 @@ def suggest_leaders(community, as_of, care_capacity, fmt, limit) -> None:
     from analysis import format_leader_suggestions
     from analysis import suggest_leaders as run
 
-    result = run(load_graph(community), as_of=_day(as_of), limit=limit, care_capacity=care_capacity)
+    day = _day(as_of)
+    result = run(load_graph(community, day), as_of=day, limit=limit, care_capacity=care_capacity)
     emit(result, fmt, lambda r: format_leader_suggestions(r, limit=limit))

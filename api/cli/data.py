@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from analysis.domain import today
 from api.cli.common import COMMUNITY, err, friendly_errors, resolve_community, store
-from api.settings import get_settings
+from api.settings import Settings, get_settings
+from graph.errors import GraphError
+from loaders.errors import LoaderError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from loaders.model import Ledger
+    from loaders.writer import ImportSummary, WriteProgress
 
 MAX_SHOWN = 200
 
@@ -27,14 +37,63 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
 
     Sheets: residents (required), leaders, care, volunteers, service_roles,
     party_groups; headers in Chinese or English (see README: The ledger format).
-    Every problem is listed with sheet, row and column. If any row is bad,
-    nothing is written (exit 1) unless --skip-bad-rows is given. Importing the
-    same ledger again changes nothing.
+    Every problem is listed with sheet, row and column; reading stops after
+    1,000 errors. If any row is bad, nothing is written (exit 1) unless
+    --skip-bad-rows is given. Each community is written in one transaction:
+    "committed NAME (n of N)" is said on stderr as each commits. If the import
+    fails or is interrupted, it says which were committed; importing the same
+    ledger again is safe and changes nothing that is already there.
     """
+    from api.importing import Interrupted, exit_status, failure_message, interruptible
+    from loaders.writer import WriteProgress
+
+    settings = get_settings()
+    state = WriteProgress()
+    said = threading.Lock()  # the failure is told once: by this thread, or by the watchdog of an interruption
+
+    def stopped(error: BaseException) -> None:
+        if said.acquire(blocking=False):
+            err(failure_message(state, error, settings))
+
+    try:
+        with interruptible(stopped):
+            summary = _import(path, community, skip_bad_rows, settings, state)
+    except SystemExit:
+        raise
+    except (GraphError, LoaderError) as e:
+        if not state.communities:
+            raise  # nothing was being written: friendly_errors says it
+        stopped(e)
+        sys.exit(1)
+    except (Exception, KeyboardInterrupt, Interrupted) as e:  # never a traceback
+        stopped(e)
+        sys.exit(exit_status(e))
+    for name, s in summary.communities.items():
+        click.echo(
+            f"{name}: {s.rows} rows written; created {s.nodes_created} nodes and "
+            f"{s.relationships_created} relationships, removed {s.relationships_deleted}"
+            + (" (already up to date)" if s.structural_changes == 0 else "")
+        )
+
+
+def _import(
+    path: Path, community: str | None, skip_bad_rows: bool, settings: Settings, state: WriteProgress
+) -> ImportSummary:
     from api.importing import import_ledger_file, read_checked
 
     ledger = read_checked(path, community)
-    _show_problems(ledger.problems)
+    _show_problems(ledger)
+    if ledger.stopped:
+        stopped = str(ledger.stopped)
+        err(f"{stopped[0].upper()}{stopped[1:]}.")
+        if skip_bad_rows:
+            err(
+                "Nothing was written: --skip-bad-rows imports a ledger with a few bad rows, not one with this many. "
+                "Fix the ledger and import it again."
+            )
+        else:
+            err("Nothing was written. Fix the rows above and import the ledger again.")
+        sys.exit(1)
     if ledger.errors and not skip_bad_rows:
         err(
             f"{len(ledger.errors)} error(s): nothing was written. Fix the rows above, "
@@ -45,20 +104,24 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool) -> None:
         from loaders.ledger import write_rejected
 
         err(f"{len(ledger.errors)} error(s): rejected rows written to {write_rejected(ledger, path)}")
-    summary = import_ledger_file(ledger, get_settings(), say=err, progress=True)
-    for name, s in summary.communities.items():
-        click.echo(
-            f"{name}: {s.rows} rows written; created {s.nodes_created} nodes and "
-            f"{s.relationships_created} relationships, removed {s.relationships_deleted}"
-            + (" (already up to date)" if s.structural_changes == 0 else "")
-        )
+        if not ledger.residents:
+            err("No valid resident is left: nothing was written.")
+            sys.exit(1)
+    return import_ledger_file(ledger, settings, say=err, progress=True, state=state)
 
 
-def _show_problems(problems) -> None:
-    for problem in problems[:MAX_SHOWN]:
+def _show_problems(ledger: Ledger) -> None:
+    """Every error kept (at most MAX_ERRORS and those of the row that reached it), then warnings up to MAX_SHOWN."""
+    warnings = 0
+    for problem in ledger.problems:
+        if problem.severity == "warning":
+            warnings += 1
+            if warnings > MAX_SHOWN:
+                continue
         err(str(problem))
-    if len(problems) > MAX_SHOWN:
-        err(f"… and {len(problems) - MAX_SHOWN} more problems.")
+    more = max(0, warnings - MAX_SHOWN) + ledger.warnings_not_kept
+    if more:
+        err(f"… and {more:,} more warnings.")
 
 
 @click.command("demo-ledger")
@@ -73,7 +136,21 @@ def _show_problems(problems) -> None:
     type=click.IntRange(1, 1000),
     help="How many distinct communities (the first is 长山花园社区).",
 )
-def demo_ledger(out: Path, seed: int, communities: int) -> None:
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the ledger describes (YYYY-MM-DD): birth dates, tenures and records are placed around it, so "
+    "the same seed and day give the same ledger.  [default: today, in the community's time zone]",
+)
+@click.option(
+    "--visits/--no-visits",
+    default=True,
+    show_default=True,
+    help="A year of visits (探访记录, ~90,000 rows a community); --no-visits leaves that sheet empty, for "
+    "city-scale ledgers.",
+)
+def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, visits: bool) -> None:
     """Write a generated Changshan Garden ledger in the import format.
 
     It reproduces the published numbers (10 grids, 11 buildings, ~7,000
@@ -81,7 +158,7 @@ def demo_ledger(out: Path, seed: int, communities: int) -> None:
     """
     from loaders.demo import generate_ledger, write_ledger
 
-    sheets = generate_ledger(seed=seed, communities=communities)
+    sheets = generate_ledger(seed=seed, communities=communities, today=as_of.date() if as_of else None, visits=visits)
     written = write_ledger(sheets, out)
     rows = ", ".join(f"{name} {len(rows)}" for name, rows in sheets.items())
     click.echo(f"Wrote {written} ({rows} rows).")

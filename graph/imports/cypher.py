@@ -134,3 +134,87 @@ MERGE (pb)-[:HAS_GROUP]->(pg)
 MERGE (pg)-[:FOR_BUILDING]->(b)
 MERGE (r)-[:MEMBER_OF]->(pg)
 """
+
+# an explicit tier of the visiting programme; set (with who and when) only when it changes, so that a re-import
+# leaves it as it was; an empty cell is not a row here: the tier stored (by the rule, or set) stays
+CARE_TIERS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+WITH r, row WHERE r.careTier IS NULL OR r.careTier <> row.tier
+SET r.careTier = row.tier, r.careTierSetBy = 'import', r.careTierSetAt = datetime()
+"""
+
+# visits already made: their id is a digest of the row (graph.ids.imported_visit_id), and a visit is never
+# changed once stored (a wrong one is withdrawn through the API, and stays withdrawn after a re-import)
+VISITS = """
+UNWIND $rows AS row
+MATCH (r:Resident {id: row.resident})
+MERGE (v:Visit {id: row.id})
+ON CREATE SET v += row.props, v.community = $community, v.resident = r.id, v.source = 'import',
+              v.recordedAt = datetime(), v.recordedBy = 'import', v.withdrawn = false
+"""
+
+# --- after the commit: how much of what was planned the store holds ------------
+# One check per kind of planned row: (its name in messages, the steps whose rows it checks, the keys of a row
+# it needs, the resident id key, the pattern from that resident `a` that the row's other ids must match).
+# Every import statement MERGEs what its row names, so each planned row matches once its transaction has
+# committed. Health records are not checked: while consent is withdrawn none are written. The resident is
+# MATCHed by its unique id outside the EXISTS, which the planner always seeks by index (inside, it may scan).
+CHECKS: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str], ...] = (
+    (
+        "residents in their households",
+        (RESIDENTS,),
+        ("id", "household"),
+        "id",
+        "(a)-[:LIVES_IN]->(h) WHERE h.id = row.household",
+    ),
+    (
+        "leader posts",
+        tuple(LEADS.values()),
+        ("resident", "scope", "post"),
+        "resident",
+        "(a)-[:LEADS {post: row.post}]->(s) WHERE s.id = row.scope",
+    ),
+    (
+        "care relationships",
+        (CARE,),
+        ("caregiver", "recipient", "kind"),
+        "caregiver",
+        "(a)-[:CARES_FOR {kind: row.kind}]->(r) WHERE r.id = row.recipient",
+    ),
+    (
+        "volunteer team memberships",
+        (VOLUNTEERS,),
+        ("resident", "team"),
+        "resident",
+        "(a)-[:MEMBER_OF]->(t) WHERE t.id = row.team",
+    ),
+    (
+        "grid service roles",
+        (SERVICE_ROLES,),
+        ("resident", "grid", "role"),
+        "resident",
+        "(a)-[:SERVES {role: row.role}]->(g) WHERE g.id = row.grid",
+    ),
+    (
+        "Party group memberships",
+        (PARTY_GROUPS,),
+        ("resident", "group"),
+        "resident",
+        "(a)-[:MEMBER_OF]->(g) WHERE g.id = row.group",
+    ),
+    ("visits", (VISITS,), ("resident", "id"), "resident", "(v:Visit) WHERE v.id = row.id AND v.resident = a.id"),
+)
+
+# $rows0 … $rowsN: the rows of each check, in the order of CHECKS; one count per check, and whether
+# the community node is there
+WRITTEN = (
+    "".join(
+        f"CALL () {{ UNWIND $rows{i} AS row MATCH (a:Resident {{id: row.{anchor}}})"
+        f" WHERE EXISTS {{ MATCH {pattern} }} RETURN count(*) AS found{i} }}\n"
+        for i, (_, _, _, anchor, pattern) in enumerate(CHECKS)
+    )
+    + "RETURN EXISTS { MATCH (:Community {id: $community}) } AS community, ["
+    + ", ".join(f"found{i}" for i in range(len(CHECKS)))
+    + "] AS found"
+)

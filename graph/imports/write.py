@@ -1,4 +1,4 @@
-"""Running batched writes in one managed transaction per community."""
+"""Running batched writes in one managed transaction per community, and checking what the store kept."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 import neo4j
 
+from graph.errors import GraphError
+from graph.imports import cypher as Q
 from graph.store import Store, counted
 
 Step = tuple[str, list[dict[str, Any]]]  # (a Cypher constant taking $rows, the rows)
@@ -43,13 +45,16 @@ def write_steps(
     *,
     batch_size: int = 2000,
     on_rows: Callable[[int], None] | None = None,
+    on_written: Callable[[], None] | None = None,
 ) -> WriteSummary:
     """Run each step's statement over its rows in batches, all in ONE transaction.
 
     The transaction is managed: the driver retries it on transient errors, and
     either every batch is committed or none. ``on_rows`` is told how many rows
     each batch wrote (a retry starts its reports again from zero, so pass a
-    callback that can be reset, or ignore the count on retry).
+    callback that can be reset, or ignore the count on retry). ``on_written``
+    is called when every batch has run, just before the driver commits: from
+    then until this function returns, a failure may or may not have committed.
     """
 
     def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
@@ -61,6 +66,52 @@ def write_steps(
                 summary.add(result.consume().counters, len(batch))
                 if on_rows:
                     on_rows(len(batch))
+        if on_written:
+            on_written()
         return summary
 
     return store.transaction(work)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Planned rows of one kind that the store does not hold after the commit."""
+
+    what: str  # e.g. "residents in their households"
+    planned: int
+    found: int
+
+    def __str__(self) -> str:
+        return f"{self.found:,} of {self.planned:,} {self.what}"
+
+
+class NotKept(GraphError):
+    """The store does not hold what a committed import transaction wrote."""
+
+    def __init__(self, community: str, shortfalls: Sequence[Shortfall]) -> None:
+        found = "; ".join(map(str, shortfalls))
+        super().__init__(f"Neo4j does not hold what was written for {community}: it has {found}")
+        self.community, self.shortfalls = community, list(shortfalls)
+
+
+def check_written(store: Store, params: dict[str, Any], steps: Sequence[Step]) -> list[Shortfall]:
+    """After the commit: what of ``steps`` the store does not hold (empty when it holds it all).
+
+    One read counts the planned rows whose nodes and relationships are there
+    (:data:`graph.imports.cypher.CHECKS`: residents in their households, leader
+    posts, care, team, service-role and Party-group links) and whether the
+    community is. It goes to the leader (the writer), which holds the commit
+    at once, where a follower may lag.
+    """
+    rows: list[list[dict[str, Any]]] = [
+        [{k: row[k] for k in keys} for statement, batch in steps if statement in statements for row in batch]
+        for _, statements, keys, _, _ in Q.CHECKS
+    ]
+    [record] = store.write(
+        "import-check", Q.WRITTEN, community=params["community"], **{f"rows{i}": r for i, r in enumerate(rows)}
+    )
+    shortfalls = [] if record["community"] else [Shortfall("community node", 1, 0)]
+    for (what, *_), planned, found in zip(Q.CHECKS, rows, record["found"]):
+        if found != len(planned):
+            shortfalls.append(Shortfall(what, len(planned), found))
+    return shortfalls

@@ -60,7 +60,7 @@ class LocalOptions:
     home: Path  # $GRIDCARE_HOME
     cache: Path  # where the jars are kept
     port: int | None = None  # Bolt port; None = keep the last one, or pick a free one
-    heap: str = "1g"
+    heap: str = "2g"
     pagecache: str = "512m"
     java_home: str | None = None
     start_timeout: float = 120.0

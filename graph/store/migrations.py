@@ -119,6 +119,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX visit_recorded IF NOT EXISTS FOR (v:Visit) ON (v.community, v.recordedAt)",
         ),
     ),
+    Migration(
+        9,
+        "a community's visits found by time, newest first from the index (pages of visits, windows of days)",
+        (
+            "CREATE INDEX visit_community_at IF NOT EXISTS FOR (v:Visit) ON (v.community, v.at)",
+            "DROP INDEX visit_community_day IF EXISTS",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

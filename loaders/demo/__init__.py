@@ -17,9 +17,10 @@ import random
 from datetime import date
 from typing import TypeAlias
 
-from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole
+from analysis.domain import LEADER_ROLES, CareKind, Role, ServiceRole, VisitMode, VisitOutcome
+from analysis.domain import today as today_
 from loaders.demo import names as nm
-from loaders.demo.care import care_rows
+from loaders.demo.care import CareRow, care_rows
 from loaders.demo.people import HUSBAND_HEALTH, Person, Population, populate
 from loaders.demo.places import (
     DEMO_COMMUNITY,
@@ -32,6 +33,7 @@ from loaders.demo.places import (
     yes_no,
 )
 from loaders.demo.roles import Post, leader_posts, party_groups, service_roles, volunteer_teams
+from loaders.demo.visits import care_tiers, visit_rows
 from loaders.ledger_files import write_ledger
 from loaders.model import SHEETS
 
@@ -42,23 +44,25 @@ LEADER_NAME = "刘凤霞"  # building 5's leader in Changshan Garden (People's D
 Sheets: TypeAlias = dict[str, list[dict[str, str]]]
 
 
-def generate_ledger(seed: int = 7, communities: int = 1, today: date | None = None) -> Sheets:
+def generate_ledger(seed: int = 7, communities: int = 1, today: date | None = None, visits: bool = True) -> Sheets:
     """Sheet name -> rows of a generated ledger of ``communities`` communities.
 
     The first community is 长山花园社区. The same ``seed`` and ``today`` give the
-    same ledger, and community *k* does not depend on how many follow it.
+    same ledger, and community *k* does not depend on how many follow it. With
+    ``visits``, each community has a year of visits (~90,000 rows a community);
+    without, the visits sheet is empty and nothing else changes.
     """
-    today = today or date.today()
+    today = today or today_()
     master = random.Random(seed)
     names = community_names(communities, master)
     seeds = [master.getrandbits(64) for _ in names]
     sheets: Sheets = {name: [] for name in SHEETS}
     for k, (name, sub_seed) in enumerate(zip(names, seeds)):
-        _community(random.Random(sub_seed), name, today, k == 0, sheets)
+        _community(random.Random(sub_seed), name, today, k == 0, sheets, visits)
     return sheets
 
 
-def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: Sheets) -> None:
+def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: Sheets, visits: bool) -> None:
     buildings = layout(rng)
     leader = LEADER_NAME if demo else nm.person_name(rng, nm.surname(rng), "F", today.year - 65)
     pop = populate(rng, today, buildings, leader)
@@ -69,7 +73,8 @@ def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: S
     roles = service_roles(rng, pop, {p.person.rid for p in posts})
     care = care_rows(rng, pop, posts, teams, today)
     cell = {"社区": name}
-    sheets["residents"] += [{**cell, **_resident(rng, p)} for p in pop.people]
+    residents = [{**cell, **_resident(rng, p)} for p in pop.people]
+    sheets["residents"] += residents
     sheets["leaders"] += [{**cell, **_leader(rng, post)} for post in sorted(posts, key=_post_order)]
     sheets["care"] += [
         {
@@ -91,6 +96,39 @@ def _community(rng: random.Random, name: str, today: date, demo: bool, sheets: S
     sheets["party_groups"] += [
         {**cell, "居民编号": p.rid, "党小组": group, "楼栋": building_cell(rng, b)} for p, group, b in groups
     ]
+    # last, from a random state of their own: the sheets above do not depend on the visits
+    visit_rng = random.Random(rng.getrandbits(64))
+    _visits(visit_rng, pop, posts, care, today, residents, sheets["visits"] if visits else None, cell)
+
+
+def _visits(
+    rng: random.Random,
+    pop: Population,
+    posts: list[Post],
+    care: list[CareRow],
+    today: date,
+    residents: list[dict[str, str]],
+    out: list[dict[str, str]] | None,
+    cell: dict[str, str],
+) -> None:
+    """The tiers set by hand (in the residents' 关爱等级 column) and, into ``out``, a year of visits."""
+    tiers = care_tiers(rng, pop)
+    for row in residents:
+        row["关爱等级"] = tiers[row["居民编号"]].zh if row["居民编号"] in tiers else ""
+    if out is None:
+        return
+    for v in visit_rows(rng, pop, posts, care, tiers, today):
+        out.append(
+            {
+                **cell,
+                "探访时间": f"{v.at:%Y-%m-%d %H:%M}",
+                "被探访人编号": v.elder.rid,
+                "探访人编号": v.visitor.rid if v.visitor else "",
+                "方式": VisitMode(v.mode).zh,
+                "情况": VisitOutcome(v.outcome).zh,
+                "备注": v.note,
+            }
+        )
 
 
 def _details(rng: random.Random, pop: Population, today: date) -> None:

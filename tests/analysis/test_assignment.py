@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from analysis.assignment import Person, solve_generic, suggest_assignments
+from analysis.assignment import Person, prefer_visitors, solve_generic, suggest_assignments
 from analysis.coverage import uncovered_elders
-from analysis.model import add_care, add_member, add_post
+from analysis.model import add_care, add_member, add_post, add_visit
 from analysis.self_pairs import pair_cost, repair_self_pairs
 from analysis.tiered import solve_tiered
 from analysis.view import CommunityView
@@ -226,3 +226,39 @@ def test_repair_swaps_or_reports():
     pairs = [[p, p], [e, q]]
     assert repair_self_pairs(pairs, [p, q, near]) == set()  # a spare slot next door
     assert [(a.key, b.key) for a, b in pairs] == [("p", "n"), ("e", "q")]
+
+
+def visitor_pairs(pairs, visitors):
+    return sum(c.key in visitors.get(e.key, ()) for e, c in pairs)
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_preferring_visitors_keeps_the_optimum(seed):
+    elders, candidates = random_instance(2000 + seed)
+    rng = random.Random(seed)
+    visitors = {e.key: {c.key for c in rng.sample(candidates, min(len(candidates), 2))} for e in elders}
+    for solve in (solve_tiered, solve_generic):
+        pairs = solve(elders, candidates)
+        preferred = prefer_visitors(pairs, candidates, visitors)
+        check_feasible(preferred, elders, candidates)
+        assert objective(preferred) == objective(pairs)
+        assert sorted(e.key for e, _ in preferred) == sorted(e.key for e, _ in pairs)
+        assert visitor_pairs(preferred, visitors) >= visitor_pairs(pairs, visitors)
+
+
+def test_suggest_prefers_a_caregiver_who_already_visits(G, resident):
+    resident(G, "E1", place=("1", "1", "1", "101"), lives_alone=True)
+    resident(G, "E2", place=("1", "1", "1", "102"))
+    for rid in ("A", "B"):  # both in the elders' unit, one slot each: either pairing is optimal
+        resident(G, rid, born="1980-01-01", place=("1", "1", "1", "201"), care_capacity=1)
+        add_member(G, rid, "队")
+    resident(G, "far", born="1980-01-01", place=("2", "2", "1", "201"), care_capacity=5)
+    add_member(G, "far", "队")
+    plain = suggest_assignments(G, as_of=AS_OF)
+    for visitor, elder in (("A", "E1"), ("B", "E1"), ("A", "E2"), ("B", "E2")):
+        H = G.copy()
+        add_visit(H, elder, "2024-05-01", visitor)
+        add_visit(H, elder, "2024-05-02", "far")  # a visitor farther away is not worth the cost
+        r = suggest_assignments(H, as_of=AS_OF)
+        assert (elder, visitor) in [(a.elder_id, a.caregiver_id) for a in r.assignments]
+        assert r.totals == plain.totals == {"covered": 2, "solitary_covered": 1, "cost": 2}

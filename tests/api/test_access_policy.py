@@ -39,7 +39,7 @@ class Operation:
     variables: Any  # (community, resident id of a local id) -> variables
     expected: tuple[str, ...]  # the outcome for each of ROLES, in order
     payload: str = ""  # a mutation's payload type (the answer when allowed)
-    prepare: Any = None  # (store, community) -> None: what the operation needs first
+    prepare: Any = None  # (store, community) -> variables (or None): what the operation needs first
 
 
 def r(c: str, local: str) -> str:
@@ -199,15 +199,9 @@ OPERATIONS = {
         lambda c: {"id": r(c, "A1")},
         (A, A, H, R, R, R),
         "QrRevoked",
-        prepare=lambda store, c: _a_qr_code(store, c),
+        prepare=lambda store, c: issue_qr(store, r(c, "A1"), uuid.uuid4().hex) and None,  # a code to revoke
     ),
 }
-
-
-def _a_qr_code(store, community: str) -> dict:
-    """A1 holds a QR code to revoke; the operation needs no variables of it."""
-    issue_qr(store, r(community, "A1"), uuid.uuid4().hex)
-    return {}
 
 
 def _a_visit(store, community: str) -> str:

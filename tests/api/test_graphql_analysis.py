@@ -8,7 +8,11 @@ AUDIT = """query($c: String!, $d: Date, $cap: Int!) { coverageAudit(community: $
   asOf totals uncoveredElders { residentId name age livesAlone grid building unit room resident { id } }
   overloadedLeaders { residentId name careLoad capacity posts }
   buildingsWithoutLeader { grid building } unitsWithoutLeader { building unit }
-  scopesWithoutBackup { role grid building unit } details } }"""
+  scopesWithoutBackup { role grid building unit } details
+  visits { contactRate30d coveredButOverdue inProgramme { high key general } contactRate30dByTier { high key general }
+           overdue { residentId name tier lastContact daysSince due caregivers resident { id } } places } } }"""
+CADENCE = """query($c: String!, $cadence: CadenceInput) {
+  coverageAudit(community: $c, asOf: "2026-11-27", cadence: $cadence) { visits { cadence { high key general } } } }"""
 SUGGEST = """query($c: String!, $d: Date, $cap: Int!) {
   assignmentSuggestions(community: $c, asOf: $d, careCapacity: $cap) {
   assignments { elderId caregiverId proximity cost elder { name } caregiver { name } } unassigned totals } }"""
@@ -41,6 +45,30 @@ def test_audit_agrees_with_the_cli(client, gridcare, demo_community):
     assert got["buildingsWithoutLeader"] == cli["buildings_without_leader"]
     assert got["totals"] == cli["totals"]
     assert got["uncoveredElders"] and all(e["resident"]["id"] for e in got["uncoveredElders"])
+    visits, expected = got["visits"], cli["visits"]
+    assert visits["overdue"] and all(o.pop("resident")["id"] for o in visits["overdue"])
+    assert [
+        (o["residentId"], o["name"], o["tier"].lower(), o["lastContact"], o["daysSince"], o["due"], o["caregivers"])
+        for o in visits["overdue"]
+    ] == [tuple(o.values()) for o in expected["overdue"]]
+    assert (visits["contactRate30d"], visits["coveredButOverdue"], visits["places"]) == (
+        expected["contact_rate_30d"],
+        expected["covered_but_overdue"],
+        expected["places"],
+    )
+    assert visits["inProgramme"] == {t: expected["in_programme"][t] for t in ("high", "key", "general")}
+    assert visits["contactRate30dByTier"] == expected["contact_rate_30d_by_tier"]
+    assert "visits" not in got["details"]
+
+
+def test_audit_takes_a_cadence_and_refuses_a_bad_one(client, demo_community):
+    got = data(client, CADENCE, c=demo_community, cadence={"key": 14})
+    assert got["visits"]["cadence"] == {"high": 7, "key": 14, "general": 90}
+    body = client.post(
+        "/graphql", json={"query": CADENCE, "variables": {"c": demo_community, "cadence": {"high": 0}}}
+    ).json()
+    assert body["data"] is None and "cadence" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_suggestions_agree_with_the_cli(client, gridcare, demo_community):

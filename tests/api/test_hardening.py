@@ -49,7 +49,8 @@ def test_5000_tokens_are_refused(client):
 
 
 def test_costly_pages_are_refused_variables_included(client, demo_community):
-    page = "edges { node { id name age caregivers { name } } }"
+    # caregivers, the people they care for and those people's caregivers: ~431 values a resident
+    page = "edges { node { id name caregivers { name careRecipients { name caregivers { name } } } } }"
     literal = (
         "query Big($c: String!) { "
         + " ".join(f"p{i}: residents(community: $c, first: 100) {{ {page} }}" for i in range(9))

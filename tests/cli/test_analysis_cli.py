@@ -1,11 +1,11 @@
 """`gridcare audit | spof | suggest | suggest-leaders` end to end, on ledgers whose answers are known."""
 
 import json
-from datetime import date
 
 from analysis.domain import age_on
 from loaders.ledger import read_ledger
 from tests.cli.test_import import write_csv_ledger
+from tests.conftest import DEMO_DAY
 from tests.graph.test_export import import_sheets
 
 AS_OF = "2024-06-01"
@@ -163,7 +163,7 @@ def test_errors(gridcare, community, demo_community, tmp_path):
 
 
 def test_demo_audit(gridcare, demo_ledger, demo_community):
-    d = run_json(gridcare, "audit", "--community", demo_community)
+    d = run_json(gridcare, "audit", "--community", demo_community, "--as-of", DEMO_DAY.isoformat())
     ledger = read_ledger(demo_ledger, demo_community)
     grid_of = {r.building: r.grid for r in ledger.residents}
     led = {p.building for p in ledger.leaders if p.role == "building_leader"}
@@ -171,7 +171,7 @@ def test_demo_audit(gridcare, demo_ledger, demo_community):
         {"grid": grid_of[b], "building": b} for b in sorted(set(grid_of) - led, key=int)
     ]
     assert len(d["buildings_without_leader"]) == 1  # the demo leaves one building (9) without a leader
-    today = date.today()
+    today = DEMO_DAY
     solitary5 = {
         r.resident_id
         for r in ledger.residents
@@ -181,3 +181,13 @@ def test_demo_audit(gridcare, demo_ledger, demo_community):
     assert not solitary5 & {e["resident_id"] for e in d["uncovered_elders"]}
     [b5] = [b for b in d["coverage"]["buildings"] if b["building"] == "5"]
     assert b5["solitary_uncovered"] == 0
+    # a year of visits: a believable contact rate, a short overdue list, high risk first
+    visits = d["visits"]
+    assert 0.75 <= visits["contact_rate_30d"] <= 0.97
+    assert visits["contact_rate_30d_by_tier"]["high"] > 0.95
+    overdue = visits["overdue"]
+    assert 20 <= len(overdue) <= 0.05 * sum(visits["in_programme"].values())
+    rank = {"high": 0, "key": 1, "general": 2}
+    assert [rank[o["tier"]] for o in overdue] == sorted(rank[o["tier"]] for o in overdue)
+    assert sum(o["last_contact"] is None for o in overdue) == 4  # the demo's elders never visited
+    assert not solitary5 & {o["resident_id"] for o in overdue}  # building 5's leader sees them every day

@@ -142,7 +142,7 @@ def round_trips():
 
 
 def assert_same_graph(got, want):
-    assert got.graph == want.graph
+    assert {k: v for k, v in got.graph.items() if k != "contacts_as_of"} == want.graph  # an export's day
     assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
     assert {(u, v, k): d for u, v, k, d in got.edges(keys=True, data=True)} == {
         (u, v, k): d for u, v, k, d in want.edges(keys=True, data=True)
@@ -152,8 +152,9 @@ def assert_same_graph(got, want):
 def test_export_equals_the_hand_built_graph(store, gridcare, community, tmp_path):
     import_sheets(gridcare, tmp_path, community)
     before = round_trips()
-    G = community_graph(store, community)
-    assert round_trips() - before == 4
+    G = community_graph(store, community, as_of=date(2024, 6, 1))
+    assert round_trips() - before == 3
+    assert G.graph["contacts_as_of"] == date(2024, 6, 1)
     assert_same_graph(G, expected_graph(community))
     assert G.nodes[f"{community}/r/P3"]["care_capacity"] == 1
     assert G.nodes[f"{community}/r/P2"]["care_capacity"] is None
@@ -183,9 +184,9 @@ def test_unknown_community_is_not_found(store, community):
         community_graph(store, community)
 
 
-def test_demo_export_matches_its_stats(store, demo_community):
+def test_demo_export_matches_its_stats(store, demo_community, demo_day):
     G = community_graph(store, demo_community)
-    stats = community_stats(store, demo_community, today=date.today())
+    stats = community_stats(store, demo_community, today=demo_day)
     kinds = Counter(kind for _, kind in G.nodes(data="kind"))
     assert (kinds["grid"], kinds["building"], kinds["unit"], kinds["household"], kinds["resident"]) == (
         stats["grids"],
@@ -199,3 +200,40 @@ def test_demo_export_matches_its_stats(store, demo_community):
     leads = sum(1 for *_, rel in G.edges(data="rel") if rel == "LEADS")
     assert care == stats["care_relationships"]
     assert leads == sum(n for posts in stats["leaders"].values() for n in posts.values())
+
+
+def test_contacts_are_each_elders_last_on_the_day_and_visitors_those_of_its_last_90_days(
+    store, gridcare, community, tmp_path
+):
+    from analysis import audit
+    from tests.cli.test_visit_import import sheets
+
+    gridcare("import", write_csv_ledger(tmp_path / "ledger", sheets()), "--community", community, check=True)
+    before = round_trips()
+    G = community_graph(store, community, as_of=date(2024, 6, 1), visitors=True)
+    assert round_trips() - before == 4
+    contacts = {d["resident_id"]: d["contacts"] for _, d in G.nodes(data=True) if d.get("contacts")}
+    # H2's attempt on 31 May is not a contact; H3's visit on 2 June is after the day
+    assert contacts == {
+        "H1": (date(2024, 5, 25),),
+        "H2": (date(2024, 5, 24),),
+        "K1": (date(2024, 5, 2),),
+        "G1": (date(2024, 5, 3),),
+        "N1": (date(2024, 5, 20),),
+    }
+    visited = {
+        (G.nodes[u]["resident_id"], G.nodes[v]["resident_id"]): d["last"]
+        for u, v, k, d in G.edges(keys=True, data=True)
+        if k == "VISITED"
+    }
+    assert visited == {
+        ("P1", "H1"): date(2024, 5, 25),
+        ("P1", "H2"): date(2024, 5, 24),
+        ("P2", "K1"): date(2024, 5, 2),
+        ("P2", "N1"): date(2024, 5, 20),
+    }  # G1 was seen by staff: no edge
+    later = community_graph(store, community, as_of=date(2024, 6, 2))
+    assert later.nodes[f"{community}/r/H3"]["contacts"] == (date(2024, 6, 2),)
+    assert not any(k == "VISITED" for _, _, k in later.edges(keys=True))  # not asked for
+    with pytest.raises(ValueError, match="as of 2024-06-01: export it as of 2024-06-02"):
+        audit(G, as_of="2024-06-02")

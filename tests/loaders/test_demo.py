@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -262,6 +262,66 @@ def test_care_gaps_an_audit_must_find(v):
         v.age[c["照护人编号"]] < v.age[c["被照护人编号"]] or v.home[c["照护人编号"]] == v.home[c["被照护人编号"]]
         for c in family
     )
+
+
+def moment(cell: str) -> datetime:
+    return datetime.strptime(cell, "%Y-%m-%d %H:%M")
+
+
+def test_a_year_of_visits_by_the_people_who_care(v):
+    visits = v.rows["visits"]
+    assert 80_000 <= len(visits) <= 110_000  # ~10^5, the scale the audit must keep up with
+    times = [moment(r["探访时间"]) for r in visits]
+    assert times == sorted(times)
+    assert TODAY - timedelta(days=366) <= min(times).date() and max(times).date() < TODAY
+    assert all(r["探访人编号"] != r["被探访人编号"] for r in visits)
+    assert all(r["被探访人编号"] in v.people and r["探访人编号"] in {"", *v.people} for r in visits)
+    assert all(v.age[r["被探访人编号"]] >= 60 for r in visits)
+    modes, outcomes = Counter(r["方式"] for r in visits), Counter(r["情况"] for r in visits)
+    assert (
+        set(modes) == {"上门", "电话", "视频"} and modes["上门"] > len(visits) / 3 and modes["电话"] > len(visits) / 3
+    )
+    assert 3 <= outcomes["需要帮助"] <= 40  # a handful
+    assert 0.02 <= outcomes["不在家"] / len(visits) <= 0.06
+    assert sum(1 for r in visits if r["探访人编号"] == "") > 100  # staff visit those nobody answers for
+    assert all(r["备注"] for r in visits if r["情况"] == "需要帮助")
+
+
+def test_building_5s_leader_sees_her_solitary_elders_every_day(v):
+    (liu,) = [rid for rid, r in v.people.items() if r["姓名"] == "刘凤霞"]
+    solitary_5 = {rid for rid in v.solitary() if v.building(rid) == 5}
+    days = defaultdict(set)
+    for r in v.rows["visits"]:
+        if r["被探访人编号"] in solitary_5:
+            assert r["探访人编号"] == liu and r["方式"] == "上门"
+            days[r["被探访人编号"]].add(moment(r["探访时间"]).date())
+    assert {rid: len(d) for rid, d in days.items()} == dict.fromkeys(solitary_5, 365)
+
+
+def test_tiers_set_by_hand_and_elders_never_visited(v):
+    tiers = {rid: r["关爱等级"] for rid, r in v.people.items() if r["关爱等级"]}
+    (liu,) = [rid for rid, r in v.people.items() if r["姓名"] == "刘凤霞"]
+    (husband,) = [rid for rid in v.households[v.home[liu]] if rid != liu]
+    assert tiers[husband] == "高风险"  # dementia, has wandered: the rule alone says general
+    assert Counter(tiers.values())["无"] == 3 and Counter(tiers.values())["重点"] > 20
+    assert all("脑梗后遗症" in v.people[rid]["健康状况"] for rid, t in tiers.items() if t == "重点")
+    visited = {r["被探访人编号"] for r in v.rows["visits"]}
+    in_programme = {
+        rid
+        for rid, r in v.people.items()
+        if v.age[rid] >= 60
+        and tiers.get(rid) != "无"
+        and (tiers.get(rid) or all(v.age[o] >= 60 for o in v.households[v.home[rid]]))
+    }
+    assert len(in_programme - visited) == 4  # never visited: the overdue list's first lines
+    assert visited <= in_programme
+
+
+def test_without_visits_nothing_else_changes(sheets):
+    bare = generate_ledger(seed=7, today=TODAY, visits=False)
+    assert bare["visits"] == [] and {s: bare[s] for s in SHEETS if s != "visits"} == {
+        s: sheets[s] for s in SHEETS if s != "visits"
+    }
 
 
 def test_deterministic_for_a_seed(sheets):

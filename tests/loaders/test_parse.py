@@ -39,8 +39,8 @@ def test_bad_dates(value):
         parse.parse_date(value)
 
 
-def test_birth_date_in_the_future():
-    tomorrow = date.today() + timedelta(days=1)
+def test_birth_date_in_the_future(demo_day):
+    tomorrow = demo_day + timedelta(days=1)
     assert parse.parse_birth_date("1950/1/2") == date(1950, 1, 2)
     with pytest.raises(ParseError, match="future"):
         parse.parse_birth_date(tomorrow.isoformat())
