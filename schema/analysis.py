@@ -344,7 +344,7 @@ def _suggest(store: Store, community: str, as_of: date, elder_age: int, care_cap
 
 def _spof(store: Store, community: str, as_of: date, elder_age: int, limit: int) -> SinglePointsOfFailure:
     d = analysis.single_points_of_failure(
-        community_graph(store, community), as_of=as_of, elder_age=elder_age, limit=limit
+        community_graph(store, community, as_of=as_of), as_of=as_of, elder_age=elder_age, limit=limit
     ).to_dict()
     return SinglePointsOfFailure(
         community=community,

@@ -16,19 +16,21 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.conftest import DEMO_DAY
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "web" / "dist"
 AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("GRIDCARE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("GRIDCARE_WEB_ARTIFACTS", ROOT / "build" / "web-artifacts"))
-TODAY = date(2026, 11, 30)
-NOW = datetime(2026, 11, 30, 10, 0, tzinfo=timezone(timedelta(hours=8)))  # the community's morning
+TODAY = DEMO_DAY  # the day the demo ledger describes (its visits run up to it)
+NOW = datetime.combine(TODAY, clock_time(10), tzinfo=timezone(timedelta(hours=8)))  # the community's morning
 WAIT = 120  # seconds: bounds on waiting for a server or a page, never assertions about time
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
 

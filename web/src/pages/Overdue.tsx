@@ -1,40 +1,79 @@
-import { Alert } from "antd";
+import { Alert, Table, Tag } from "antd";
+import type { ColumnsType } from "antd/es/table";
 import { useContext } from "react";
+import { Link } from "react-router";
 import { useQuery } from "urql";
 import { useViewer } from "../app/viewer";
-import { Failure, Loading, PageTitle } from "../components/States";
+import { Failure, Loading, PageTitle, residentPath } from "../components/States";
 import { graphql } from "../gql";
-import { figuresOf } from "../lib/figures";
+import { formatDay } from "../lib/dates";
+import type { ResultOf } from "../lib/gqltypes";
 import { LangContext } from "../lib/i18n";
 
 const OverdueQuery = graphql(`
-  query OverdueTotals($community: String!) {
+  query Overdue($community: String!) {
     coverageAudit(community: $community) {
       asOf
-      totals
+      visits {
+        contactRate30d
+        coveredButOverdue
+        overdue {
+          residentId
+          name
+          tier
+          lastContact
+          daysSince
+          due
+          resident {
+            id
+          }
+        }
+      }
     }
   }
 `);
 
-/** Elders of the visiting programme past their cadence (once the audit counts visits). */
+type Row = ResultOf<typeof OverdueQuery>["coverageAudit"]["visits"]["overdue"][number];
+
+/** Elders of the visiting programme past their cadence: high risk first, never contacted first within a tier. */
 export default function Overdue() {
   const { community } = useViewer();
-  const { m } = useContext(LangContext);
+  const { m, lang } = useContext(LangContext);
   const [{ data, error }, refetch] = useQuery({ query: OverdueQuery, variables: { community } });
+  const o = m.overdue;
   if (!data) {
     return (
       <div className="gc-page">
-        <PageTitle title={m.overdue.title} />
+        <PageTitle title={o.title} />
         {error ? <Failure error={error} onRetry={() => refetch({ requestPolicy: "network-only" })} /> : <Loading />}
       </div>
     );
   }
-  const figures = figuresOf(data.coverageAudit.totals);
+  const visits = data.coverageAudit.visits;
+  const columns: ColumnsType<Row> = [
+    {
+      title: m.uncovered.name,
+      dataIndex: "name",
+      render: (_, r) => (r.resident ? <Link to={residentPath(r.resident.id)}>{r.name}</Link> : r.name),
+    },
+    {
+      title: o.tier,
+      dataIndex: "tier",
+      render: (_, r) => <Tag color={r.tier === "HIGH" ? "red" : undefined}>{m.tiers[r.tier]}</Tag>,
+    },
+    { title: o.lastContact, dataIndex: "lastContact", render: (_, r) => (r.lastContact ? formatDay(r.lastContact, lang) : o.never) },
+    { title: o.daysOverdue, dataIndex: "daysSince", render: (_, r) => r.daysSince ?? "—" },
+  ];
   return (
     <div className="gc-page" data-testid="overdue">
-      <PageTitle title={m.overdue.title} />
-      <p>{m.overdue.intro}</p>
-      {figures.overdueVisits === null && <Alert type="info" showIcon title={m.overdue.pending} />}
+      <PageTitle title={`${o.title} (${visits.overdue.length})`} />
+      <p>{o.intro}</p>
+      {visits.contactRate30d !== null && visits.contactRate30d !== undefined && (
+        <Alert type="info" showIcon title={`${m.overview.contactRate}: ${Math.round(visits.contactRate30d * 100)}%`} style={{ marginBottom: 12 }} />
+      )}
+      <div className="gc-table-scroll">
+        <Table<Row> rowKey="residentId" size="small" columns={columns} dataSource={visits.overdue} pagination={{ pageSize: 50 }} />
+      </div>
     </div>
   );
 }
