@@ -169,25 +169,18 @@ def test_a_leader_records_a_visit_with_one_tap_and_can_undo_it(
     first.get_by_test_id("visited-ok").click()
     expect(page.get_by_role("status").filter(has_text="已记录")).to_be_visible()
 
-    visits = graphql(
-        staff_token,
-        "query($c: String!, $r: ID!) { visits(community: $c, filter: {residentId: $r}) { edges { node { id at "
-        "outcome withdrawn } } } }",
-        c=web_community,
-        r=elder,
-    )["data"]["visits"]["edges"]
+    todays = (
+        "query($c: String!, $r: ID!, $d: Date!) { visits(community: $c, filter: {residentId: $r, since: $d}) "
+        "{ edges { node { id at outcome withdrawn } } } }"
+    )
+    visits = graphql(staff_token, todays, c=web_community, r=elder, d=TODAY.isoformat())["data"]["visits"]["edges"]
     assert [(v["node"]["outcome"], v["node"]["withdrawn"]) for v in visits] == [("OK", False)]
     assert visits[0]["node"]["at"].startswith(TODAY.isoformat())
     expect(page.locator(f"[data-resident-id='{elder}'] .gc-badge")).to_have_count(0)  # no longer due
 
     page.get_by_role("button", name="撤回").click()
     expect(page.get_by_text("已撤回")).to_be_visible()
-    withdrawn = graphql(
-        staff_token,
-        "query($c: String!, $r: ID!) { visits(community: $c, filter: {residentId: $r}) { edges { node { withdrawn } } } }",
-        c=web_community,
-        r=elder,
-    )["data"]["visits"]["edges"]
+    withdrawn = graphql(staff_token, todays, c=web_community, r=elder, d=TODAY.isoformat())["data"]["visits"]["edges"]
     assert [v["node"]["withdrawn"] for v in withdrawn] == [True]
 
 

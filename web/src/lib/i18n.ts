@@ -229,6 +229,8 @@ const zh = {
     notFound: "没有找到这位居民，或不在您的管辖范围内。",
     kinds: { RESPONSIBILITY: "包保", FAMILY: "家属", VOLUNTEER: "志愿者", NEIGHBOUR: "邻居" },
     since: "自{day}起",
+    outcomes: { OK: "正常", NEEDS_HELP: "需要帮助", NOT_HOME: "不在家", HOSPITAL: "住院", EMERGENCY: "紧急" },
+    withdrawn: "已撤回",
   },
   import: {
     title: "导入台账",
@@ -529,6 +531,8 @@ const en: Messages = {
     notFound: "No such resident, or outside your reach.",
     kinds: { RESPONSIBILITY: "responsibility", FAMILY: "family", VOLUNTEER: "volunteer", NEIGHBOUR: "neighbour" },
     since: "since {day}",
+    outcomes: { OK: "all well", NEEDS_HELP: "needs help", NOT_HOME: "not at home", HOSPITAL: "in hospital", EMERGENCY: "emergency" },
+    withdrawn: "withdrawn",
   },
   import: {
     title: "Import a ledger",

@@ -271,8 +271,10 @@ export default function ResidentPage() {
                   <Space wrap>
                     <span>{formatDay(v.day, lang)}</span>
                     <span>{v.visitor?.name ?? m.roles.STAFF}</span>
-                    <Tag color={v.outcome === "OK" ? "green" : v.outcome === "NOT_HOME" ? undefined : "red"}>{v.outcome}</Tag>
-                    {v.withdrawn && <Tag>withdrawn</Tag>}
+                    <Tag color={v.outcome === "NEEDS_HELP" || v.outcome === "EMERGENCY" ? "red" : undefined}>
+                      {r.outcomes[v.outcome]}
+                    </Tag>
+                    {v.withdrawn && <Tag>{r.withdrawn}</Tag>}
                   </Space>
                 </List.Item>
               )}
