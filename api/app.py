@@ -19,7 +19,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.subscriptions import MULTIPART_SUBSCRIPTION_PROTOCOL
 
 from analysis.domain import Role
-from api import auth, guard, metrics, qr
+from api import auth, console, guard, ledger_upload, metrics, qr
 from api.secrets import write_secret
 from api.settings import Settings
 from api.store import open_store
@@ -59,6 +59,8 @@ def create_app(settings: Settings, *, demo: bool = False, store: Store | None = 
     qr.install(app, settings, secret)
     auth.install(app, settings, key)  # outside guard: a caller without a token learns nothing more
     metrics.install(app)
+    ledger_upload.install(app, settings)
+    console.install(app, settings.console_dir)  # last: its fallback answers paths no other route took
     return app
 
 

@@ -1,6 +1,7 @@
 """Authentication: an ``Authorization: Bearer <token>`` on every request but the public ones.
 
-Public: ``/livez``, ``/readyz`` and ``/qr/…``; ``/metrics`` for loopback clients
+Public: ``/livez``, ``/readyz``, ``/qr/…`` and the console's files (`api.console`: any other GET, which
+holds no data); ``/metrics`` for loopback clients
 (it holds counts, no personal data: scrape it on the host, and do not forward it
 from a proxy on the same host). In development mode GraphiQL's page itself
 (``GET /graphql`` from a browser) is public too; its queries still need a token.
@@ -21,6 +22,7 @@ import secrets
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api import console
 from api.settings import Settings
 from api.tokens import Unauthorized, authenticate
 from graph.store import is_outage
@@ -64,6 +66,8 @@ def is_public(request: Request, settings: Settings) -> bool:
         return True
     if path == "/metrics":
         return request.client is not None and request.client.host in LOOPBACK
+    if console.is_console(request):
+        return True
     return settings.mode == "development" and _graphiql_page(request)
 
 

@@ -1,4 +1,5 @@
-"""The import use case shared by `gridcare import` and `gridcare serve --demo`.
+"""The import use case shared by `gridcare import`, `gridcare serve --demo` and the console's upload
+(`api.ledger_upload`).
 
 `gridcare import` writes one transaction per community and says so on stderr as
 each commits. When the write fails or is interrupted, `failure_message` tells
@@ -35,7 +36,7 @@ from graph.store import Store, is_outage
 from loaders.errors import LoaderError
 from loaders.ledger import read_ledger
 from loaders.model import Ledger
-from loaders.writer import COMMITTING, WRITING, ImportSummary, WriteProgress, plan_import, total_rows, write_plan
+from loaders.writer import COMMITTING, WRITING, ImportSummary, Plan, WriteProgress, plan_import, total_rows, write_plan
 
 PROGRESS_FROM_ROWS = 5000  # smaller ledgers import without a progress bar
 #: Free space under which the managed Neo4j's disk earns a warning after an import: Neo4j commits into its
@@ -82,6 +83,12 @@ def import_ledger_file(
     return summary
 
 
+def plan_ledger(ledger: Ledger, settings: Settings, points: dict[str, PointsRules] | None = None) -> Plan:
+    """The write steps of a validated ledger, national ids hashed under the service's key; ``points``: the
+    communities' earning rules when the services sheet's providers earn points."""
+    return plan_import(ledger, hash_national_id=national_id_hasher(settings), points=points)
+
+
 def write_ledger(
     store: Store,
     ledger: Ledger,
@@ -95,7 +102,7 @@ def write_ledger(
     """Write a validated ledger, with a progress bar on big ones; ``say`` hears of each commit. ``earn_points``:
     the services sheet's providers earn points by each community's rules (a new community: the defaults)."""
     points = {c: _rules(store, c) for c in ledger.communities} if earn_points else None
-    plan = plan_import(ledger, hash_national_id=national_id_hasher(settings), points=points)
+    plan = plan_ledger(ledger, settings, points)
     total = total_rows(plan)
 
     def committed(community: str, number: int, count: int) -> None:

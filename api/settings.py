@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     query_deadline: float = Field(
         10.0, gt=0, le=600, description="seconds a GraphQL query may run before it is stopped (mutations finish)"
     )
+    console_dir: Path | None = Field(
+        None, description="the built console (default: web/dist of the checkout, built by `make setup`)"
+    )
     log_retention_days: int = Field(
         400,
         description="default cut-off (days) of `gridcare access-log prune` and `qr-scans prune`; "

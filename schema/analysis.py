@@ -27,6 +27,7 @@ from schema.policy import StaffOfCommunity, only
 from schema.results import user_error
 
 Arg = strawberry.argument
+MAX_SPOF = 200  # people listed by singlePointsOfFailure
 ElderAge = Annotated[int, Arg(description="Age from which a resident is an elder (default 60).")]
 Capacity = Annotated[
     int,
@@ -52,6 +53,10 @@ class UncoveredElder:
     room: str | None = strawberry.field(description="Room number.")
     community: strawberry.Private[str]
 
+    @strawberry.field(description="The resident's stable id (`Resident.id`), without looking them up.")
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.resident_id(self.community, self.resident_id))
+
     @strawberry.field(description="The resident, to walk the network from.")
     async def resident(self, info: Info[Context, None]) -> Resident | None:
         return await _resident(info, self.community, self.resident_id)
@@ -72,6 +77,35 @@ class PostGap:
     grid: str | None = strawberry.field(description="Grid number, where known.")
     building: str | None = strawberry.field(description="Building number, for buildings and units.")
     unit: str | None = strawberry.field(description="Unit number, for units.")
+
+
+@strawberry.type(description="How well the elders of one grid, building or unit are covered (包保覆盖).")
+class PlaceCoverage:
+    kind: str = strawberry.field(description="`grid`, `building` or `unit`.")
+    grid: str | None = strawberry.field(description="Grid number.")
+    building: str | None = strawberry.field(description="Building number, for buildings and units.")
+    unit: str | None = strawberry.field(description="Unit number, for units.")
+    elders: int = strawberry.field(description="Elders living there.")
+    covered: int = strawberry.field(description="Of them, actively cared for by someone.")
+    uncovered: int = strawberry.field(description="Of them, cared for by nobody.")
+    solitary_uncovered: int = strawberry.field(description="Of the uncovered, those living alone.")
+
+
+def _coverage(rows: dict[str, list[dict[str, Any]]]) -> list[PlaceCoverage]:
+    return [
+        PlaceCoverage(
+            kind=kind,
+            grid=r.get("grid"),
+            building=r.get("building"),
+            unit=r.get("unit"),
+            elders=r["elders"],
+            covered=r["covered"],
+            uncovered=r["uncovered"],
+            solitary_uncovered=r["solitary_uncovered"],
+        )
+        for kind in ("grid", "building", "unit")
+        for r in rows.get(f"{kind}s", [])
+    ]
 
 
 @strawberry.type(description="An elder of the visiting programme not contacted in time (逾期未探访).")
@@ -174,6 +208,9 @@ class CoverageAudit:
     buildings_without_leader: list[PostGap] = strawberry.field(description="Buildings with no building leader.")
     units_without_leader: list[PostGap] = strawberry.field(description="Units with no unit leader.")
     scopes_without_backup: list[PostGap] = strawberry.field(description="Places with a post A and no post B.")
+    coverage: list[PlaceCoverage] = strawberry.field(
+        description="Coverage per grid, building and unit (grids first, in place order); also in `details`."
+    )
     visits: VisitsAudit = strawberry.field(description="Contact, not only assignment: who is overdue a visit.")
     details: JSON = strawberry.field(
         description="Coverage per grid, building and unit, grids missing service "
@@ -205,6 +242,37 @@ class AssignmentSuggestions:
     assignments: list[SuggestedAssignment] = strawberry.field(description="The suggested pairs.")
     unassigned: list[str] = strawberry.field(description="Ledger ids of uncovered elders left without a suggestion.")
     totals: JSON = strawberry.field(description="covered, solitary_covered and cost.")
+
+
+@strawberry.type(description="A person whose absence would leave elders with nobody answering for them.")
+class SinglePoint:
+    resident_id: str = strawberry.field(description="Ledger id (居民编号).")
+    name: str | None = strawberry.field(description="Name.")
+    posts: list[str] = strawberry.field(description="Posts held, e.g. `building_leader:5:A`.")
+    elders: int = strawberry.field(description="Elders their absence would leave with nobody.")
+    solitary: int = strawberry.field(description="Of those, elders living alone.")
+    sole_caregiver_of: int = strawberry.field(description="Of those, elders they are the only caregiver of.")
+    fixed_by_backup: int = strawberry.field(description="Of those, elders a B backup at their sole posts would keep.")
+    sole_posts: list[str] = strawberry.field(description="Posts of places they alone hold (A or B).")
+    elder_ids: list[str] = strawberry.field(description="Ledger ids of those elders, solitary and oldest first.")
+    community: strawberry.Private[str]
+
+    @strawberry.field(description="The person, to walk the network from.")
+    async def resident(self, info: Info[Context, None]) -> Resident | None:
+        return await _resident(info, self.community, self.resident_id)
+
+
+@strawberry.type(
+    description="Single points of failure (单点风险): people ranked by the elders their absence would leave."
+)
+class SinglePointsOfFailure:
+    community: str = strawberry.field(description="The community.")
+    as_of: date = strawberry.field(description="The day care must be active on.")
+    totals: JSON = strawberry.field(description="elders, elders_at_risk, unreached_elders and people.")
+    people: list[SinglePoint] = strawberry.field(description="Most elders left first, then most solitary.")
+    unreached_elders: list[str] = strawberry.field(
+        description="Ledger ids of elders nobody answers for already: no caregiver and a vacant post above them."
+    )
 
 
 def _gaps(rows: list[dict[str, Any]], role: str = "") -> list[PostGap]:
@@ -246,6 +314,7 @@ def _audit(
         buildings_without_leader=_gaps(d["buildings_without_leader"], Role.BUILDING_LEADER),
         units_without_leader=_gaps(d["units_without_leader"], Role.UNIT_LEADER),
         scopes_without_backup=_gaps(d["scopes_without_backup"]),
+        coverage=_coverage(d["coverage"]),
         visits=_visits(d["visits"], community),
         details=JSON(
             {
@@ -273,6 +342,19 @@ def _suggest(store: Store, community: str, as_of: date, elder_age: int, care_cap
     )
 
 
+def _spof(store: Store, community: str, as_of: date, elder_age: int, limit: int) -> SinglePointsOfFailure:
+    d = analysis.single_points_of_failure(
+        community_graph(store, community, as_of=as_of), as_of=as_of, elder_age=elder_age, limit=limit
+    ).to_dict()
+    return SinglePointsOfFailure(
+        community=community,
+        as_of=date.fromisoformat(d["as_of"]),
+        totals=d["totals"],
+        people=[SinglePoint(**p, community=community) for p in d["people"]],
+        unreached_elders=d["unreached_elders"],
+    )
+
+
 @strawberry.type
 class AnalysisQuery:
     @strawberry.field(
@@ -297,7 +379,7 @@ class AnalysisQuery:
             analysis.visits.cadence_of(days)
         except ValueError as e:
             raise user_error(f"cadence: {e}") from e
-        return await _analyse(info, _audit, community, as_of, elder_age, care_capacity, days or None)
+        return await _analyse(info, _audit, community, as_of, elder_age, _capacity(care_capacity), days or None)
 
     @strawberry.field(
         extensions=only(StaffOfCommunity()),
@@ -312,18 +394,39 @@ class AnalysisQuery:
         elder_age: ElderAge = 60,
         care_capacity: Capacity = 10,
     ) -> AssignmentSuggestions:
-        return await _analyse(info, _suggest, community, as_of, elder_age, care_capacity)
+        return await _analyse(info, _suggest, community, as_of, elder_age, _capacity(care_capacity))
+
+    @strawberry.field(
+        extensions=only(StaffOfCommunity()),
+        description="Single points of failure (单点风险): the people whose absence would leave most elders with "
+        "nobody — no caregiver, no unbroken chain of leaders — and what an AB backup would fix, as `gridcare "
+        "spof`. Staff of the community and admins only.",
+    )
+    async def single_points_of_failure(
+        self,
+        info: Info[Context, None],
+        community: Annotated[str, Arg(description="The community's name.")],
+        as_of: AsOf = None,
+        elder_age: ElderAge = 60,
+        limit: Annotated[int, Arg(description=f"How many people, 1 to {MAX_SPOF}.")] = 20,
+    ) -> SinglePointsOfFailure:
+        if not 1 <= limit <= MAX_SPOF:
+            raise user_error(f"limit must be between 1 and {MAX_SPOF}, got {limit}")
+        return await _analyse(info, _spof, community, as_of, elder_age, limit)
 
 
-async def _analyse(
-    info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int, care_capacity: int, *more: Any
-):
-    """Check the options, export the community and run ``fn`` off the event loop."""
+async def _analyse(info: Info[Context, None], fn, community: str, as_of: date | None, elder_age: int, *options: Any):
+    """Check the elder age, export the community and run ``fn`` off the event loop (``options``: what ``fn``
+    takes after the elder age: the care capacity and cadence, or how many people to list)."""
     if not 0 <= elder_age <= 150:
         raise user_error(f"elderAge must be between 0 and 150, got {elder_age}")
-    if not 0 <= care_capacity <= 1000:
-        raise user_error(f"careCapacity must be between 0 and 1000, got {care_capacity}")
     try:
-        return await info.context.run(fn, community, as_of or today(), elder_age, care_capacity, *more)
+        return await info.context.run(fn, community, as_of or today(), elder_age, *options)
     except NotFound as e:
         raise user_error(str(e), "NOT_FOUND") from e
+
+
+def _capacity(care_capacity: int) -> int:
+    if not 0 <= care_capacity <= 1000:
+        raise user_error(f"careCapacity must be between 0 and 1000, got {care_capacity}")
+    return care_capacity

@@ -111,7 +111,9 @@ LIST_PRICES: dict[tuple[str, str], int] = {
     ("CoverageAudit", "buildingsWithoutLeader"): 100,
     ("CoverageAudit", "unitsWithoutLeader"): 800,
     ("CoverageAudit", "scopesWithoutBackup"): 900,
+    ("CoverageAudit", "coverage"): 1_000,  # grids, buildings and units
     ("AssignmentSuggestions", "assignments"): 5_000,
+    ("SinglePointsOfFailure", "people"): 200,  # at most `limit`
     ("AppliedAssignments", "created"): 100,
     ("RemovalPayload", "vacatedPosts"): 4,
     ("RemovalPayload", "endedCare"): 20,

@@ -24,6 +24,16 @@ def service_order(member: Enum) -> int:
     return domain.SERVICE_ROLES.index(domain.ServiceRole(code(member)))
 
 
+@strawberry.enum(description="Who a caller is: the role of their API token.")
+class Role(Enum):
+    ADMIN = strawberry.enum_value(domain.Role.ADMIN.value, description="Administrator: every community (管理员).")
+    STAFF = strawberry.enum_value(domain.Role.STAFF.value, description="Community staff (社区工作人员).")
+    GRID_LEADER = strawberry.enum_value(domain.Role.GRID_LEADER.value, description="Grid leader (网格长).")
+    BUILDING_LEADER = strawberry.enum_value(domain.Role.BUILDING_LEADER.value, description="Building leader (楼栋长).")
+    UNIT_LEADER = strawberry.enum_value(domain.Role.UNIT_LEADER.value, description="Unit leader (单元长).")
+    VOLUNTEER = strawberry.enum_value(domain.Role.VOLUNTEER.value, description="A red-vest volunteer (志愿者).")
+
+
 @strawberry.enum(description="The three leaders (三长).")
 class LeaderRole(Enum):
     GRID_LEADER = strawberry.enum_value(domain.Role.GRID_LEADER.value, description="Grid leader (网格长).")

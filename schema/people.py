@@ -54,6 +54,9 @@ class Resident:
     status: ResidentStatus = strawberry.field(description="Living here, moved out, or deceased.")
     left_on: date | None = strawberry.field(description="When they moved out or died; null while living here.")
     care_capacity: int | None = strawberry.field(description="How many people they can care for, if set.")
+    phone: str | None = strawberry.field(
+        description="Phone number (联系电话), for whoever reaches the resident: a leader calls their elders."
+    )
     household_id: strawberry.Private[str | None]
     care_tier_set: strawberry.Private[str | None]
     health_notes: str | None = strawberry.field(
@@ -79,6 +82,7 @@ class Resident:
             status=ResidentStatus(r.status),
             left_on=r.left_on,
             care_capacity=r.care_capacity,
+            phone=r.phone,
             household_id=r.household_id,
             care_tier_set=r.care_tier,
         )

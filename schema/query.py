@@ -21,6 +21,7 @@ from schema.qr import QrQuery
 from schema.requests import RequestQueryFields
 from schema.sensitive import AccessLogQuery
 from schema.services_admin import ServicesAdminQuery
+from schema.viewer import ViewerQuery
 from schema.visits import VisitQueryFields, VisitsDueQuery
 from schema.wills import WillQuery
 
@@ -31,6 +32,7 @@ def _community(node: dict) -> Community:
 
 @strawberry.type(description="Reading the community network.")
 class Query(
+    ViewerQuery,
     AnalysisQuery,
     AccessLogQuery,
     QrQuery,

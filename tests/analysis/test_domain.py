@@ -45,6 +45,7 @@ def test_each_role_and_service_role_code_is_written_once():
 @pytest.mark.parametrize(
     "graphql, codes",
     [
+        ("Role", tuple(domain.Role)),
         ("LeaderRole", domain.LEADER_ROLES),
         ("Post", tuple(domain.Post)),
         ("CareKind", domain.CARE_KINDS),

@@ -48,6 +48,7 @@ def r(c: str, local: str) -> str:
 
 OPERATIONS = {
     # --- reads -----------------------------------------------------------------------------------------------
+    "me": Operation("{ me { role community scope } }", lambda c: {}, (A, A, A, A, A, A)),
     "resident": Operation(
         "query($id: ID!) { resident(id: $id) { id } }", lambda c: {"id": r(c, "A1")}, (A, A, H, A, H, A)
     ),
@@ -68,6 +69,11 @@ OPERATIONS = {
     ),
     "assignmentSuggestions": Operation(
         "query($c: String!) { assignmentSuggestions(community: $c) { community } }",
+        lambda c: {"c": c},
+        (A, A, H, H, H, H),
+    ),
+    "singlePointsOfFailure": Operation(
+        "query($c: String!) { singlePointsOfFailure(community: $c) { community } }",
         lambda c: {"c": c},
         (A, A, H, H, H, H),
     ),

@@ -1,0 +1,24 @@
+import type { RequestPolicy } from "urql";
+import { graphql } from "../gql";
+
+/** The overview's figures: the coverage audit's totals (those of `gridcare audit --format json`). */
+export const OverviewQuery = graphql(`
+  query Overview($community: String!) {
+    coverageAudit(community: $community) {
+      asOf
+      totals
+    }
+  }
+`);
+
+let prefetchedAt = 0;
+const FRESH_MS = 10_000;
+
+export function markPrefetched(): void {
+  prefetchedAt = Date.now();
+}
+
+/** Use what the page load fetched ahead (seconds old at most), else show the cache and ask again. */
+export function overviewPolicy(): RequestPolicy {
+  return Date.now() - prefetchedAt < FRESH_MS ? "cache-first" : "cache-and-network";
+}
