@@ -38,6 +38,7 @@ from loaders.columns import (
     find_header,
     map_headers,
     parse_row,
+    read_header,
 )
 from loaders.errors import LoaderError
 from loaders.identity import Hasher, born_on, derived_key, gender_of
@@ -221,7 +222,7 @@ class _State:
         """The warnings said once for the whole ledger, and the previews of residents (as merged)."""
         problems = []
         for header, parts in self.unknown.items():
-            also = f" (also in {len(parts) - 1} other sheets: {_listed(parts[1:])})" if len(parts) > 1 else ""
+            also = f" (also in {_listed(parts[1:])})" if len(parts) > 1 else ""
             problems.append(Problem(parts[0], None, header, None, f"unknown column, ignored{also}", "warning"))
         if self.footers:
             where = "; ".join(f"{sheet} {_span(rows)}" for sheet, rows in self.footers)
@@ -318,7 +319,10 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
     headers = found.headers
     if not raw.part:
         state.add([Problem(sheet, n, None, None, "above the header row, ignored", "warning") for n, _ in found.titles])
-    plan, problems, readings = map_headers(sheet, headers, state.mapping, _given(context))
+    given = _given(context)
+    if raw.part and not given and not _names_a_place(headers, state.mapping):
+        given = {"grid", "building", "unit", "room"}  # a list of people (党员名册): their homes are in other sheets
+    plan, problems, readings = map_headers(sheet, headers, state.mapping, given)
     reading.columns = _column_readings(headers, readings, problems)
     reading.derived = _derived(sheet, plan, context)
     if raw.part:
@@ -399,6 +403,11 @@ def _context(raw: RawSheet, header: Header, reading: SheetReading) -> _Context:
         grid = building = None
     reading.grid, reading.building = grid, building
     return _Context(raw.shown, raw.part, building, grid, reading)
+
+
+def _names_a_place(headers: list[str], mapping: Mapping | None) -> bool:
+    places = {"grid", "building", "unit", "room", "address"}
+    return any(h and (c := read_header("residents", h, mapping).column) and c.name in places for h in headers)
 
 
 def _given(context: _Context) -> set[str]:
@@ -708,6 +717,8 @@ def shown_record(record: object) -> dict[str, str]:
             shown[f.name] = "***"
         elif f.name == "phone":
             shown[f.name] = _PHONE.sub(r"\1****\2", str(value))
+        elif f.name == "gender":
+            shown[f.name] = {"M": "男", "F": "女"}.get(str(value), str(value))
         elif isinstance(value, bool):
             shown[f.name] = "是" if value else "否"
         elif isinstance(value, datetime):

@@ -471,6 +471,8 @@ PARSERS: dict[str, Parser | None] = {
 
 DEFAULTS: dict[str, Value] = {
     "bool": False,
+    "political": False,
+    "living": False,
     "post": Post.A.value,
     "care_kind": CareKind.RESPONSIBILITY.value,
     "visit_mode": VisitMode.HOME.value,

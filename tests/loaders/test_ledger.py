@@ -119,19 +119,7 @@ def test_xlsx_with_date_and_number_cells(tmp_path):
 
     ledger = read_ledger(path, C)
     assert ledger.residents == [
-        resident(
-            "1001",
-            "刘凤霞",
-            "F",
-            date(1958, 4, 12),
-            "3",
-            "5",
-            "2",
-            "301",
-            False,
-            True,
-            national_id=LIU,
-        ),
+        resident("1001", "刘凤霞", "F", date(1958, 4, 12), "3", "5", "2", "301", False, True, national_id=LIU),
         resident("1002", "王大爷", "M", date(1940, 1, 5), "3", "5", "2", "302", True, False),
     ]
     assert ledger.leaders == [LeaderPost(C, "1001", "building_leader", "3", "5", None, "A")]
