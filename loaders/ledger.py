@@ -236,7 +236,7 @@ class _State:
 
 
 def _listed(items: list[str], most: int = 5) -> str:
-    return ", ".join(items[:most]) + (f" … ({len(items)} in all)" if len(items) > most else "")
+    return ", ".join(items[:most]) + (f" … ({len(items)} sheets)" if len(items) > most else "")
 
 
 def _span(rows: list[int]) -> str:
@@ -296,13 +296,20 @@ def _read_residents(state: _State, sources: Sources) -> None:
 
 # a signature or date footer under the data, a total, or the mark of a form's end
 _FOOTER = re.compile(
-    r"\s*(?:(?:填表人|填报人|制表人|审核人|审核|审批人|负责人|统计人|经办人|联系人|联系电话|填表日期|填报日期|制表日期"
-    r"|日期|签字|签名|盖章|单位|社区\s*\(?盖章\)?)\s*[:：]|以下空白|以下无内容|合\s*计|总\s*计|小\s*计|\(?盖章\)?\s*$)"
+    r"(?:(?:填表人|填报人|制表人|审核人|审核|审批人|负责人|统计人|经办人|联系人|联系电话|填表日期|填报日期|制表日期"
+    r"|日期|签字|签名|盖章|单位|社区\s*\(?盖章\)?)\s*[:：]|以下空白|以下无内容|合\s*计|总\s*计|小\s*计|[(（]?盖章)"
 )
+_FOOTER_STARTS = frozenset("填制审负统经联日签盖单社以合总小(（")
 
 
 def _is_footer(cells: Sequence[Cell]) -> bool:
-    return any(c.__class__ is str and c and _FOOTER.match(c) for c in cells)
+    """Whether a row is a footer: its first cell (not merged from above) is a signature, a date, a total or
+    the mark of a form's end (填表人：…, 填表日期：…, 合计, 以下空白). No data row begins so."""
+    for cell in cells:
+        if cell == "" or cell.__class__ is Spread:
+            continue
+        return cell.__class__ is str and cell[0] in _FOOTER_STARTS and _FOOTER.match(cell) is not None
+    return False
 
 
 def _read_sheet(state: _State, raw: RawSheet) -> None:
@@ -340,11 +347,12 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
     build, records = _BUILDERS[sheet], getattr(ledger, sheet)
     residents = sheet == "residents"
     read = [index for _, index, *_ in plan.steps]
+    identity = [index for name, index, *_ in plan.steps if name in _IDENTITY] if residents else read
     footer: list[int] = []
     previews = 0
     for number, cells in found.rows:
         state.check_cap(raw, number)
-        if _is_footer(cells) or (footer and not _looks_like_data(cells, read)):
+        if _is_footer(cells) or (footer and not _looks_like_data(cells, identity, 1 if residents else 2)):
             footer.append(number)
             continue
         if not any(cells[i] != "" and cells[i].__class__ is not Spread for i in read if i < len(cells)):
@@ -387,9 +395,14 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
         del ledger.rejected[shown]
 
 
-def _looks_like_data(cells: Sequence[Cell], read: list[int]) -> bool:
-    """A row under a footer is data again if it fills at least two of the columns read."""
-    return sum(1 for i in read if i < len(cells) and cells[i] != "" and cells[i].__class__ is not Spread) >= 2
+_IDENTITY = ("resident_id", "national_id")
+
+
+def _looks_like_data(cells: Sequence[Cell], columns: list[int], least: int) -> bool:
+    """A row under a footer is data again if it names a resident by their id (a residents sheet), or fills at
+    least two of the columns read (another sheet); a signature or a date alone is the footer's."""
+    filled = sum(1 for i in columns if i < len(cells) and cells[i] != "" and cells[i].__class__ is not Spread)
+    return filled >= least
 
 
 def _context(raw: RawSheet, header: Header, reading: SheetReading) -> _Context:

@@ -248,16 +248,26 @@ def _show_problems(ledger: Ledger) -> None:
     help="A year of visits (探访记录, ~90,000 rows a community); --no-visits leaves that sheet empty, for "
     "city-scale ledgers.",
 )
-def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, visits: bool) -> None:
+@click.option(
+    "--register",
+    is_flag=True,
+    help="Write it as an office keeps its register (居民信息台账, an .xlsx): one sheet per building, everyday "
+    "headers, made-up national ids instead of 居民编号 and birth dates, one address column, merged grid cells, "
+    "signed footers; the other sheets name people by their national id.",
+)
+def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, visits: bool, register: bool) -> None:
     """Write a generated Changshan Garden ledger in the import format.
 
     It reproduces the published numbers (10 grids, 11 buildings, ~7,000
     residents, 62.5 % aged 60+, …) and the gaps an audit should find.
     """
     from loaders.demo import generate_ledger, write_ledger
+    from loaders.demo.register import write_register
 
+    if register and out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("a register is an .xlsx workbook: end --out with .xlsx", param_hint="--out")
     sheets = generate_ledger(seed=seed, communities=communities, today=as_of.date() if as_of else None, visits=visits)
-    written = write_ledger(sheets, out)
+    written = write_register(sheets, out, seed=seed) if register else write_ledger(sheets, out)
     rows = ", ".join(f"{name} {len(rows)}" for name, rows in sheets.items())
     click.echo(f"Wrote {written} ({rows} rows).")
 
