@@ -28,11 +28,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from analysis.services import DEFAULT_SETTINGS, PointsRules
 from api.secrets import national_id_hasher
-from api.settings import Settings
+from api.settings import Settings, get_settings
 from api.store import open_store
 from graph.errors import GraphError
 from graph.imports.write import NotKept
 from graph.store import Store, is_outage
+from loaders.columns import Mapping
 from loaders.errors import LoaderError
 from loaders.ledger import read_ledger
 from loaders.model import Ledger
@@ -45,9 +46,21 @@ PROGRESS_FROM_ROWS = 5000  # smaller ledgers import without a progress bar
 LOW_DISK = 512 * 1024 * 1024
 
 
-def read_checked(path: Path, community: str | None) -> Ledger:
-    """Read and validate a ledger; a ledger without a single valid resident is an error."""
-    ledger = read_ledger(path, community)
+def read_checked(
+    path: Path,
+    community: str | None,
+    settings: Settings | None = None,
+    *,
+    mapping: Mapping | None = None,
+    preview: int = 0,
+) -> Ledger:
+    """Read and validate a ledger; a ledger without a single valid resident is an error.
+
+    National ids are hashed under the service's key (``settings``, else the
+    process's), from which the keys of residents without a 居民编号 are derived.
+    """
+    hasher = national_id_hasher(settings or get_settings())
+    ledger = read_ledger(path, community, hash_national_id=hasher, mapping=mapping, preview=preview)
     if not ledger.residents and not ledger.errors:
         raise LoaderError(f"{path}: the residents sheet has no rows")
     for name in ledger.communities:
@@ -136,7 +149,7 @@ def load_demo(store: Store, settings: Settings) -> ImportSummary:
 
     with tempfile.TemporaryDirectory(prefix="gridcare-demo-") as tmp:
         folder = write_files(generate_ledger(), Path(tmp) / "ledger")
-        ledger = read_ledger(folder)
+        ledger = read_ledger(folder, hash_national_id=national_id_hasher(settings))
     if ledger.errors:
         raise LoaderError("the generated demo ledger does not validate: " + str(ledger.errors[0]))
     summary = write_ledger(store, ledger, settings, progress=False)

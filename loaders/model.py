@@ -163,6 +163,40 @@ class Stopped:
         )
 
 
+@dataclass(frozen=True)
+class ColumnReading:
+    """How one header of a sheet was read: the column it feeds (``None``: read as nothing), and how the
+    header was recognised: ``contract`` (the column's own Chinese or English name), ``synonym`` (a header
+    registers use, docs/ledger-format.md), ``mapping`` (the user's ``--map``), ``ignored`` (序号, or mapped
+    to ``-``), ``unknown`` (ignored with a warning) or ``duplicate`` (a second header of one column)."""
+
+    header: str
+    column: str | None
+    zh: str | None
+    how: str
+    values: str | None = None  # how its values are read when not as the column's own: "political" (政治面貌) …
+
+
+@dataclass
+class SheetReading:
+    """How one sheet was understood, for ``gridcare import --dry-run`` and the console's check."""
+
+    sheet: str  # as problems name it: the contract's name, or the title of a part (5号楼)
+    kind: str  # the contract's sheet it is read as, e.g. "residents"
+    label: str  # as found: the sheet title or the file name
+    header_row: int | None = None
+    title_rows: list[int] = field(default_factory=list)
+    building: str | None = None  # the building its name or title gives
+    grid: str | None = None  # the grid its title gives
+    columns: list[ColumnReading] = field(default_factory=list)
+    rows: int = 0  # data rows read (footers and rows holding only 序号 or merged cells left out)
+    accepted: int = 0  # of which read without error
+    blank: int = 0  # rows holding nothing but 序号 or cells merged from above
+    footer: list[int] = field(default_factory=list)  # rows after the data ignored (signature, date, totals)
+    derived: list[str] = field(default_factory=list)  # what is taken from elsewhere, e.g. "resident_id"
+    preview: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # first rows as stored, masked
+
+
 @dataclass
 class Ledger:
     """A whole ledger, validated: the rows that passed and the problems found."""
@@ -182,6 +216,10 @@ class Ledger:
     stopped: Stopped | None = None
     # warnings found beyond those kept in `problems` (counted, not kept)
     warnings_not_kept: int = 0
+    # how each sheet was understood, in reading order
+    readings: list[SheetReading] = field(default_factory=list)
+    # residents read from more than one sheet (one person in 5号楼 and in 党员), each kept once
+    merged: int = 0
 
     @property
     def errors(self) -> list[Problem]:

@@ -38,8 +38,18 @@ from analysis.domain import (
     VisitOutcome,
     today,
 )
+from loaders.numerals import arabic, digits
 
-#: A ledger cell: stripped text (``""`` when empty), or a date from a real Excel date cell.
+
+class Spread(str):
+    """The text of a merged cell, read on a row the merge covers below its first (a grid written once down
+    the rows of a unit): a row holding nothing else is empty."""
+
+    __slots__ = ()
+
+
+#: A ledger cell: stripped text (``""`` when empty; `Spread` when it comes from a merged cell above), or a
+#: date from a real Excel date cell.
 Cell: TypeAlias = str | date
 #: What a parser makes of a cell (or the default of an empty one): text, a date (and time), a yes/no or a count.
 Value: TypeAlias = str | date | datetime | bool | int | None
@@ -75,7 +85,17 @@ def _lookup(table: dict[str, str], value: Cell, what: str) -> str:
 # --- dates ---------------------------------------------------------------
 
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
-_DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?")
+
+
+class Month(date):
+    """A birth date read from a year-and-month column (出生年月): only its year and month are compared with
+    a national id's. Its day is the one written, or 1 (`MonthOnly`)."""
+
+
+class MonthOnly(Month):
+    """A year and a month without a day (``1950.03``, ``1950年3月``): not a birth date by itself."""
 
 
 def parse_date(value: Cell) -> date:
@@ -90,6 +110,31 @@ def parse_date(value: Cell) -> date:
 def parse_birth_date(value: Cell) -> date:
     """Read a date (as :func:`parse_date`) that is not in the future."""
     born = parse_date(value)
+    if born > today():
+        raise ParseError("birth date is in the future")
+    return born
+
+
+def parse_birth_month(value: Cell) -> Month:
+    """Read a birth year and month (出生年月): ``1950.03``, ``1950-3``, ``1950年3月``, or a whole date.
+
+    >>> parse_birth_month("1950.03"), parse_birth_month("1950年3月5日")
+    (MonthOnly(1950, 3, 1), Month(1950, 3, 5))
+    """
+    if isinstance(value, date):
+        day = value.date() if isinstance(value, datetime) else value
+        born: Month = Month(day.year, day.month, day.day)
+    else:
+        folded = digits(value)
+        match = _MONTH.fullmatch(folded)
+        if match is None:
+            whole = _date_text(folded)
+            born = Month(whole.year, whole.month, whole.day)
+        else:
+            year, month = int(match.group(1)), int(match.group(2))
+            if not 1 <= month <= 12:
+                raise ParseError("no such month")
+            born = MonthOnly(year, month, 1)
     if born > today():
         raise ParseError("birth date is in the future")
     return born
@@ -120,6 +165,7 @@ def parse_moment(value: Cell) -> date:
 
 
 def _date_text(value: str) -> date:
+    value = digits(value)  # full-width digits and separators, Chinese numerals: 二〇二四年三月五日
     match = _DATE.fullmatch(value)
     if match:
         year, month, day = match.group(1, 3, 4)
@@ -136,12 +182,14 @@ def _date_text(value: str) -> date:
 
 # --- booleans, gender, national id -----------------------------------------
 
-_BOOLS = dict.fromkeys(("是", "y", "yes", "true", "1"), True) | dict.fromkeys(("否", "n", "no", "false", "0"), False)
-_GENDERS = dict.fromkeys(("男", "m", "male"), "M") | dict.fromkeys(("女", "f", "female"), "F")
+_BOOLS = dict.fromkeys(("是", "y", "yes", "true", "1", "√", "✓", "✔", "☑", "是的"), True) | dict.fromkeys(
+    ("否", "n", "no", "false", "0", "×", "✗", "✘", "☐", "不是"), False
+)
+_GENDERS = dict.fromkeys(("男", "m", "male", "男性"), "M") | dict.fromkeys(("女", "f", "female", "女性"), "F")
 
 
 def parse_bool(value: Cell) -> bool:
-    """Read 是/否, Y/N, yes/no, true/false or 1/0 (any case)."""
+    """Read 是/否, Y/N, yes/no, true/false or 1/0 (any case), and the ticks of paper forms: √ / ×."""
     found = _BOOLS.get(_key(text(value)))
     if found is None:
         raise ParseError("not a yes/no value (write 是/否, Y/N, yes/no, true/false or 1/0)")
@@ -149,8 +197,60 @@ def parse_bool(value: Cell) -> bool:
 
 
 def parse_gender(value: Cell) -> str:
-    """Read 男/女, M/F or male/female as ``"M"`` or ``"F"``."""
+    """Read 男/女 (男性/女性), M/F or male/female as ``"M"`` or ``"F"``."""
     return _lookup(_GENDERS, value, "gender (write 男/女, M/F or male/female)")
+
+
+#: 政治面貌 as registers write it: a member of the Communist Party of China, full or probationary, or not.
+#: Members of the eight other parties (民革党员, 九三学社社员, …) are not Party members in the Party network.
+_MEMBERS = ("中共党员", "中共预备党员", "中国共产党党员", "中国共产党预备党员", "共产党员", "党员", "预备党员")
+_NOT_MEMBERS = (
+    "群众",
+    "共青团员",
+    "团员",
+    "中国共产主义青年团团员",
+    "少先队员",
+    "无党派人士",
+    "无党派",
+    "民主党派",
+    "民革党员",
+    "民盟盟员",
+    "民建会员",
+    "民进会员",
+    "农工党党员",
+    "致公党党员",
+    "九三学社社员",
+    "台盟盟员",
+    "无",
+    "其他",
+)
+_POLITICAL = dict.fromkeys(map(_key, _MEMBERS), True) | dict.fromkeys(map(_key, _NOT_MEMBERS), False)
+
+
+def parse_political(value: Cell) -> bool:
+    """Read a 政治面貌 as whether the resident is a Party member: 中共党员 and 中共预备党员 are; 群众,
+    共青团员 and members of the other parties are not.
+
+    >>> parse_political("中共预备党员"), parse_political("群众"), parse_political("民革党员")
+    (True, False, False)
+    """
+    found = _POLITICAL.get(_key(text(value)))
+    if found is None:
+        raise ParseError("unknown 政治面貌 (write 中共党员, 中共预备党员, 共青团员, 群众, …)")
+    return found
+
+
+_ALONE = re.compile(r"(?<![非不])(?:独居|独住|一人居住|单人居住|孤寡)")
+
+
+def parse_living(value: Cell) -> bool:
+    """Read a 居住情况 (how a resident lives) as whether they live alone: 独居, 独住 are; 与子女同住, 空巢
+    (an elderly couple), 非独居 are not.
+
+    >>> parse_living("独居"), parse_living("与老伴同住"), parse_living("非独居")
+    (True, False, False)
+    """
+    return _ALONE.search(unicodedata.normalize("NFKC", text(value))) is not None
 
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -193,10 +293,10 @@ _COUNT = re.compile(r"(\d+)\s*人?")
 def parse_count(value: Cell) -> int:
     """Read a whole number of people, 0 or more: ``3``, ``３``, ``3人``.
 
-    >>> parse_count("3"), parse_count("３人")
-    (3, 3)
+    >>> parse_count("3"), parse_count("３人"), parse_count("三人")
+    (3, 3, 3)
     """
-    match = _COUNT.fullmatch(unicodedata.normalize("NFKC", text(value)).strip())
+    match = _COUNT.fullmatch(digits(text(value)))
     if not match:
         raise ParseError("not a whole number of people (write 0, 1, 2, …)")
     return int(match.group(1))
@@ -224,8 +324,8 @@ def parse_minutes(value: Cell) -> int:
 
 _PLACES = {
     "grid": re.compile(r"(?:第|grid\s*)?\s*(.*?)\s*(?:号)?\s*(?:网格)?", re.I),
-    "building": re.compile(r"(?:第|building\s*|bldg\.?\s*)?\s*(.*?)\s*(?:号楼|号栋|栋|幢|号)?", re.I),
-    "unit": re.compile(r"(?:第|unit\s*)?\s*(.*?)\s*(?:号?单元|号)?", re.I),
+    "building": re.compile(r"(?:第|building\s*|bldg\.?\s*)?\s*(.*?)\s*(?:号楼|号栋|栋|幢|#楼|#|号|楼)?", re.I),
+    "unit": re.compile(r"(?:第|unit\s*)?\s*(.*?)\s*(?:号?单元|号?门|号)?", re.I),
 }
 
 
@@ -245,22 +345,56 @@ def _place(kind: str, value: str) -> str:
     label = match.group(1)
     if not label:
         raise ParseError(f"no {kind} number")
-    return label
+    return arabic(label)
 
 
 def parse_grid(value: Cell) -> str:
-    """Read ``第3网格``, ``3网格`` or ``3`` as ``"3"``."""
+    """Read ``第3网格``, ``3网格``, ``第三网格`` or ``3`` as ``"3"``."""
     return _place("grid", text(value))
 
 
 def parse_building(value: Cell) -> str:
-    """Read ``5栋``, ``5号楼``, ``5号`` or ``5`` as ``"5"``; ``A座`` stays ``"A座"``."""
+    """Read ``5栋``, ``5号楼``, ``5幢``, ``5#``, ``五号楼`` or ``5`` as ``"5"``; ``A座`` stays ``"A座"``."""
     return _place("building", text(value))
 
 
 def parse_unit(value: Cell) -> str:
-    """Read ``2单元`` or ``2`` as ``"2"``."""
+    """Read ``2单元``, ``二单元``, ``2门`` or ``2`` as ``"2"``."""
     return _place("unit", text(value))
+
+
+_ROOM = re.compile(r"(?:(?P<floor>\d+)(?:楼|层))?(?P<room>[0-9A-Za-z]+(?:-[0-9A-Za-z]+)?)(?:室|号|户|房)?")
+
+
+def parse_room(value: Cell) -> str:
+    """Read a room (门牌号) as its number: ``301``, ``301室``, ``３０１``, ``三〇一`` are ``"301"``; a floor
+    and a door, ``3楼1号``, are the floor and the door in two digits, ``"301"``. Any other room is kept as
+    written (full-width characters folded): ``东户`` stays ``"东户"``.
+
+    >>> parse_room("301室"), parse_room("三〇一"), parse_room("3楼1号"), parse_room("3层301"), parse_room("东户")
+    ('301', '301', '301', '301', '东户')
+    """
+    folded = re.sub(r"\s+", "", digits(text(value)))
+    match = _ROOM.fullmatch(folded)
+    if match is None:
+        return unicodedata.normalize("NFKC", text(value)).strip()
+    return room_number(match.group("floor"), match.group("room"))
+
+
+def parse_phone(value: Cell) -> str:
+    """A phone number as written, full-width digits folded: ``１３８ ００００ １２３４`` is ``"138 0000 1234"``."""
+    return unicodedata.normalize("NFKC", text(value)).strip()
+
+
+def room_number(floor: str | None, door: str) -> str:
+    """A room from its door and, if written, its floor: the door when it already starts with the floor
+    (``3楼301`` is 301), else the floor and the door in two digits (``3楼1号`` is 301, ``12层3`` is 1203)."""
+    if floor is None or not door.isdigit():
+        return door
+    floor = str(int(floor))
+    if len(door) > 2 and door.startswith(floor):
+        return door
+    return f"{floor}{int(door):02d}"
 
 
 # --- coded values --------------------------------------------------------
@@ -341,6 +475,11 @@ PARSERS: dict[str, Parser | None] = {
     "birth_date": _cached(parse_birth_date),
     "bool": _cached(parse_bool),
     "gender": _cached(parse_gender),
+    "birth_month": _cached(parse_birth_month),
+    "political": _cached(parse_political),
+    "living": _cached(parse_living),
+    "room": _cached(parse_room),
+    "phone": _cached(parse_phone),
     "national_id": parse_national_id,
     "count": _cached(parse_count),
     "grid": _cached(parse_grid),
@@ -361,6 +500,8 @@ PARSERS: dict[str, Parser | None] = {
 
 DEFAULTS: dict[str, Value] = {
     "bool": False,
+    "political": False,
+    "living": False,
     "post": Post.A.value,
     "care_kind": CareKind.RESPONSIBILITY.value,
     "visit_mode": VisitMode.HOME.value,

@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import codecs
 import csv
+import posixpath
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, TypeAlias
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
-from loaders.columns import SHEET_NAMES_ZH, column_for, sheet_for
+from loaders.columns import SHEET_COLUMNS, SHEET_NAMES_ZH, Column, Mapping, looks_like_residents, sheet_for
 from loaders.errors import LoaderError
 from loaders.model import SHEETS, Ledger, Problem
-from loaders.parse import Cell
+from loaders.parse import Cell, Spread, mask_id
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -42,11 +47,34 @@ class RawSheet:
     name: str  # the canonical sheet name, e.g. "residents"
     label: str  # as found: the sheet title or the file name
     rows: Rows
+    part: bool = False  # a sheet of residents under a name of its own (a register's 5号楼), one of many
+
+    @property
+    def shown(self) -> str:
+        """The sheet as problems name it: its canonical name, or the title of a part (``5号楼``)."""
+        return self.label if self.part else self.name
+
+
+@dataclass
+class Sources:
+    """A ledger's sheets: the contract's by name, and the sheets of residents named otherwise (``parts``,
+    e.g. one per building: ``5号楼``, ``7栋``), in the order of the workbook or of the file names."""
+
+    sheets: dict[str, RawSheet]
+    parts: list[RawSheet]
+    problems: list[Problem]
+
+
+#: How many rows of a sheet with an unknown name are read to tell whether it holds residents.
+PEEK = 8
 
 
 @contextmanager
-def open_source(path: Path) -> Iterator[tuple[dict[str, RawSheet], list[Problem]]]:
+def open_source(path: Path, mapping: Mapping | None = None) -> Iterator[Sources]:
     """Open a workbook or a CSV folder; yield its sheets and the problems found.
+
+    A sheet whose name is none of the contract's but whose header (in its
+    first `PEEK` rows) names residents' columns is a part of the residents.
 
     Raises
     ------
@@ -58,34 +86,89 @@ def open_source(path: Path) -> Iterator[tuple[dict[str, RawSheet], list[Problem]
         raise SourceError(f"{path}: no such file or folder")
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
-        yield _collect((p.stem, p.name, _csv_rows(p)) for p in files)
+        yield _collect(((p.stem, p.name, _csv_rows(p)) for p in files), mapping)
         return
     if path.suffix.lower() != ".xlsx":
         raise SourceError(f"{path}: not an .xlsx workbook or a folder of .csv files")
     try:
         book = load_workbook(path, read_only=True, data_only=True)
+        merges = merged_ranges(path)
+    except SourceError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise SourceError(f"{path}: cannot read the workbook ({exc})") from exc
     try:
-        sheets = ((ws.title, ws.title, _xlsx_rows(path, ws)) for ws in book.worksheets)
-        yield _collect(sheets)
+        sheets = ((ws.title, ws.title, _xlsx_rows(path, ws, merges.get(ws.title, []))) for ws in book.worksheets)
+        yield _collect(sheets, mapping)
     finally:
         book.close()
 
 
-def _collect(found: Iterable[tuple[str, str, Rows]]) -> tuple[dict[str, RawSheet], list[Problem]]:
+def _collect(found: Iterable[tuple[str, str, Rows]], mapping: Mapping | None) -> Sources:
     sheets: dict[str, RawSheet] = {}
+    parts: list[RawSheet] = []
     problems: list[Problem] = []
     for title, label, rows in found:
         name = sheet_for(title)
         if name is None:
-            problems.append(Problem(label, None, None, None, "unknown sheet, ignored", "warning"))
+            head = list(islice(rows, PEEK))
+            if looks_like_residents(head, mapping):
+                parts.append(RawSheet("residents", label, chain(head, rows), part=True))
+            else:
+                problems.append(Problem(label, None, None, None, "unknown sheet, ignored", "warning"))
         elif name in sheets:
             reason = f"sheet given twice ({sheets[name].label} and {label}); the second is ignored"
             problems.append(Problem(name, None, None, label, reason))
         else:
             sheets[name] = RawSheet(name, label, rows)
-    return sheets, problems
+    return Sources(sheets, parts, problems)
+
+
+#: At most this many merged ranges are read in a sheet (a ledger has a few per unit).
+MAX_MERGES = 100_000
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\"")
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def merged_ranges(path: Path) -> dict[str, list[tuple[int, int, int, int]]]:
+    """The merged cells of each sheet of a workbook, by title: (first column, first row, last column, last
+    row), 1-based. openpyxl's read-only mode, which streams the rows, does not read them: they are found in
+    each sheet's XML, after its rows, by streaming it again."""
+    found: dict[str, list[tuple[int, int, int, int]]] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return found
+        targets = {
+            rel.get("Id"): rel.get("Target", "")
+            for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        }
+        for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter():
+            if not sheet.tag.endswith("}sheet"):
+                continue
+            target = targets.get(sheet.get(_REL), "")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            if part in names:
+                found[sheet.get("name", "")] = _merges_of(archive, part)
+    return found
+
+
+def _merges_of(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
+    ranges: list[tuple[int, int, int, int]] = []
+    tail = b""
+    with archive.open(part) as xml:
+        while chunk := xml.read(_CHUNK):
+            text = tail + chunk
+            end = 0
+            for match in _MERGE.finditer(text):
+                ref = match.group(1).decode()
+                low_col, low_row, high_col, high_row = range_boundaries(ref if ":" in ref else f"{ref}:{ref}")
+                ranges.append((low_col, low_row, high_col, high_row))  # type: ignore[arg-type]
+                end = match.end()
+            if len(ranges) > MAX_MERGES:
+                raise SourceError(f"{part}: more than {MAX_MERGES:,} merged cells: not a ledger")
+            tail = text[max(end, len(text) - 256) :]
+    return ranges
 
 
 #: The encodings a CSV file may be in, tried in this order: (Python codec, name in messages, whether bytes
@@ -236,12 +319,31 @@ def _lines(path: Path, file: TextIO) -> Iterator[str]:
         yield line
 
 
-def _xlsx_rows(path: Path, sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_rows(
+    path: Path, sheet: ReadOnlyWorksheet, merges: list[tuple[int, int, int, int]]
+) -> Iterator[tuple[int, list[Cell]]]:
+    """The rows of a sheet; a cell merged down several rows is read on each of them (`Spread` below the first),
+    in the merge's first column."""
     sheet.reset_dimensions()  # saved dimensions are often wrong; read every cell
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for low_col, low_row, _, high_row in merges:
+        if high_row > low_row:
+            starts.setdefault(low_row, []).append((low_col - 1, high_row))
+    spreading: list[tuple[int, int, str]] = []  # (column index, last row, text)
     try:
         # types-openpyxl gives ReadOnlyWorksheet the iter_rows of Worksheet, self type included
         for number, values in enumerate(sheet.iter_rows(values_only=True), 1):  # type: ignore[misc]
             cells = [cell_value(value) for value in values]
+            if spreading:
+                spreading = [s for s in spreading if s[1] >= number]
+                for index, _, value in spreading:
+                    if index >= len(cells):
+                        cells.extend([""] * (index + 1 - len(cells)))
+                    if cells[index] == "":
+                        cells[index] = Spread(value)
+            for index, last in starts.get(number, ()):
+                if index < len(cells) and isinstance(cells[index], str) and cells[index]:
+                    spreading.append((index, last, str(cells[index])))
             if any(cells):
                 yield number, cells
     except Exception as exc:  # a damaged sheet fails while streaming
@@ -288,13 +390,18 @@ def _report_lines(ledger: Ledger) -> Iterator[list[str | int]]:
     errors: dict[tuple[str, int | None], list[Problem]] = {}
     for problem in ledger.errors:
         errors.setdefault((problem.sheet, problem.row), []).append(problem)
-    for sheet in SHEETS:
-        for number, raw in sorted(ledger.rejected.get(sheet, ()), key=lambda r: r[0]):
+    kinds = {r.sheet: r.kind for r in ledger.readings}
+    order = {r.sheet: i for i, r in enumerate(sorted(ledger.readings, key=lambda r: SHEETS.index(r.kind)))}
+    for sheet in sorted(ledger.rejected, key=lambda s: order.get(s, len(order))):
+        kind = kinds.get(sheet, sheet)
+        name = f"{SHEET_NAMES_ZH.get(kind, kind)} {kind}"
+        columns_of = _columns_of(ledger, sheet)
+        for number, raw in sorted(ledger.rejected[sheet], key=lambda r: r[0]):
             found = errors.get((sheet, number)) or errors.get((sheet, None), [])
             columns = dict.fromkeys(p.column for p in found if p.column)
             reasons = "; ".join(_reason(p) for p in found)
-            cells = " | ".join(f"{h}={_shown(sheet, h, v)}" for h, v in raw.items())
-            yield [f"{SHEET_NAMES_ZH[sheet]} {sheet}", number, ", ".join(columns), reasons, cells]
+            cells = " | ".join(f"{h}={_shown(columns_of.get(h), v)}" for h, v in raw.items())
+            yield [name if sheet == kind else f"{sheet} ({name})", number, ", ".join(columns), reasons, cells]
 
 
 def _reason(problem: Problem) -> str:
@@ -302,6 +409,21 @@ def _reason(problem: Problem) -> str:
     return f"{problem.column}: {problem.reason}{quoted}" if problem.column else problem.reason + quoted
 
 
-def _shown(sheet: str, header: str, value: str) -> str:
-    column = column_for(sheet, header)
-    return column.shown(value) if column else value
+def _columns_of(ledger: Ledger, sheet: str) -> dict[str, Column]:
+    """The columns of a sheet's headers as the sheet was read (the user's mapping and synonyms included)."""
+    for reading in ledger.readings:
+        if reading.sheet == sheet:
+            by_name = {c.name: c for c in SHEET_COLUMNS[reading.kind]}
+            return {c.header: by_name[c.column] for c in reading.columns if c.column in by_name}
+    return {}
+
+
+#: A value that may be a national id (15 or 18 characters), masked wherever it is found.
+_ID_LIKE = re.compile(r"[0-9]{6}(?:[0-9]{9}|[0-9]{11}[0-9Xx])")
+
+
+def _shown(column: Column | None, value: str) -> str:
+    if column is not None:
+        return column.shown(value)
+    folded = unicodedata.normalize("NFKC", value).replace(" ", "")
+    return mask_id(folded) if _ID_LIKE.fullmatch(folded) else value

@@ -17,12 +17,26 @@ from graph.errors import GraphError
 from loaders.errors import LoaderError
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import date, datetime
 
     from loaders.model import Ledger
     from loaders.writer import ImportSummary, WriteProgress
 
 MAX_SHOWN = 200
+
+
+MAX_MAP = 200  # characters of one --map item
+
+
+def _mapping(ctx: click.Context, param: click.Parameter, items: tuple[str, ...]) -> dict[str, str | None]:
+    from loaders.columns import parse_mapping
+
+    if any(len(item) > MAX_MAP for item in items):
+        raise click.BadParameter(f"at most {MAX_MAP} characters an item")
+    try:
+        return parse_mapping(items)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 @click.command("import")
@@ -37,13 +51,57 @@ MAX_SHOWN = 200
     help="The services sheet's providers earn red-vest points for the services (by each community's rules; "
     "once, however often the ledger is imported). Off: history without points.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Write nothing: print how each sheet and column is understood, the first rows as they would be stored "
+    "(sensitive values masked) and what would be imported, then the problems. Exit 1 if the import would fail.",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="HEADER=COLUMN",
+    callback=_mapping,
+    help="Read a header as a column of the ledger format, e.g. --map 家庭住址=address or --map 手机=联系电话; "
+    "COLUMN '-' reads it as nothing. Repeat for several headers.",
+)
+@click.option(
+    "--preview",
+    default=3,
+    show_default=True,
+    type=click.IntRange(0, 50),
+    help="With --dry-run: how many rows of each sheet to show as they would be stored.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --dry-run: the day elders (60+) are counted on (YYYY-MM-DD).  [default: today]",
+)
 @friendly_errors
-def import_cmd(path: Path, community: str | None, skip_bad_rows: bool, earn_points: bool) -> None:
+def import_cmd(
+    path: Path,
+    community: str | None,
+    skip_bad_rows: bool,
+    earn_points: bool,
+    dry_run: bool,
+    mapping: dict[str, str | None],
+    preview: int,
+    as_of: datetime | None,
+) -> None:
     """Import a community ledger: an .xlsx workbook or a folder of CSV files.
 
     Sheets: residents (required), leaders, care, volunteers, service_roles,
-    party_groups, services (home services already delivered, kept as requests
-    done); headers in Chinese or English (see README: The ledger format).
+    party_groups, visits, services (home services already delivered, kept as
+    requests done); headers in Chinese or English (see README: The ledger
+    format). Registers as offices keep them (居民信息台账) are read too: one
+    sheet per building (5号楼, 7栋), people identified by their 身份证号 (birth
+    date and gender taken from it), one address column (家庭住址), everyday
+    headers (联系方式, 政治面貌, 是否独居 …), merged grid cells and a signed
+    footer under the data. Check how it is understood with --dry-run first;
+    --map reads a header the importer does not know.
+
     Every problem is listed with sheet, row and column; reading stops after
     1,000 errors. If any row is bad, nothing is written (exit 1) unless
     --skip-bad-rows is given. Each community is written in one transaction:
@@ -55,6 +113,9 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool, earn_poin
     from loaders.writer import WriteProgress
 
     settings = get_settings()
+    if dry_run:
+        _dry_run(path, community, skip_bad_rows, settings, mapping, preview, as_of.date() if as_of else today())
+        return
     state = WriteProgress()
     said = threading.Lock()  # the failure is told once: by this thread, or by the watchdog of an interruption
 
@@ -64,7 +125,7 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool, earn_poin
 
     try:
         with interruptible(stopped):
-            summary = _import(path, community, skip_bad_rows, settings, state, earn_points)
+            summary = _import(path, community, skip_bad_rows, settings, state, mapping, earn_points)
     except SystemExit:
         raise
     except (GraphError, LoaderError) as e:
@@ -83,12 +144,51 @@ def import_cmd(path: Path, community: str | None, skip_bad_rows: bool, earn_poin
         )
 
 
+def _dry_run(
+    path: Path,
+    community: str | None,
+    skip_bad_rows: bool,
+    settings: Settings,
+    mapping: dict[str, str | None],
+    preview: int,
+    as_of: date,
+) -> None:
+    """Read and check the ledger as the import would, print how it is understood; write nothing."""
+    from api.dry_run import describe
+    from api.importing import read_checked
+
+    ledger = read_checked(path, community, settings, mapping=mapping, preview=preview)
+    click.echo("\n".join(describe(ledger, as_of)))
+    _show_problems(ledger)
+    if ledger.stopped:
+        stopped = str(ledger.stopped)
+        err(f"{stopped[0].upper()}{stopped[1:]}.")
+    if ledger.stopped or (ledger.errors and not skip_bad_rows):
+        err(f"{len(ledger.errors)} error(s): the import would write nothing. Nothing was written (dry run).")
+        sys.exit(1)
+    if ledger.errors:
+        err(
+            f"{len(ledger.errors)} error(s): with --skip-bad-rows the import would leave those rows out and write "
+            "the rest. Nothing was written (dry run), not even the file of rejected rows."
+        )
+        if not ledger.residents:
+            sys.exit(1)
+        return
+    err("No error. Nothing was written (dry run): import without --dry-run to write it.")
+
+
 def _import(
-    path: Path, community: str | None, skip_bad_rows: bool, settings: Settings, state: WriteProgress, earn: bool
+    path: Path,
+    community: str | None,
+    skip_bad_rows: bool,
+    settings: Settings,
+    state: WriteProgress,
+    mapping: dict[str, str | None],
+    earn: bool,
 ) -> ImportSummary:
     from api.importing import import_ledger_file, read_checked
 
-    ledger = read_checked(path, community)
+    ledger = read_checked(path, community, settings, mapping=mapping)
     _show_problems(ledger)
     if ledger.stopped:
         stopped = str(ledger.stopped)
@@ -157,16 +257,26 @@ def _show_problems(ledger: Ledger) -> None:
     help="A year of visits (探访记录, ~90,000 rows a community); --no-visits leaves that sheet empty, for "
     "city-scale ledgers.",
 )
-def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, visits: bool) -> None:
+@click.option(
+    "--register",
+    is_flag=True,
+    help="Write it as an office keeps its register (居民信息台账, an .xlsx): one sheet per building, everyday "
+    "headers, made-up national ids instead of 居民编号 and birth dates, one address column, merged grid cells, "
+    "signed footers; the other sheets name people by their national id.",
+)
+def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, visits: bool, register: bool) -> None:
     """Write a generated Changshan Garden ledger in the import format.
 
     It reproduces the published numbers (10 grids, 11 buildings, ~7,000
     residents, 62.5 % aged 60+, …) and the gaps an audit should find.
     """
     from loaders.demo import generate_ledger, write_ledger
+    from loaders.demo.register import write_register
 
+    if register and out.suffix.lower() != ".xlsx":
+        raise click.BadParameter("a register is an .xlsx workbook: end --out with .xlsx", param_hint="--out")
     sheets = generate_ledger(seed=seed, communities=communities, today=as_of.date() if as_of else None, visits=visits)
-    written = write_ledger(sheets, out)
+    written = write_register(sheets, out, seed=seed) if register else write_ledger(sheets, out)
     rows = ", ".join(f"{name} {len(rows)}" for name, rows in sheets.items())
     click.echo(f"Wrote {written} ({rows} rows).")
 
@@ -174,13 +284,19 @@ def demo_ledger(out: Path, seed: int, communities: int, as_of: datetime | None, 
 @click.command()
 @COMMUNITY
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day elders (60+) are counted on (YYYY-MM-DD).  [default: today]",
+)
 @friendly_errors
-def stats(community: str | None, fmt: str) -> None:
+def stats(community: str | None, fmt: str, as_of: datetime | None) -> None:
     """Count a community's grids, buildings, units, households, residents, posts …"""
     from graph.reads.stats import community_stats
 
     with store() as s:
-        result = community_stats(s, resolve_community(s, community), today=today())
+        result = community_stats(s, resolve_community(s, community), today=as_of.date() if as_of else today())
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else _stats_text(result))
 
 

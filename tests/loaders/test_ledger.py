@@ -10,6 +10,7 @@ import pytest
 from loaders.errors import LoaderError
 from loaders.ledger import LedgerError, read_ledger, write_rejected
 from loaders.model import Care, LeaderPost, PartyGroupMembership, Resident, ServiceRole, VolunteerMembership
+from tests.registers import national_id
 
 C = "长山花园"
 ZH = ["居民编号", "姓名", "性别", "出生日期", "网格", "楼栋", "单元", "门牌号", "独居", "党员"]
@@ -20,6 +21,9 @@ PEOPLE = [
     ["1003", "李奶奶", "F", "1938.11.30", "3", "5号", "1单元", "101", "Y", "N"],
     ["1004", "赵四", "male", "1975年6月1日", "4", "6", "1", "201", "", "1"],
 ]
+
+
+LIU = national_id(date(1958, 4, 12), "F", 3)  # 刘凤霞's
 
 
 def resident(rid, name, gender, born, grid, building, unit, room, alone, party, community=C, **more):
@@ -102,7 +106,7 @@ def test_xlsx_with_date_and_number_cells(tmp_path):
     people.title = "居民"
     people.append(["长山花园社区居民台账"])  # a title row above the header
     people.append(ZH + ["身份证号"])
-    people.append([1001, "刘凤霞", "女", datetime(1958, 4, 12), 3, 5.0, 2, 301, False, True, "11010519491231002X"])
+    people.append([1001, "刘凤霞", "女", datetime(1958, 4, 12), 3, 5.0, 2, 301, False, True, LIU])
     people.append([])  # row 4 is empty
     people.append([1002.0, "王大爷", "男", "1940/1/5", "3网格", "5栋", 2, 302.0, 1, 0, None])
     people.append([1003, "李奶奶", "女", "1938-02-30", 3, 5, 1, 101, None, None, None])
@@ -115,19 +119,7 @@ def test_xlsx_with_date_and_number_cells(tmp_path):
 
     ledger = read_ledger(path, C)
     assert ledger.residents == [
-        resident(
-            "1001",
-            "刘凤霞",
-            "F",
-            date(1958, 4, 12),
-            "3",
-            "5",
-            "2",
-            "301",
-            False,
-            True,
-            national_id="11010519491231002X",
-        ),
+        resident("1001", "刘凤霞", "F", date(1958, 4, 12), "3", "5", "2", "301", False, True, national_id=LIU),
         resident("1002", "王大爷", "M", date(1940, 1, 5), "3", "5", "2", "302", True, False),
     ]
     assert ledger.leaders == [LeaderPost(C, "1001", "building_leader", "3", "5", None, "A")]
@@ -249,10 +241,10 @@ def test_other_sheets_take_the_only_community(tmp_path):
 
 def test_resident_problems(tmp_path):
     header = ZH + ["健康状况", "身份证号"]
-    ok = ["", "11010519491231002X"]
+    ok = ["", ""]
     rows = [
         header,
-        PEOPLE[0] + ok,  # 2
+        PEOPLE[0] + ["", LIU],  # 2
         ["1001", "重名", "女", "1960-01-01", "3", "5", "1", "401", "", ""] + ok,  # 3 duplicate id
         ["1005", "甲", "男", "1950-02-30", "3", "5", "1", "402", "", ""] + ok,  # 4 no such date
         ["1006", "乙", "男", "3/5/1950", "3", "5", "1", "403", "", ""] + ok,  # 5 not a date
@@ -285,10 +277,10 @@ def test_resident_problems(tmp_path):
     assert why[6] == "building 5 is in grid 3 at row 2"
     assert "future" in why[7] and "missing" in why[8] and "national id" in why[10]
     assert [r.resident_id for r in ledger.residents] == ["1001"]
-    assert ledger.residents[0].national_id == "11010519491231002X"
+    assert ledger.residents[0].national_id == LIU
     assert [n for n, _ in ledger.rejected["residents"]] == list(range(3, 14))
     assert ledger.rejected["residents"][7] == (10, dict(zip(header, rows[9])))
-    assert not any("高血压" in str(p) or "1101051949123100" in str(p) for p in ledger.problems)
+    assert not any("高血压" in str(p) or "1101051949123100" in str(p) or LIU[:14] in str(p) for p in ledger.problems)
 
 
 def test_resident_ids_from_rejected_rows_are_unknown_elsewhere(tmp_path):

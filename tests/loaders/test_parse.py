@@ -56,7 +56,12 @@ def test_false(value):
     assert parse.parse_bool(value) is False
 
 
-@pytest.mark.parametrize("value", ["有", "2", "maybe", "√"])
+@pytest.mark.parametrize("value", ["√", "✓", "是的"])
+def test_ticks_are_true(value):
+    assert parse.parse_bool(value) is True
+
+
+@pytest.mark.parametrize("value", ["有", "2", "maybe", "?"])
 def test_bad_bool(value):
     with pytest.raises(ParseError, match="yes/no"):
         parse.parse_bool(value)

@@ -1,0 +1,221 @@
+"""The reader on registers as offices keep them: sheets named after buildings, identity from the national id,
+merged cells, two-row headers, footers, one person in two sheets, residents named by their id in other sheets."""
+
+from datetime import date
+
+import pytest
+
+from loaders.columns import parse_mapping
+from loaders.identity import derived_key
+from loaders.ledger import read_ledger, write_rejected
+from tests.registers import FOOTER, Sheet, national_id, write_register
+
+C = "长山花园"
+
+
+def hasher(value: str) -> str:
+    return "k" + value[::-1]
+
+
+def read(path, **options):
+    return read_ledger(path, C, hash_national_id=hasher, **options)
+
+
+def problems(ledger, severity="error"):
+    return [(p.sheet, p.row, p.column, p.value) for p in ledger.problems if p.severity == severity]
+
+
+WANG = national_id(date(1941, 5, 3), "F", 1)
+LI = national_id(date(1950, 3, 5), "M", 2)
+ZHANG = national_id(date(1985, 11, 20), "M", 3)
+ZHAO = national_id(date(1938, 2, 14), "F", 4)
+HEADER = ["序号", "网格", "姓名", "身份证号", "家庭住址", "政治面貌"]
+
+
+def test_merged_grid_cells_and_blank_rows_of_the_form(tmp_path):
+    rows = [
+        ["长山花园社区5号楼居民信息台账"],
+        HEADER,
+        [1, "第三网格", "王秀英", WANG, "5栋1单元101室", "群众"],
+        [2, None, "李建国", LI, "1单元102", "中共党员"],
+        [3, None, "张志强", ZHANG, "5-2-201", ""],
+        [4, None],  # numbered, merged grid, nothing else: a blank row of the form
+        [5],
+        [],
+        FOOTER,
+    ]
+    path = write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows, ["A1:F1", "B3:B6"])])
+    ledger = read(path)
+    assert problems(ledger) == []
+    assert [(r.name, r.grid, r.building, r.unit, r.room, r.party_member) for r in ledger.residents] == [
+        ("王秀英", "3", "5", "1", "101", False),
+        ("李建国", "3", "5", "1", "102", True),
+        ("张志强", "3", "5", "2", "201", False),
+    ]
+    assert [(r.resident_id, r.birth_date, r.gender) for r in ledger.residents][0] == (
+        derived_key(hasher, WANG),
+        date(1941, 5, 3),
+        "F",
+    )
+    [reading] = ledger.readings
+    assert (reading.rows, reading.accepted, reading.blank, reading.footer) == (3, 3, 2, [9])
+    assert reading.building == "5" and reading.header_row == 2 and reading.title_rows == [1]
+    assert problems(ledger, "warning") == [("5号楼", None, None, None)]  # the footer, once
+
+
+def test_a_header_over_two_rows(tmp_path):
+    rows = [
+        ["序号", "姓名", "身份证号", "住址", None, None, "网格"],
+        [None, None, None, "楼号", "单元", "室号", None],
+        [1, "王秀英", WANG, "5号楼", "1单元", "101室", "3"],
+        [2, "李建国", LI, "5", "1", "102", "3"],
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2"]
+    path = write_register(tmp_path / "r.xlsx", [Sheet("Sheet1", rows, merges)])
+    ledger = read(path)
+    assert problems(ledger) == []
+    assert [(r.building, r.unit, r.room) for r in ledger.residents] == [("5", "1", "101"), ("5", "1", "102")]
+    assert [c.header for c in ledger.readings[0].columns] == [
+        "序号",
+        "姓名",
+        "身份证号",
+        "楼号",
+        "单元",
+        "室号",
+        "网格",
+    ]
+
+
+def test_one_person_in_two_sheets_is_one_resident(tmp_path):
+    building = [
+        HEADER,
+        [1, "第三网格", "王秀英", WANG, "5栋1单元101", ""],
+        [2, "第三网格", "李建国", LI, "5-1-102", "群众"],
+    ]
+    members = [["姓名", "身份证号", "政治面貌"], ["王秀英", WANG, "中共党员"]]
+    path = write_register(tmp_path / "r.xlsx", [Sheet("5号楼", building), Sheet("党员名册", members)])
+    ledger = read(path)
+    assert problems(ledger) == []
+    assert [(r.name, r.party_member) for r in ledger.residents] == [("王秀英", True), ("李建国", False)]
+    assert ledger.merged == 1
+
+
+def test_two_homes_for_one_person_and_a_person_with_no_home_are_errors(tmp_path):
+    five = [HEADER, [1, "第三网格", "王秀英", WANG, "5栋1单元101", ""]]
+    seven = [HEADER, [1, "第四网格", "王秀英", WANG, "7栋1单元101", ""]]
+    members = [["姓名", "身份证号", "政治面貌"], ["赵桂兰", ZHAO, "中共党员"], ["王秀英", WANG, "中共党员"]]
+    sheets = [Sheet("5号楼", five), Sheet("7号楼", seven), Sheet("党员", members)]
+    ledger = read(write_register(tmp_path / "r.xlsx", sheets))
+    assert problems(ledger) == [("7号楼", 2, "address", None), ("党员", 2, "address", None)]
+    reasons = [p.reason for p in ledger.errors]
+    assert "lives at 5-1-101 (网格 3) at 5号楼 row 2" in reasons[0]
+    assert "has none in another sheet" in reasons[1]
+    assert [r.name for r in ledger.residents] == ["王秀英"] and ledger.residents[0].party_member
+    assert sorted(ledger.rejected) == ["7号楼", "党员"]
+
+
+def test_identity_problems_are_named_without_the_id(tmp_path):
+    rows = [
+        ["姓名", "性别", "身份证号", "出生年月", "住址", "网格"],
+        ["王秀英", "女", WANG, "1941.05", "5-1-101", "3"],  # agrees
+        ["李建国", "女", LI, "1950.03", "5-1-102", "3"],  # gender contradicts
+        ["张志强", "男", ZHANG, "1986.11", "5-1-201", "3"],  # birth month contradicts
+        ["赵桂兰", "女", "", "1938.02", "5-1-202", "3"],  # no id, and a month without a day
+        ["无名", "男", "", "1938-02-14", "5-1-301", "3"],  # neither id
+    ]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]))
+    assert problems(ledger) == [
+        ("5号楼", 3, "gender", "女"),
+        ("5号楼", 4, "birth_date", "1986-11"),
+        ("5号楼", 5, "resident_id", None),  # no 居民编号 and no 身份证号
+        ("5号楼", 5, "birth_date", "1938-02"),  # and no day
+        ("5号楼", 6, "resident_id", None),
+    ]
+    assert all("身份证号 | national_id" in p.reason for p in ledger.errors[:2])
+    text = " ".join(str(p) for p in ledger.problems)
+    assert not any(nid[6:14] in text for nid in (WANG, LI, ZHANG))
+    assert [r.name for r in ledger.residents] == ["王秀英"]
+
+
+def test_a_birth_date_cell_must_agree_with_the_id(tmp_path):
+    rows = [["姓名", "身份证号", "出生日期", "住址", "网格"], ["王秀英", WANG, date(1941, 5, 4), "5-1-101", "3"]]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]))
+    assert problems(ledger) == [("5号楼", 2, "birth_date", "1941-05-04")]
+
+
+def test_the_sheet_gives_the_building_and_contradicts_an_address(tmp_path):
+    rows = [["姓名", "身份证号", "住址", "网格"], ["王秀英", WANG, "1单元101", "3"], ["李建国", LI, "7栋1单元102", "3"]]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]))
+    assert problems(ledger) == [("5号楼", 3, "address", "7栋1单元102")]
+    assert "the sheet 5号楼 is building 5" in ledger.errors[0].reason
+    assert [(r.building, r.unit) for r in ledger.residents] == [("5", "1")]
+
+
+def test_without_the_key_no_resident_id_is_derived(tmp_path):
+    rows = [["姓名", "身份证号", "住址", "网格"], ["王秀英", WANG, "5-1-101", "3"]]
+    ledger = read_ledger(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]), C)
+    assert problems(ledger) == [("5号楼", 2, "resident_id", None)]
+
+
+def test_other_sheets_name_residents_by_their_id(tmp_path):
+    people = [HEADER, [1, "第三网格", "王秀英", WANG, "5栋1单元101", ""], [2, "第三网格", "李建国", LI, "5-1-102", ""]]
+    leaders = [
+        ["姓名", "身份证号", "职务", "楼栋"],
+        ["李建国", LI, "楼栋长", "5号楼"],
+        ["张志强", ZHANG, "单元长", "5"],
+    ]
+    care = [["照护人身份证号", "被照护人身份证号", "类型"], [LI, WANG, "包保"]]
+    sheets = [Sheet("5号楼", people), Sheet("职务", leaders), Sheet("包保", care)]
+    ledger = read(write_register(tmp_path / "r.xlsx", sheets))
+    assert problems(ledger) == [("leaders", 3, "national_id", "*" * 14 + ZHANG[-4:])]
+    assert [(x.resident_id, x.role) for x in ledger.leaders] == [(derived_key(hasher, LI), "building_leader")]
+    assert [(x.caregiver_id, x.recipient_id) for x in ledger.care] == [
+        (derived_key(hasher, LI), derived_key(hasher, WANG))
+    ]
+
+
+def test_a_mapped_header_and_the_rejected_rows_never_show_an_id(tmp_path):
+    rows = [
+        ["姓名", "证件", "楼房", "网格", "备用号码"],
+        ["王秀英", WANG, "5-1-101", "3", LI],
+        ["李建国", LI, "5栋", "3", WANG],
+    ]
+    path = write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)])
+    ledger = read(path, mapping=parse_mapping(["证件=national_id", "楼房=address"]))
+    assert problems(ledger) == [("5号楼", 3, "address", "5栋")]
+    report = write_rejected(ledger, path).read_text(encoding="utf-8-sig")
+    assert WANG not in report and LI not in report and LI[6:14] not in report
+    assert f"证件={'*' * 14}{LI[-4:]}" in report and f"备用号码={'*' * 14}{WANG[-4:]}" in report
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [("家庭住址", "HEADER=COLUMN"), ("=address", "HEADER=COLUMN"), ("家庭住址=楼房", "no column named '楼房'")],
+)
+def test_bad_mappings(item, message):
+    with pytest.raises(ValueError, match=message):
+        parse_mapping([item])
+
+
+def test_a_sheet_that_is_no_register_is_ignored(tmp_path):
+    rows = [HEADER, [1, "第三网格", "王秀英", WANG, "5栋1单元101", ""]]
+    notes = [["填表说明"], ["姓名", "身份证号"]]  # names two columns: not a register
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows), Sheet("说明", notes)]))
+    assert [r.sheet for r in ledger.readings] == ["5号楼"]
+    assert problems(ledger, "warning") == [("说明", None, None, None)]
+
+
+def test_a_footer_in_the_middle_does_not_swallow_the_data_after_it(tmp_path):
+    rows = [
+        HEADER,
+        [1, "3", "王秀英", WANG, "5栋1单元101", ""],
+        ["小计：1户"],
+        [2, "3", "李建国", LI, "5栋1单元102", ""],
+        [],
+        ["填表人：王丽"],
+        ["2024年3月5日"],
+    ]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]))
+    assert problems(ledger) == []
+    assert [r.name for r in ledger.residents] == ["王秀英", "李建国"]
+    assert ledger.readings[0].footer == [3, 6, 7]
