@@ -60,7 +60,7 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("unit", "单元", "unit", True),
         Column("room", "门牌号", "room", True),
         Column("phone", "联系电话", "phone"),
-        Column("lives_alone", "独居", "bool"),
+        Column("lives_alone", "独居", "alone"),  # a yes/no, or 独居 / 非独居 as registers write it
         Column("party_member", "党员", "bool"),
         Column("health_notes", "健康状况", privacy="hide"),
         Column("emergency_contact", "紧急联系人", privacy="hide"),

@@ -8,6 +8,7 @@ import pytest
 from loaders.columns import parse_mapping
 from loaders.identity import derived_key
 from loaders.ledger import read_ledger, write_rejected
+from loaders.parse import national_id_is_valid
 from tests.registers import FOOTER, Sheet, national_id, write_register
 
 C = "长山花园"
@@ -219,3 +220,50 @@ def test_a_footer_in_the_middle_does_not_swallow_the_data_after_it(tmp_path):
     assert problems(ledger) == []
     assert [r.name for r in ledger.residents] == ["王秀英", "李建国"]
     assert ledger.readings[0].footer == [3, 6, 7]
+
+
+def test_an_id_stored_as_a_number_is_refused_never_read_as_another_id(tmp_path):
+    """Excel keeps 15 digits of a number: an id typed into a number cell comes back as 2.20104194803050E+17,
+    whose digits would make another id, sometimes with a valid checksum (as this one: born a day earlier)."""
+    nid = "220104194803050010"  # its float's digits, 220104194803049984, pass the checksum
+    as_excel = float(f"{float(nid):.14e}")  # the 15 digits Excel keeps
+    seen = str(int(as_excel))
+    assert national_id_is_valid(nid) and national_id_is_valid(seen) and seen != nid
+    rows = [
+        ["姓名", "身份证号", "住址", "网格"],
+        ["王秀英", as_excel, "5-1-101", "3"],
+        ["李建国", "220104480305123", "5-1-102", "3"],  # a first-generation id of 15 digits
+        ["张志强", ZHANG, "5-1-201", "3"],
+    ]
+    path = write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)])
+    ledger = read(path)
+    assert problems(ledger) == [
+        ("5号楼", 2, "national_id", "*" * 16 + "E+17"),
+        ("5号楼", 3, "national_id", "*" * 11 + "5123"),
+    ]
+    assert "stored as a number" in ledger.errors[0].reason and "文本" in ledger.errors[0].reason
+    assert "15-digit" in ledger.errors[1].reason
+    assert [r.name for r in ledger.residents] == ["张志强"]
+    report = write_rejected(ledger, path).read_text(encoding="utf-8-sig")
+    assert "220104194803" not in report and "2.201041948" not in report
+
+
+def test_birth_dates_lives_alone_and_grids_as_registers_write_them(tmp_path):
+    rows = [
+        ["网格", "姓名", "身份证号", "性别", "出生日期", "住址", "是否独居"],
+        ["网格3", "王秀英", WANG, "女性", "19410503", "5-1-101", "独居"],
+        ["三", "李建国", LI, "男性", 19500305, "5-1-102", "√"],
+        ["3网格", "张志强", ZHANG, "男", "1985.11.20", "5-1-201", "非独居"],
+        ["第3网格", "赵桂兰", ZHAO, "女", date(1938, 2, 14), "5-1-202", ""],
+    ]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]))
+    assert problems(ledger) == []
+    assert [(r.grid, r.birth_date, r.lives_alone) for r in ledger.residents] == [
+        ("3", date(1941, 5, 3), True),
+        ("3", date(1950, 3, 5), True),
+        ("3", date(1985, 11, 20), False),
+        ("3", date(1938, 2, 14), False),
+    ]
+    wrong = [["姓名", "身份证号", "出生日期", "住址", "网格"], ["王秀英", WANG, "19410504", "5-1-101", "3"]]
+    ledger = read(write_register(tmp_path / "w.xlsx", [Sheet("5号楼", wrong)]))
+    assert problems(ledger) == [("5号楼", 2, "birth_date", "1941-05-04")]
