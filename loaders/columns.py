@@ -129,6 +129,8 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("provider_id", "服务人编号"),
         Column("team", "队伍"),
         Column("minutes", "时长分钟", "minutes"),
+        Column("national_id", "被服务人身份证号", "national_id", privacy="mask"),
+        Column("provider_national_id", "服务人身份证号", "national_id", privacy="mask"),
         COMMUNITY,
     ),
 }
@@ -149,6 +151,7 @@ STAND_INS: dict[str, dict[str, tuple[str, ...]]] = {
     "service_roles": {"resident_id": ("national_id",)},
     "party_groups": {"resident_id": ("national_id",)},
     "visits": {"resident_id": ("national_id",)},
+    "services": {"resident_id": ("national_id",)},
 }
 
 #: A resident named by a national id instead of a ledger id, per sheet: (the id column, the national id column).
@@ -159,6 +162,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "service_roles": (("resident_id", "national_id"),),
     "party_groups": (("resident_id", "national_id"),),
     "visits": (("resident_id", "national_id"), ("visitor_id", "visitor_national_id")),
+    "services": (("resident_id", "national_id"), ("provider_id", "provider_national_id")),
 }
 
 #: Headers registers use for a column, besides its own Chinese and English names (gridcare extension; see

@@ -222,6 +222,26 @@ def test_a_footer_in_the_middle_does_not_swallow_the_data_after_it(tmp_path):
     assert ledger.readings[0].footer == [3, 6, 7]
 
 
+def test_the_services_sheet_names_residents_by_their_id(tmp_path):
+    people = [HEADER, [1, "第三网格", "王秀英", WANG, "5栋1单元101", ""], [2, "第三网格", "李建国", LI, "5-1-102", ""]]
+    services = [
+        ["服务日期", "身份证号", "服务类型", "服务人身份证号", "时长分钟"],
+        ["2025-10-08 09:30", WANG, "理发", LI, "30"],
+        ["2025-10-09", f"{LI[:6]} {LI[6:].lower()}", "送餐", "", ""],
+        ["2025-10-10", ZHANG, "理发", "", ""],  # nobody's id
+        ["2025-10-11", "", "理发", "", ""],  # nobody named
+    ]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", people), Sheet("服务记录", services)]))
+    assert problems(ledger) == [
+        ("services", 4, "national_id", "*" * 14 + ZHANG[-4:]),
+        ("services", 5, "resident_id", None),
+    ]
+    assert [(s.resident_id, s.kind, s.provider_id) for s in ledger.services] == [
+        (derived_key(hasher, WANG), "haircut", derived_key(hasher, LI)),
+        (derived_key(hasher, LI), "meals", None),
+    ]
+
+
 def test_an_id_stored_as_a_number_is_refused_never_read_as_another_id(tmp_path):
     """Excel keeps 15 digits of a number: an id typed into a number cell comes back as 2.20104194803050E+17,
     whose digits would make another id, sometimes with a valid checksum (as this one: born a day earlier)."""
