@@ -359,7 +359,8 @@ def find_header(
     columns of ``sheet`` (the earliest on a tie; rows above it are titles). A
     row right under it that names columns only where the header names none
     (the second row of a header whose cells are merged over two rows, e.g.
-    住址 over 楼栋, 单元, 门牌号) is read with it.
+    住址 over 楼栋, 单元, 门牌号) is read with it; so is the row above it when
+    the header's cells are merged down from it (the header starts there).
 
     Returns
     -------
@@ -382,8 +383,17 @@ def find_header(
             for h, b in zip(headers + [""] * (width - len(headers)), below + [""] * (width - len(below)))
         ]
         after += 1
-    titles = [(number, " ".join(text(c) for c in cells if c != "")) for number, cells in head[:at]]
-    return Header(headers, head[at][0], titles, chain(head[after:], rows))
+    top = at - 1 if at and _lower_half(head[at - 1][1], head[at][1]) else at
+    titles = [(number, " ".join(text(c) for c in cells if c != "")) for number, cells in head[:top]]
+    return Header(headers, head[top][0], titles, chain(head[after:], rows))
+
+
+def _lower_half(above: Sequence[Cell], cells: Sequence[Cell]) -> bool:
+    """Whether ``cells`` is the lower row of a header over two rows whose upper row is ``above``: the cells
+    merged down both rows are read on it too (as `Spread`), so it names the most columns and is taken for
+    the header; the row above is then no title but the header's upper half."""
+    spread = [(i, c) for i, c in enumerate(cells) if isinstance(c, Spread)]
+    return bool(spread) and all(i < len(above) and above[i] == c for i, c in spread)
 
 
 def _continues(sheet: str, headers: list[str], below: Sequence[Cell], mapping: Mapping | None) -> bool:

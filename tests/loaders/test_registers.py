@@ -87,6 +87,21 @@ def test_a_header_over_two_rows(tmp_path):
     ]
 
 
+def test_a_header_over_two_rows_with_its_cells_merged_down_is_no_title(tmp_path):
+    rows = [
+        ["长山花园社区居民信息台账"],
+        ["序号", "姓名", "身份证号", "地址", None, None, "网格"],
+        [None, None, None, "楼栋", "单元", "门牌", None],
+        [1, "王秀英", WANG, "5号楼", "1单元", "101室", "3"],
+    ]
+    merges = ["A2:A3", "B2:B3", "C2:C3", "D2:F2", "G2:G3"]
+    path = write_register(tmp_path / "r.xlsx", [Sheet("residents", rows, merges)])
+    ledger = read(path)
+    assert problems(ledger) == [] and [r.room for r in ledger.residents] == ["101"]
+    assert problems(ledger, "warning") == [("residents", 1, None, None)]  # the title, not the header's upper row
+    assert (ledger.readings[0].header_row, ledger.readings[0].title_rows) == (2, [1])
+
+
 def test_one_person_in_two_sheets_is_one_resident(tmp_path):
     building = [
         HEADER,
