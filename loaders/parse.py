@@ -118,12 +118,16 @@ def parse_date(value: Cell) -> date:
 
 def parse_birth_date(value: Cell) -> date:
     """Read a date (as :func:`parse_date`, or ``19480305`` as registers write birth dates) that is not in the
-    future.
+    future. A year and a month alone (``1948.03``, as many registers keep a 出生日期) is read as
+    :func:`parse_birth_month` reads it: checked against the national id, and no birth date without one.
 
-    >>> parse_birth_date("1948.3.5"), parse_birth_date("19480305")
-    (datetime.date(1948, 3, 5), datetime.date(1948, 3, 5))
+    >>> parse_birth_date("1948.3.5"), parse_birth_date("19480305"), parse_birth_date("1948.03")
+    (datetime.date(1948, 3, 5), datetime.date(1948, 3, 5), MonthOnly(1948, 3, 1))
     """
-    compact = _COMPACT.fullmatch(digits(value)) if isinstance(value, str) else None
+    folded = digits(value) if isinstance(value, str) else ""
+    compact = _COMPACT.fullmatch(folded)
+    if compact is None and _MONTH.fullmatch(folded):
+        return parse_birth_month(value)
     born = _compact(compact) if compact else parse_date(value)
     if born > today():
         raise ParseError("birth date is in the future")
@@ -270,15 +274,15 @@ def parse_living(value: Cell) -> bool:
 
 
 _ALONE_WORDS = re.compile(r"(?:独居|独住|一人居住|单人居住)(?:老人)?")
-_NOT_ALONE_WORDS = re.compile(r"(?:非|不)(?:独居|独住)(?:老人)?")
+_NOT_ALONE_WORDS = re.compile(r"(?:非|不)(?:独居|独住)(?:老人)?|.*(?:同住|同居|空巢).*")
 
 
 def parse_alone(value: Cell) -> bool:
     """Read whether a resident lives alone (独居, 是否独居): a yes/no as :func:`parse_bool` reads it, or the word
-    itself, as registers write it in that column: 独居 (独住, 独居老人) is yes, 非独居 no.
+    itself, as registers write it in that column: 独居 (独住, 独居老人) is yes; 非独居, 空巢 and 与子女同住 no.
 
-    >>> parse_alone("是"), parse_alone("√"), parse_alone("独居"), parse_alone("非独居")
-    (True, True, True, False)
+    >>> parse_alone("是"), parse_alone("√"), parse_alone("独居"), parse_alone("非独居"), parse_alone("空巢")
+    (True, True, True, False, False)
     """
     found = _BOOLS.get(_key(text(value)))
     if found is not None:

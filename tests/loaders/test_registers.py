@@ -30,6 +30,7 @@ WANG = national_id(date(1941, 5, 3), "F", 1)
 LI = national_id(date(1950, 3, 5), "M", 2)
 ZHANG = national_id(date(1985, 11, 20), "M", 3)
 ZHAO = national_id(date(1938, 2, 14), "F", 4)
+ANOTHER = national_id(date(1941, 5, 3), "F", 5)
 HEADER = ["序号", "网格", "姓名", "身份证号", "家庭住址", "政治面貌"]
 
 
@@ -290,6 +291,7 @@ def test_birth_dates_lives_alone_and_grids_as_registers_write_them(tmp_path):
         ["三", "李建国", LI, "男性", 19500305, "5-1-102", "√"],
         ["3网格", "张志强", ZHANG, "男", "1985.11.20", "5-1-201", "非独居"],
         ["第3网格", "赵桂兰", ZHAO, "女", date(1938, 2, 14), "5-1-202", ""],
+        ["3", "李秀兰", ANOTHER, "", "1941.05", "5-1-301", "空巢"],  # a 出生日期 of a year and a month
     ]
     ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows)]))
     assert problems(ledger) == []
@@ -298,7 +300,18 @@ def test_birth_dates_lives_alone_and_grids_as_registers_write_them(tmp_path):
         ("3", date(1950, 3, 5), True),
         ("3", date(1985, 11, 20), False),
         ("3", date(1938, 2, 14), False),
+        ("3", date(1941, 5, 3), False),
     ]
-    wrong = [["姓名", "身份证号", "出生日期", "住址", "网格"], ["王秀英", WANG, "19410504", "5-1-101", "3"]]
+    wrong = [
+        ["姓名", "身份证号", "出生日期", "住址", "网格"],
+        ["王秀英", WANG, "19410504", "5-1-101", "3"],
+        ["李建国", LI, "1950.04", "5-1-102", "3"],
+        ["张志强", "", "1985.11", "5-1-201", "3"],  # no id: a month is no birth date
+    ]
     ledger = read(write_register(tmp_path / "w.xlsx", [Sheet("5号楼", wrong)]))
-    assert problems(ledger) == [("5号楼", 2, "birth_date", "1941-05-04")]
+    assert problems(ledger) == [
+        ("5号楼", 2, "birth_date", "1941-05-04"),
+        ("5号楼", 3, "birth_date", "1950-04"),
+        ("5号楼", 4, "resident_id", None),
+        ("5号楼", 4, "birth_date", "1985-11"),
+    ]
