@@ -30,7 +30,6 @@ _HOW = {
 _VALUES = {
     "political": "政治面貌: 中共党员 / 中共预备党员 = 党员; 群众, 共青团员 … = 否",
     "living": "居住情况: 独居 = 是",
-    "alone": "是否独居: 是 / √ / 独居 = 是; 否 / 非独居 / empty = 否",
     "birth_month": "出生年月: year and month, checked against the 身份证号",
 }
 _FROM = {
