@@ -315,3 +315,22 @@ def test_birth_dates_lives_alone_and_grids_as_registers_write_them(tmp_path):
         ("5号楼", 4, "resident_id", None),
         ("5号楼", 4, "birth_date", "1985-11"),
     ]
+
+
+def test_the_header_repeated_atop_each_printed_page_is_skipped(tmp_path):
+    header = ["序号", "姓名", "身份证号", "住址", None, None, "网格"]
+    lower = [None, None, None, "楼栋", "单元", "门牌", None]
+    rows = [
+        header,
+        lower,
+        [1, "王秀英", WANG, "5号楼", "1单元", "101", "3"],
+        header,  # page 2
+        lower,
+        [2, "李建国", LI, "5号楼", "1单元", "102", "3"],
+        ["姓名", "李建国", ZHANG, "5号楼", "1单元", "201", "3"],  # a person, however odd: read, not skipped
+    ]
+    merges = ["A1:A2", "B1:B2", "C1:C2", "D1:F1", "G1:G2", "A4:A5", "B4:B5", "C4:C5", "D4:F4", "G4:G5"]
+    ledger = read(write_register(tmp_path / "r.xlsx", [Sheet("5号楼", rows, merges)]))
+    assert problems(ledger) == []
+    assert [r.room for r in ledger.residents] == ["101", "102", "201"]
+    assert ledger.readings[0].repeated == [4, 5]
