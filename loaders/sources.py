@@ -431,7 +431,7 @@ def _columns_of(ledger: Ledger, sheet: str) -> dict[str, Column]:
 
 #: A value that may be a national id (15 or 18 characters, or one stored as a number: ``2.20104194803050E+17``),
 #: masked wherever it is found.
-_ID_LIKE = re.compile(r"[0-9]{6}(?:[0-9]{9}|[0-9]{11}[0-9Xx])|[0-9]\.[0-9]{6,}E\+?[0-9]+", re.I)
+_ID_LIKE = re.compile(r"[0-9]{6}(?:[0-9]{9}|[0-9]{11}[0-9Xx])|[0-9](?:\.[0-9]+)?E\+?1[4-9]", re.I)
 
 
 def _shown(column: Column | None, value: str) -> str:

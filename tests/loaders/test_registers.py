@@ -266,8 +266,8 @@ def test_an_id_stored_as_a_number_is_refused_never_read_as_another_id(tmp_path):
     seen = str(int(as_excel))
     assert national_id_is_valid(nid) and national_id_is_valid(seen) and seen != nid
     rows = [
-        ["姓名", "身份证号", "住址", "网格"],
-        ["王秀英", as_excel, "5-1-101", "3"],
+        ["姓名", "身份证号", "住址", "网格", "原证件号"],
+        ["王秀英", as_excel, "5-1-101", "3", "2.20104E+17"],  # as an Excel CSV export writes it, unknown column
         ["李建国", "220104480305123", "5-1-102", "3"],  # a first-generation id of 15 digits
         ["张志强", ZHANG, "5-1-201", "3"],
     ]
@@ -281,7 +281,7 @@ def test_an_id_stored_as_a_number_is_refused_never_read_as_another_id(tmp_path):
     assert "15-digit" in ledger.errors[1].reason
     assert [r.name for r in ledger.residents] == ["张志强"]
     report = write_rejected(ledger, path).read_text(encoding="utf-8-sig")
-    assert "220104194803" not in report and "2.201041948" not in report
+    assert "220104194803" not in report and "2.201041948" not in report and "2.20104E" not in report
 
 
 def test_birth_dates_lives_alone_and_grids_as_registers_write_them(tmp_path):
