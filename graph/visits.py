@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import neo4j
 
@@ -187,11 +188,13 @@ def day_end(day: date) -> datetime:
     return stored_time(datetime.combine(day + timedelta(days=1), time()))
 
 
-def stored_time(at: datetime) -> datetime:
+def stored_time(at: datetime, tz: ZoneInfo | None = None) -> datetime:
     """A visit's time as it is stored: aware, with the community's fixed offset (+08:00), whatever zone it came
     in (a naive time is the community's local time). The driver's packing of zone names is not relied on, and an
-    offset of local mean time (before 1901: +08:05:43), which Bolt cannot carry in seconds, goes as UTC."""
-    local = at.astimezone(zone()) if at.tzinfo is not None else at.replace(tzinfo=zone())
+    offset of local mean time (before 1901: +08:05:43), which Bolt cannot carry in seconds, goes as UTC. ``tz``:
+    the community's zone (`analysis.domain.zone`), when the caller has it already."""
+    tz = tz or zone()
+    local = at.astimezone(tz) if at.tzinfo is not None else at.replace(tzinfo=tz)
     offset = local.utcoffset()
     assert offset is not None
     return local.replace(tzinfo=timezone(offset)) if not offset % timedelta(minutes=1) else local.astimezone(UTC)

@@ -201,6 +201,10 @@ class _State:
     previews: list[tuple[SheetReading, int, tuple[str, str]]] = field(default_factory=list)  # resident rows
     footers: list[tuple[str, list[int]]] = field(default_factory=list)
     unknown: dict[str, list[str]] = field(default_factory=dict)  # header unknown in parts -> the parts
+    # the community's clock as the reading began (naive local time), and a little skew allowed: a visit after it
+    # is in the future; read once, not once per row (a ledger is read in a moment)
+    latest: datetime = field(default_factory=lambda: (now() + SKEW).astimezone(zone()).replace(tzinfo=None))
+    today: date = field(default_factory=lambda: now().astimezone(zone()).date())  # a service after it is future
 
     def add(self, problems: list[Problem]) -> None:
         """Record problems: every error, and warnings up to `MAX_WARNINGS` (the rest are counted)."""
@@ -411,6 +415,9 @@ def _repeats_header(
     """Whether a row repeats the header, as registers printed page by page do at the top of each page: every
     cell read is empty or a header of the sheet, and at least two are the header's own (a header over two
     rows repeats its upper row too: 住址 above 楼栋, 单元, 门牌号)."""
+    own = sum(1 for i in read if i < len(headers) and i < len(cells) and cells[i] != "" and cells[i] == headers[i])
+    if own < 2:  # most rows: data, told apart without reading any cell as a header
+        return False
     same = 0
     for index in read:
         cell = cells[index] if index < len(cells) else ""
@@ -873,7 +880,7 @@ def _visit(state: _State, row: _Row, v: Values) -> Visit | None:
             row.error("visitor_id", v["visitor_id"], "a resident cannot visit themselves")
     at: date = v["visited_at"]
     shown = at.isoformat(sep=" ", timespec="minutes") if isinstance(at, datetime) else at.isoformat()
-    latest = (now() + SKEW).astimezone(zone()).replace(tzinfo=None)  # the community's clock, a little skew allowed
+    latest = state.latest
     if at > (latest if isinstance(at, datetime) else latest.date()):
         row.error("visited_at", shown, "in the future")
     elif resident is not None and _day(at) < resident.birth_date:
@@ -901,7 +908,7 @@ def _service_done(state: _State, row: _Row, v: Values) -> ServiceDone | None:
         row.error("team", v["team"][:MAX_LABEL], f"a team's name is at most {MAX_LABEL} characters")
     at: date = v["served_on"]
     shown = at.isoformat(sep=" ", timespec="minutes") if isinstance(at, datetime) else at.isoformat()
-    if _day(at) > now().astimezone(zone()).date():
+    if _day(at) > state.today:
         row.error("served_on", shown, "is in the future")
     elif resident is not None and _day(at) < resident.birth_date:
         row.error("served_on", shown, "before the resident was born")

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import TypeAlias, TypeVar
+from zoneinfo import ZoneInfo
 
-from analysis.domain import Role, VisitOutcome
+from analysis.domain import Role, VisitOutcome, zone
 from analysis.services import PointsRules
 from graph import ids
 from graph.imports import cypher as Q
@@ -145,7 +146,7 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher, points: Poin
     def mine(rows: list[_Linked]) -> list[_Linked]:
         return [x for x in rows if x.community == community]
 
-    c = community
+    c, tz = community, zone()
     return [
         (Q.COMMUNITY, [{}]),
         (Q.GRIDS, _grids(c, residents)),
@@ -165,7 +166,7 @@ def community_steps(ledger: Ledger, community: str, hasher: Hasher, points: Poin
             Q.CARE_TIERS,
             [{"resident": _resident_ref(r)["resident"], "tier": r.care_tier} for r in residents if r.care_tier],
         ),
-        (Q.VISITS, [_visit(x) for x in mine(ledger.visits)]),
+        (Q.VISITS, [_visit(x, tz) for x in mine(ledger.visits)]),
         *services_steps(c, mine(ledger.services), residents, points),
     ]
 
@@ -319,11 +320,11 @@ def _party(c: str, memberships: list[PartyGroupMembership], residents: list[Resi
     ]
 
 
-def _visit(x: Visit) -> Row:
+def _visit(x: Visit, tz: ZoneInfo) -> Row:
     """A visit's row: its time stored as the API stores it (a day without a time: the day's first moment, with
     ``timeKnown`` false)."""
     local = x.visited_at if isinstance(x.visited_at, datetime) else datetime.combine(x.visited_at, time())
-    at = stored_time(local)
+    at = stored_time(local, tz)
     resident = ids.resident_id(x.community, x.resident_id)
     visitor = ids.resident_id(x.community, x.visitor_id) if x.visitor_id else None
     return {
