@@ -16,6 +16,7 @@ settings; with ``neo4j://`` routing they read from the cluster's followers).
 from __future__ import annotations
 
 import atexit
+import gc
 import multiprocessing
 import os
 import resource
@@ -23,6 +24,7 @@ import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -109,7 +111,8 @@ def audit_community(community: str, options: AuditOptions) -> CommunityAudit:
     """Export and audit one community with this process's store (the task a worker runs)."""
     answer = CommunityAudit(community, worker=os.getpid())
     try:
-        _audit_into(answer, worker_store(), options)
+        with _collector_paused():
+            _audit_into(answer, worker_store(), options)
     except GraphError as e:  # the project's own errors say what failed, without personal data
         answer.error = str(e)
     except Exception as e:
@@ -120,6 +123,20 @@ def audit_community(community: str, options: AuditOptions) -> CommunityAudit:
             answer.trace = "".join(traceback.format_tb(e.__traceback__)) + type(e).__name__
     answer.peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
     return answer
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic collector paused for a task: a community's graph and audit are some 10^6 objects in no
+    cycle, which refcounting frees; the collections they would trigger cost a third of the analysis and output
+    (measured on the generated city) and free nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _audit_into(answer: CommunityAudit, store: Store, options: AuditOptions) -> None:
