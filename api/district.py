@@ -72,7 +72,7 @@ class CommunityAudit:
     report: str | None = None  # the readable report, when asked
     error: str | None = None
     trace: str | None = None  # an unexpected error's trace (no message: it may name people)
-    seconds: dict[str, float] = field(default_factory=dict)  # export, analysis, output
+    seconds: dict[str, float] = field(default_factory=dict)  # export, analysis, output; store: opening it
     worker: int = 0  # the worker's pid
     peak_rss: int = 0  # the worker's peak resident memory so far, in bytes
 
@@ -112,7 +112,11 @@ def audit_community(community: str, options: AuditOptions) -> CommunityAudit:
     answer = CommunityAudit(community, worker=os.getpid())
     try:
         with _collector_paused():
-            _audit_into(answer, worker_store(), options)
+            started = time.perf_counter()
+            store = worker_store()  # opened by the worker's first task only
+            opened = time.perf_counter() - started
+            _audit_into(answer, store, options)
+            answer.seconds["store"] = opened
     except GraphError as e:  # the project's own errors say what failed, without personal data
         answer.error = str(e)
     except Exception as e:

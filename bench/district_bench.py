@@ -88,14 +88,17 @@ def district(names: list[str], day, workers: int, scheduler: str | None = None, 
     options = AuditOptions(day, full=full, text=full)
     parts: dict[str, float] = defaultdict(float)
     peaks: dict[int, int] = {}
-    failed = 0
+    failed, first = 0, None
     started = time.perf_counter()
     for answer in audit_all(names, options, workers=workers, scheduler=scheduler):
+        if first is None:  # the start-up: the first answer's wait less its task's own time
+            first = time.perf_counter() - started - sum(answer.seconds.values())
         json.dumps(answer.audit or answer.summary, ensure_ascii=False, indent=2)  # what the CLI prints for each
         failed += answer.error is not None
         for key, seconds in answer.seconds.items():
             parts[key] += seconds
         peaks[answer.worker] = max(peaks.get(answer.worker, 0), answer.peak_rss)
+    parts["start-up"] = first or 0.0
     return time.perf_counter() - started, dict(parts), peaks, failed
 
 
@@ -113,6 +116,8 @@ def shares(parts: dict[str, float]) -> str:
 
 def report_district(label: str, seconds: float, base: float, parts, peaks, failed: int) -> None:
     print(f"{label}: {seconds:.1f} s, ratio to sequential {seconds / base:.2f} (target <= 0.6); {failed} failed")
+    startup = parts.pop("start-up")
+    print(f"  pool start-up {startup:.1f} s; the workers opened their stores in {parts['store']:.1f} s")
     print(f"  shares of the workers' time: {shares(parts)}")
     print(
         f"  peak memory of the {len(peaks)} workers: {sum(peaks.values()) / GB:.2f} GB in all "
