@@ -92,6 +92,14 @@ def summary_of(audit: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+#: Seconds to reach a Dask scheduler before giving up.
+CONNECT_TIMEOUT = 10
+
+
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler named does not answer: nothing was audited."""
+
+
 _store: Store | None = None
 
 
@@ -194,7 +202,14 @@ def _on_dask(communities: list[str], options: AuditOptions, scheduler: str) -> I
     from distributed import Client
     from distributed import as_completed as dask_completed
 
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as e:
+        raise SchedulerUnreachable(
+            f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_TIMEOUT} s ({type(e).__name__}): "
+            "is `dask scheduler` running there, and is the address tcp://HOST:PORT?"
+        ) from e
+    with client:
         futures = {
             client.submit(audit_community, name, options, key=f"audit-{i}", pure=False): name
             for i, name in enumerate(communities)

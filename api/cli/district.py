@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from api.cli.common import err, store
-from api.district import SUMMARY, AuditOptions, CommunityAudit, audit_all
+from api.district import SUMMARY, AuditOptions, CommunityAudit, SchedulerUnreachable, audit_all
 
 #: The text table's columns: (heading, the summary's key), after the community's name.
 COLUMNS = (
@@ -45,7 +45,11 @@ def audit_district(options: AuditOptions, *, fmt: str, workers: int | None, sche
     if not names:
         err("gridcare: the database holds no community yet: import a ledger first (gridcare import)")
         sys.exit(1)
-    answers = _run(names, options, workers or default_workers(), scheduler)
+    try:
+        answers = _run(names, options, workers or default_workers(), scheduler)
+    except SchedulerUnreachable as e:
+        err(f"gridcare: {e}")
+        sys.exit(1)
     ordered = [answers[name] for name in names]
     for answer in ordered:
         if answer.trace:

@@ -111,3 +111,8 @@ def test_the_audits_run_on_a_dask_cluster_when_a_scheduler_is_given(gridcare, co
 def test_district_options_are_checked(gridcare, args, message):
     done = gridcare("audit", *args)
     assert done.returncode == 2 and message in done.stderr
+
+
+def test_an_unreachable_scheduler_is_said_plainly(gridcare):
+    done = gridcare("audit", "--all", "--scheduler", "tcp://127.0.0.1:9")
+    assert done.returncode == 1 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
