@@ -9,8 +9,6 @@ import { figuresOf, percent } from "../lib/figures";
 import { fill, LangContext } from "../lib/i18n";
 import { OverviewQuery, overviewPolicy } from "./overviewQuery";
 
-
-
 interface FigureProps {
   label: string;
   value: number | string;
@@ -70,6 +68,7 @@ export default function Overview() {
     );
   }
   const f = figuresOf(audit.totals);
+  const openRequests = data?.openRequests.totalCount ?? 0;
   const o = m.overview;
   return (
     <div className="gc-page" data-testid="overview">
@@ -90,6 +89,14 @@ export default function Overview() {
             testId={f.overdueVisits === null ? undefined : "overdue-visits"}
             alarm={(f.overdueVisits ?? 0) > 0}
             note={f.overdueVisits === null ? o.visitsPending : o.seeList}
+          />
+          <Figure
+            label={o.openRequests}
+            value={openRequests}
+            to="/dispatch"
+            testId="open-requests"
+            alarm={openRequests > 0}
+            note={o.seeList}
           />
           <Figure label={o.vacantPosts} value={f.vacantPosts} to="/posts" testId="vacant-posts" alarm={f.vacantPosts > 0} note={o.seeList} />
           <Figure label={o.unbackedPosts} value={f.unbackedPosts} to="/posts#backup" testId="unbacked-posts" note={o.seeList} />

@@ -1,12 +1,18 @@
 import type { RequestPolicy } from "urql";
 import { graphql } from "../gql";
 
-/** The overview's figures: the coverage audit's totals (those of `gridcare audit --format json`). */
+/**
+ * The overview's figures: the coverage audit's totals (those of `gridcare audit --format json`) and the home-service
+ * requests waiting for someone (待接单), counted without reading one.
+ */
 export const OverviewQuery = graphql(`
   query Overview($community: String!) {
     coverageAudit(community: $community) {
       asOf
       totals
+    }
+    openRequests: serviceRequests(community: $community, filter: { status: REQUESTED }, first: 0) {
+      totalCount
     }
   }
 `);
