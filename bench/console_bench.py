@@ -7,7 +7,7 @@ nothing cached: a new browser context every round. It measures, in the page, the
 from the start of navigation to the moment the uncovered-elders figure holds its
 number, and sums the JavaScript the browser fetched until then, gzipped (as the
 server sends it). The baseline, in the same run: the overview's own GraphQL query
-(`coverageAudit { totals }` and the open requests' count) posted from Python, which the page cannot beat.
+(`coverageAudit { totals }`) posted from Python, which the page cannot beat.
 
 Budgets (issue 12): first load under 1.5 s on loopback; first page's JavaScript under
 400 kB gzipped. The console must be built (`make setup`).
@@ -45,10 +45,7 @@ CHROMIUM = os.environ.get("GRIDCARE_CHROMIUM", "/usr/bin/chromium")
 DIST = ROOT / "web" / "dist"
 FIRST_LOAD_BUDGET = 1.5  # seconds
 JS_BUDGET = 400_000  # bytes, gzipped
-OVERVIEW = (  # web/src/pages/overviewQuery.ts
-    "query Overview($community: String!) { coverageAudit(community: $community) { asOf totals } "
-    "openRequests: serviceRequests(community: $community, filter: { status: REQUESTED }, first: 0) { totalCount } }"
-)
+OVERVIEW = "query Overview($community: String!) { coverageAudit(community: $community) { asOf totals } }"
 ME = "query Me { me { role label community scope resident { id name } } communities { name } }"  # web/src/app/me.ts
 # records, in the page, when the figure first holds a number (performance.now(): ms since navigation start)
 WATCH = """

@@ -5,9 +5,10 @@ import { useQuery } from "urql";
 import { useViewer } from "../app/viewer";
 import { Failure, Loading, PageTitle } from "../components/States";
 import { formatDay } from "../lib/dates";
+import { describeError, problemText } from "../lib/errors";
 import { figuresOf, percent } from "../lib/figures";
 import { fill, LangContext } from "../lib/i18n";
-import { OverviewQuery, overviewPolicy } from "./overviewQuery";
+import { OpenRequestsQuery, OverviewQuery, overviewPolicy } from "./overviewQuery";
 
 interface FigureProps {
   label: string;
@@ -47,8 +48,12 @@ export default function Overview() {
     variables: { community },
     requestPolicy: overviewPolicy(),
   });
+  const [requests, refetchRequests] = useQuery({ query: OpenRequestsQuery, variables: { community } });
   const audit = data?.coverageAudit;
-  const refresh = () => refetch({ requestPolicy: "network-only" });
+  const refresh = () => {
+    refetch({ requestPolicy: "network-only" });
+    refetchRequests({ requestPolicy: "network-only" });
+  };
   const title = (
     <PageTitle
       title={`${m.overview.title} · ${community}`}
@@ -68,7 +73,7 @@ export default function Overview() {
     );
   }
   const f = figuresOf(audit.totals);
-  const openRequests = data?.openRequests.totalCount ?? 0;
+  const openRequests = requests.data?.serviceRequests.totalCount;
   const o = m.overview;
   return (
     <div className="gc-page" data-testid="overview">
@@ -92,11 +97,11 @@ export default function Overview() {
           />
           <Figure
             label={o.openRequests}
-            value={openRequests}
+            value={openRequests ?? "…"}
             to="/dispatch"
-            testId="open-requests"
-            alarm={openRequests > 0}
-            note={o.seeList}
+            testId={openRequests === undefined ? undefined : "open-requests"}
+            alarm={(openRequests ?? 0) > 0}
+            note={requests.error ? problemText(describeError(requests.error), m) : o.seeList}
           />
           <Figure label={o.vacantPosts} value={f.vacantPosts} to="/posts" testId="vacant-posts" alarm={f.vacantPosts > 0} note={o.seeList} />
           <Figure label={o.unbackedPosts} value={f.unbackedPosts} to="/posts#backup" testId="unbacked-posts" note={o.seeList} />
