@@ -1,4 +1,4 @@
-import { Descriptions, Table, Tag } from "antd";
+import { Descriptions, Table } from "antd";
 import type { ColumnsType } from "antd/es/table";
 import { useContext } from "react";
 import { formatDay } from "../lib/dates";
@@ -57,9 +57,7 @@ function SheetView({ sheet }: { sheet: SheetUnderstood }) {
       title: u.how,
       render: (_, c) => (
         <>
-          <Tag color={c.how === "unknown" || c.how === "duplicate" ? "orange" : c.how === "contract" ? undefined : "blue"}>
-            {u.hows[c.how]}
-          </Tag>
+          <span className={`gc-how gc-how-${c.how}`}>{u.hows[c.how]}</span>
           {c.values && <span className="gc-muted">{c.note.split("; ").slice(-1)[0]}</span>}
         </>
       ),

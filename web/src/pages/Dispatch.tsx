@@ -1,5 +1,5 @@
 import { ReloadOutlined } from "@ant-design/icons";
-import { App, Button, Space, Tag } from "antd";
+import { App, Button, Space } from "antd";
 import { useContext, useEffect, useMemo, useState } from "react";
 import { Link } from "react-router";
 import { useMutation, useQuery, useSubscription } from "urql";
@@ -163,7 +163,7 @@ function RequestCard({ request, onChanged }: { request: Request; onChanged: () =
   return (
     <li className="gc-card" data-testid="request-card" data-request-id={request.id}>
       <Space wrap size={[8, 4]}>
-        <Tag color="blue">{kind}</Tag>
+        <strong className="gc-kind">{kind}</strong>
         {request.elder ? <Link to={residentPath(request.elder.id)}>{request.elder.name}</Link> : null}
         <span>{place}</span>
       </Space>
@@ -200,7 +200,7 @@ function Suggestions({ request, onChanged }: { request: Request; onChanged: () =
       {suggestions.map((s) => (
         <li key={s.providerId} data-testid="suggestion">
           <span>
-            <strong>{s.name}</strong> {s.fits && <Tag color="green">{d.fits}</Tag>}
+            <strong>{s.name}</strong> {s.fits && <span className="gc-fits">{d.fits}</span>}
             <span className="gc-muted">{s.reason}</span>
           </span>
           <AcceptButton

@@ -151,7 +151,6 @@ export default function Points() {
             dataSource={data.pointsRanking}
             pagination={false}
             locale={{ emptyText: p.noRanking }}
-            scroll={{ x: 420 }}
             data-testid="ranking"
           />
         </div>
@@ -218,11 +217,11 @@ function Shelf({ gifts, redeemer, onRedeemed }: { gifts: Gift[]; redeemer: Perso
   const p = m.points;
   const columns: ColumnsType<Gift> = [
     { title: p.gift, dataIndex: "name" },
-    { title: p.price, dataIndex: "points", width: 100 },
-    { title: p.stock, width: 90, render: (_, g) => (g.stock > 0 ? g.stock : `0 · ${p.soldOut}`) },
+    { title: p.price, dataIndex: "points" },
+    { title: p.stock, render: (_, g) => (g.stock > 0 ? g.stock : `0 · ${p.soldOut}`) },
   ];
   if (redeemer) {
-    columns.push({ title: p.redeem, width: 110, render: (_, g) => <RedeemButton gift={g} redeemer={redeemer} onRedeemed={onRedeemed} /> });
+    columns.push({ title: p.redeem, render: (_, g) => <RedeemButton gift={g} redeemer={redeemer} onRedeemed={onRedeemed} /> });
   }
   return (
     <div className="gc-table-scroll">
@@ -233,7 +232,6 @@ function Shelf({ gifts, redeemer, onRedeemed }: { gifts: Gift[]; redeemer: Perso
         dataSource={gifts}
         pagination={false}
         locale={{ emptyText: p.noGifts }}
-        scroll={{ x: 420 }}
         data-testid="gift-shelf"
       />
     </div>
