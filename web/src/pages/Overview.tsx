@@ -48,7 +48,8 @@ export default function Overview() {
     variables: { community },
     requestPolicy: overviewPolicy(),
   });
-  const [requests, refetchRequests] = useQuery({ query: OpenRequestsQuery, variables: { community } });
+  // asked once the audit's figures are in: the first figures do not share the server with it
+  const [requests, refetchRequests] = useQuery({ query: OpenRequestsQuery, variables: { community }, pause: !data });
   const audit = data?.coverageAudit;
   const refresh = () => {
     refetch({ requestPolicy: "network-only" });
