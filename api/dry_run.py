@@ -107,6 +107,7 @@ def sheet_understood(reading: SheetReading) -> dict[str, Any]:
         "accepted": reading.accepted,
         "blank": reading.blank,
         "footer": list(reading.footer),
+        "repeated": list(reading.repeated),
         "columns": [
             {
                 "header": c.header,
@@ -179,6 +180,8 @@ def _counts(sheet: dict[str, Any]) -> str:
     if rows := sheet["footer"]:
         span = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}–{rows[-1]}"
         counts += f"; {span} after the data ignored (signatures, dates, totals)"
+    if sheet["repeated"]:
+        counts += f"; the header repeated at row {', '.join(map(str, sheet['repeated']))} skipped"
     return counts
 
 

@@ -49,6 +49,7 @@ function SheetView({ sheet }: { sheet: SheetUnderstood }) {
     sheet.header_row !== null && fill(u.rows, { rows: sheet.rows, accepted: sheet.accepted }),
     sheet.blank > 0 && fill(u.blank, { n: sheet.blank }),
     sheet.footer.length > 0 && fill(u.footer, { rows: rowSpan(sheet.footer) }),
+    (sheet.repeated ?? []).length > 0 && fill(u.repeated, { rows: (sheet.repeated ?? []).join("、") }),
   ].filter(Boolean);
   const columns: ColumnsType<ColumnUnderstood> = [
     { title: u.headerCol, dataIndex: "header", width: 140 },

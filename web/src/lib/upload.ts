@@ -37,6 +37,8 @@ export interface SheetUnderstood {
   accepted: number;
   blank: number;
   footer: number[];
+  /** rows repeating the header (atop a printed page), skipped */
+  repeated?: number[];
   columns: ColumnUnderstood[];
   derived: { column: string; text: string; checked: boolean }[];
   /** the first rows as they would be stored, sensitive values masked as the dry run masks them */
