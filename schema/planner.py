@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 from typing import Any
 
@@ -246,13 +245,16 @@ class _Compiler:
             return f"{var}.community = $community"
         return f"{var}.id IN seen"
 
+    def where(self, var: str) -> str:
+        return "" if self.sight is Sight.ALL else f" WHERE {self.keep(var)}"
+
     def obj(self, type_name: str, var: str, nodes: list[FieldNode], sort: str | None = None) -> tuple[str, Shape]:
         """The Cypher list of the fields asked of ``var`` (of ``type_name``), and how to shape it."""
         gql_type = self.schema.get_type(type_name)
         fields = self.collect(type_name, [n.selection_set for n in nodes if n.selection_set])
         exprs = [f"toString({var}.{sort})"] if sort else []
         shape = Shape(keys=tuple(fields))
-        for position, (key, same) in enumerate(fields.items()):
+        for position, same in enumerate(fields.values()):
             name = same[0].name.value
             if name == "__typename":
                 exprs.append(f"'{type_name}'")
@@ -288,32 +290,31 @@ class _Compiler:
             child = self.name("n")
             inner, sub = self.obj(label, child, same, sort=sort)
             shape.lists.append((position, sub, True))
-            return (
-                f"COLLECT {{ MATCH ({var})-[:{relation}]->({child}:{label}) WHERE {self.keep(child)} RETURN {inner} }}"
-            )
+            return f"COLLECT {{ MATCH ({var})-[:{relation}]->({child}:{label}){self.where(child)} RETURN {inner} }}"
         if name == "leaders":
             post = self.name("l")
             holder = post + "_r"  # LeaderPost.resident reads it
             inner, sub = self.obj("LeaderPost", post, same)
             shape.lists.append((position, sub, False))
-            keep = "true" if self.sight in (Sight.ALL, Sight.COMMUNITY) else self.keep(holder)  # `Access.keep_posts`
+            kept = "" if self.sight in (Sight.ALL, Sight.COMMUNITY) else self.where(holder)  # `Access.keep_posts`
             return (
-                f"COLLECT {{ MATCH ({holder}:Resident)-[{post}:LEADS]->({var}) WHERE {keep} "
+                f"COLLECT {{ MATCH ({holder}:Resident)-[{post}:LEADS]->({var}){kept} "
                 f"WITH {holder}, {post} ORDER BY {post}.post, {holder}.id RETURN {inner} }}"
             )
         if name == "residents":  # `graph.reads.network.RESIDENTS_OF_HOUSEHOLDS`, oldest first
             child = self.name("r")
             inner, sub = self.obj("Resident", child, same)
             shape.lists.append((position, sub, False))
+            kept = "" if self.sight is Sight.ALL else f" AND {self.keep(child)}"
             return (
-                f"COLLECT {{ MATCH ({var})<-[:LIVES_IN]-({child}:Resident) WHERE {child}.status IN ['active'] "
-                f"AND {self.keep(child)} WITH {child} ORDER BY {child}.birthDate, {child}.id RETURN {inner} }}"
+                f"COLLECT {{ MATCH ({var})<-[:LIVES_IN]-({child}:Resident) WHERE {child}.status IN ['active']{kept} "
+                f"WITH {child} ORDER BY {child}.birthDate, {child}.id RETURN {inner} }}"
             )
         if type_name == "LeaderPost" and name == "resident":  # the holder, through the scoped resident loader
             holder = var + "_r"
             inner, sub = self.obj("Resident", holder, same)
             shape.objects.append((position, sub))
-            return f"CASE WHEN {self.keep(holder)} THEN {inner} END"
+            return inner if self.sight is Sight.ALL else f"CASE WHEN {self.keep(holder)} THEN {inner} END"
         raise Unplannable(f"{type_name}.{name}")
 
     def argument(
@@ -329,7 +330,7 @@ class _Compiler:
         fields = self.collect("Query", [operation.selection_set])
         exprs: list[str] = []
         shape = Shape(keys=tuple(fields))
-        for position, (key, same) in enumerate(fields.items()):
+        for position, same in enumerate(fields.values()):
             name = same[0].name.value
             if name == "__typename":
                 exprs.append("'Query'")
@@ -473,7 +474,7 @@ def run(store: Store, cypher: str, compiled: Compiled, params: dict) -> dict:
 class PlannedReads(SchemaExtension):
     """Answer a covered query with its planned statement instead of graphql-core's execution."""
 
-    async def on_execute(self) -> Iterator[None]:  # type: ignore[override]  # strawberry accepts async hooks
+    async def on_execute(self) -> AsyncIterator[None]:  # strawberry accepts async hooks
         ec = self.execution_context
         context = ec.context
         document = ec.graphql_document
