@@ -118,6 +118,20 @@ CHILDREN: dict[str, dict[str, tuple[str, str, str]]] = {
     "Unit": {"households": ("HAS_HOUSEHOLD", "Household", "room")},
 }
 LEADERS = frozenset({"Grid", "Building", "Unit"})  # types with `leaders: [LeaderPost!]!`
+# a place's parent: type → field → the pattern from the parent {p} (whose own parent must exist, as
+# `graph.reads.network.places_by_id` asks) to the place {v}
+PARENTS: dict[str, dict[str, tuple[str, str]]] = {
+    "Building": {"grid": ("Grid", "(:Community)-[:HAS_GRID]->({p}:Grid)-[:HAS_BUILDING]->({v})")},
+    "Unit": {"building": ("Building", "(:Grid)-[:HAS_BUILDING]->({p}:Building)-[:HAS_UNIT]->({v})")},
+    "Household": {"unit": ("Unit", "(:Building)-[:HAS_UNIT]->({p}:Unit)-[:HAS_HOUSEHOLD]->({v})")},
+}
+# where a resident lives (`graph.reads.network.LOCATIONS`: the whole chain, never filtered by reach)
+LOCATION = (
+    "({v})-[:LIVES_IN]->(household:Household)<-[:HAS_HOUSEHOLD]-(unit:Unit)<-[:HAS_UNIT]-(building:Building)"
+    "<-[:HAS_BUILDING]-(grid:Grid)"
+)
+LOCATED = {"household": "Household", "unit": "Unit", "building": "Building", "grid": "Grid"}
+_ACTIVE = "({c}.since IS NULL OR {c}.since <= {day}) AND ({c}.until IS NULL OR {c}.until >= {day})"
 
 COVERED: dict[str, frozenset[str]] = {
     "Query": frozenset({"community"}),
@@ -126,8 +140,11 @@ COVERED: dict[str, frozenset[str]] = {
 COVERED = {
     **COVERED,
     **{t: COVERED[t] | {"leaders"} for t in LEADERS},
-    "Household": COVERED["Household"] | {"residents"},
-    "Resident": COVERED["Resident"] | {"age"},
+    "Community": COVERED["Community"] | {"grid"},
+    "Building": COVERED["Building"] | {"leaders", "grid"},
+    "Unit": COVERED["Unit"] | {"leaders", "building"},
+    "Household": COVERED["Household"] | {"residents", "unit"},
+    "Resident": COVERED["Resident"] | {"age", "household", "unit", "building", "grid", "caregivers", "careRecipients"},
     "LeaderPost": COVERED["LeaderPost"] | {"resident"},
 }
 
@@ -309,6 +326,51 @@ class _Compiler:
             return (
                 f"COLLECT {{ MATCH ({var})<-[:LIVES_IN]-({child}:Resident) WHERE {child}.status IN ['active']{kept} "
                 f"WITH {child} ORDER BY {child}.birthDate, {child}.id RETURN {inner} }}"
+            )
+        if type_name == "Community" and name == "grid":  # the grid of that number among the visible ones
+            child = self.name("n")
+            inner, sub = self.obj("Grid", child, same)
+            shape.objects.append((position, sub))
+            shape.first.append(position)
+            number = self.argument(definition, same[0], "number", lambda value, _: value)
+            kept = "" if self.sight is Sight.ALL else f" AND {self.keep(child)}"
+            return (
+                f"COLLECT {{ MATCH ({var})-[:HAS_GRID]->({child}:Grid) WHERE toString({child}.number) = {number}"
+                f"{kept} RETURN {inner} LIMIT 1 }}"
+            )
+        if name in PARENTS.get(type_name, {}):  # `schema.places._parent`: the scoped place loader
+            label, pattern = PARENTS[type_name][name]
+            parent = self.name("p")
+            inner, sub = self.obj(label, parent, same)
+            shape.objects.append((position, sub))
+            shape.first.append(position)
+            return f"COLLECT {{ MATCH {pattern.format(p=parent, v=var)}{self.where(parent)} RETURN {inner} LIMIT 1 }}"
+        if type_name == "Resident" and name in LOCATED:  # `Resident._place`: the location loader, not scoped
+            n = self.name("")
+            pattern = LOCATION.format(v=var)
+            for kind in LOCATED:
+                pattern = pattern.replace(f"({kind}:", f"({kind}{n}:")
+            inner, sub = self.obj(LOCATED[name], f"{name}{n}", same)
+            shape.objects.append((position, sub))
+            shape.first.append(position)
+            return f"COLLECT {{ MATCH {pattern} RETURN {inner} LIMIT 1 }}"
+        if type_name == "Resident" and name in ("caregivers", "careRecipients"):
+            # active care on the day, both ends within reach (`Access.keep_care`), the other end through the
+            # scoped resident loader, by id
+            other = self.name("r")
+            care = self.name("k")
+            day = self.argument(definition, same[0], "asOf", lambda value, _: value or today())
+            inner, sub = self.obj("Resident", other, same)
+            shape.lists.append((position, sub, False))
+            arrow = f"({other}:Resident)-[{care}:CARES_FOR]->({var})"
+            if name == "careRecipients":
+                arrow = f"({var})-[{care}:CARES_FOR]->({other}:Resident)"
+            kept = "" if self.sight is Sight.ALL else f" AND {self.keep(other)}"
+            if self.sight not in (Sight.ALL, Sight.COMMUNITY):
+                kept += f" AND {self.keep(var)}"
+            return (
+                f"COLLECT {{ MATCH {arrow} WHERE {_ACTIVE.format(c=care, day=day)}{kept} "
+                f"WITH DISTINCT {other} ORDER BY {other}.id RETURN {inner} }}"
             )
         if type_name == "LeaderPost" and name == "resident":  # the holder, through the scoped resident loader
             holder = var + "_r"

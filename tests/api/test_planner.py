@@ -75,6 +75,15 @@ def place_order(store, seeded_module):
         "MATCH (:Resident {community: $c, residentId: 'A2'})-[l:LEADS]->() SET l.since = date('2023-04-01')",
         c=c,
     )
+    store.write(  # a second post of grid 1 and a second caregiver of A1: orders to keep
+        "planner_more",
+        "MATCH (a3:Resident {community: $c, residentId: 'A3'}), (a5:Resident {community: $c, residentId: 'A5'}), "
+        "(a1:Resident {community: $c, residentId: 'A1'}), (g:Grid {id: $g}) "
+        "CREATE (a3)-[:LEADS {role: 'grid_leader', post: 'B'}]->(g) "
+        "CREATE (a5)-[:CARES_FOR {kind: 'volunteer', since: date('2023-01-01')}]->(a1)",
+        c=c,
+        g=ids.grid_id(c, "1"),
+    )
     store.write(
         "planner_moved",
         "MATCH (r:Resident {community: $c, residentId: 'A3'}) SET r.status = 'moved', r.leftOn = date('2024-02-02')",
@@ -227,7 +236,14 @@ def target(type_name: str, field: str) -> str:
     return t.name
 
 
-DAYS = st.sampled_from(["1950-03-05", "1990-07-01", "2024-06-01", "1941-05-02", "2100-12-31"])
+_ON_DAYS = ["", "(asOf: $day)", *[f'(asOf: "{d}")' for d in ("2023-06-01", "2024-06-01", "1941-05-02")]]
+ARGUMENTS = {  # the arguments of covered fields, as the generator writes them
+    ("Resident", "age"): _ON_DAYS,
+    ("Resident", "caregivers"): _ON_DAYS,
+    ("Resident", "careRecipients"): _ON_DAYS,
+    ("Community", "grid"): ['(number: "1")', '(number: "2")', '(number: "A9")', '(number: "99")'],
+}
+DAYS = st.sampled_from(["1950-03-05", "1990-07-01", "2023-06-01", "2024-06-01", "1941-05-02", "2100-12-31"])
 
 
 @st.composite
@@ -242,11 +258,7 @@ def selection(draw, type_name: str, depth: int, fragments: list[str], counter: l
         alias = draw(st.sampled_from(["", "", "", f"{name}X: ", "same: "]))
         if alias == "same: ":
             alias = f"{name}Same: "
-        text = name
-        if type_name == "Resident" and name == "age":
-            text += draw(
-                st.sampled_from(["", "(asOf: $day)", *[f'(asOf: "{d}")' for d in ("2024-06-01", "1941-05-02")]])
-            )
+        text = name + draw(st.sampled_from(ARGUMENTS.get((type_name, name), [""])))
         if name != "__typename" and target(type_name, name) in COVERED:
             text += " { " + draw(selection(target(type_name, name), depth - 1, fragments, counter)) + " }"
         wrap = draw(st.sampled_from(["", "", "inline", "bare", "named"]))
