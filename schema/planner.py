@@ -133,6 +133,7 @@ LOCATION = (
 LOCATED = {"household": "Household", "unit": "Unit", "building": "Building", "grid": "Grid"}
 _ACTIVE = "({c}.since IS NULL OR {c}.since <= {day}) AND ({c}.until IS NULL OR {c}.until >= {day})"
 
+ENUMS = frozenset({"status", "role", "post"})  # non-null enum fields: an unknown stored code is an error
 COVERED: dict[str, frozenset[str]] = {
     "Query": frozenset({"community"}),
     **{t: frozenset(SCALARS[t]) | frozenset(CHILDREN.get(t, ())) for t in SCALARS},
@@ -185,6 +186,7 @@ class Shape:
     lists: list[tuple[int, Shape, bool]] = field(default_factory=list)  # (position, items, sorted as places)
     objects: list[tuple[int, Shape]] = field(default_factory=list)
     ages: list[int] = field(default_factory=list)
+    codes: list[int] = field(default_factory=list)  # enums: null when the stored code is none of the enum's
     first: list[int] = field(default_factory=list)  # root fields: a list of at most one object
 
 
@@ -293,6 +295,8 @@ class _Compiler:
         position: int,
     ) -> str:
         if name in SCALARS.get(type_name, {}):
+            if name in ENUMS:
+                shape.codes.append(position)
             return SCALARS[type_name][name].format(v=var)
         if type_name == "Resident" and name == "age":
             shape.ages.append(position)
@@ -439,7 +443,7 @@ def _shaper(shape: Shape) -> Callable[[list], dict]:
     keys = shape.keys
     lists = [(i, _shaper(sub), places) for i, sub, places in shape.lists]
     objects = [(i, _shaper(sub), i in shape.first) for i, sub in shape.objects]
-    ages = shape.ages
+    ages, codes = shape.ages, shape.codes
 
     def build(values: list) -> dict:
         for i, sub, places in lists:
@@ -457,6 +461,9 @@ def _shaper(shape: Shape) -> Callable[[list], dict]:
         for i in ages:
             if values[i] is not None and values[i] < 0:
                 raise Fallback("an age before a birth")
+        for i in codes:
+            if values[i] is None:
+                raise Fallback("a stored code of no enum")
         return dict(zip(keys, values, strict=True))
 
     return build
