@@ -118,6 +118,8 @@ def _sheet(reading: SheetReading) -> list[str]:
         rows = reading.footer
         span = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}–{rows[-1]}"
         counts += f"; {span} after the data ignored (signatures, dates, totals)"
+    if reading.repeated:
+        counts += f"; the header repeated at row {', '.join(map(str, reading.repeated))} skipped"
     lines += [counts, "  columns:"]
     width = max((_width(c.header) for c in reading.columns), default=0)
     for column in reading.columns:

@@ -60,7 +60,7 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("unit", "单元", "unit", True),
         Column("room", "门牌号", "room", True),
         Column("phone", "联系电话", "phone"),
-        Column("lives_alone", "独居", "bool"),
+        Column("lives_alone", "独居", "alone"),  # a yes/no, or 独居 / 非独居 as registers write it
         Column("party_member", "党员", "bool"),
         Column("health_notes", "健康状况", privacy="hide"),
         Column("emergency_contact", "紧急联系人", privacy="hide"),
@@ -129,6 +129,8 @@ SHEET_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("provider_id", "服务人编号"),
         Column("team", "队伍"),
         Column("minutes", "时长分钟", "minutes"),
+        Column("national_id", "被服务人身份证号", "national_id", privacy="mask"),
+        Column("provider_national_id", "服务人身份证号", "national_id", privacy="mask"),
         COMMUNITY,
     ),
 }
@@ -149,6 +151,7 @@ STAND_INS: dict[str, dict[str, tuple[str, ...]]] = {
     "service_roles": {"resident_id": ("national_id",)},
     "party_groups": {"resident_id": ("national_id",)},
     "visits": {"resident_id": ("national_id",)},
+    "services": {"resident_id": ("national_id",)},
 }
 
 #: A resident named by a national id instead of a ledger id, per sheet: (the id column, the national id column).
@@ -159,6 +162,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
     "service_roles": (("resident_id", "national_id"),),
     "party_groups": (("resident_id", "national_id"),),
     "visits": (("resident_id", "national_id"), ("visitor_id", "visitor_national_id")),
+    "services": (("resident_id", "national_id"), ("provider_id", "provider_national_id")),
 }
 
 #: Headers registers use for a column, besides its own Chinese and English names (gridcare extension; see
@@ -355,7 +359,8 @@ def find_header(
     columns of ``sheet`` (the earliest on a tie; rows above it are titles). A
     row right under it that names columns only where the header names none
     (the second row of a header whose cells are merged over two rows, e.g.
-    住址 over 楼栋, 单元, 门牌号) is read with it.
+    住址 over 楼栋, 单元, 门牌号) is read with it; so is the row above it when
+    the header's cells are merged down from it (the header starts there).
 
     Returns
     -------
@@ -378,8 +383,17 @@ def find_header(
             for h, b in zip(headers + [""] * (width - len(headers)), below + [""] * (width - len(below)))
         ]
         after += 1
-    titles = [(number, " ".join(text(c) for c in cells if c != "")) for number, cells in head[:at]]
-    return Header(headers, head[at][0], titles, chain(head[after:], rows))
+    top = at - 1 if at and _lower_half(head[at - 1][1], head[at][1]) else at
+    titles = [(number, " ".join(text(c) for c in cells if c != "")) for number, cells in head[:top]]
+    return Header(headers, head[top][0], titles, chain(head[after:], rows))
+
+
+def _lower_half(above: Sequence[Cell], cells: Sequence[Cell]) -> bool:
+    """Whether ``cells`` is the lower row of a header over two rows whose upper row is ``above``: the cells
+    merged down both rows are read on it too (as `Spread`), so it names the most columns and is taken for
+    the header; the row above is then no title but the header's upper half."""
+    spread = [(i, c) for i, c in enumerate(cells) if isinstance(c, Spread)]
+    return bool(spread) and all(i < len(above) and above[i] == c for i, c in spread)
 
 
 def _continues(sheet: str, headers: list[str], below: Sequence[Cell], mapping: Mapping | None) -> bool:

@@ -362,6 +362,9 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
         if not any(cells[i] != "" and cells[i].__class__ is not Spread for i in read if i < len(cells)):
             reading.blank += 1  # 序号 alone, or cells merged from above: a blank row of the form
             continue
+        if _repeats_header(sheet, headers, cells, read, state.mapping):
+            reading.repeated.append(number)
+            continue
         reading.rows += 1
         row = _Row(shown, number)
         values, errors = parse_row(plan, cells)
@@ -400,6 +403,26 @@ def _read_sheet(state: _State, raw: RawSheet) -> None:
 
 
 _IDENTITY = ("resident_id", "national_id")
+
+
+def _repeats_header(
+    sheet: str, headers: Sequence[str], cells: Sequence[Cell], read: list[int], mapping: Mapping | None
+) -> bool:
+    """Whether a row repeats the header, as registers printed page by page do at the top of each page: every
+    cell read is empty or a header of the sheet, and at least two are the header's own (a header over two
+    rows repeats its upper row too: 住址 above 楼栋, 单元, 门牌号)."""
+    same = 0
+    for index in read:
+        cell = cells[index] if index < len(cells) else ""
+        if cell == "":
+            continue
+        if not isinstance(cell, str):
+            return False
+        if index < len(headers) and cell == headers[index]:
+            same += 1
+        elif read_header(sheet, cell, mapping).column is None:
+            return False
+    return same >= 2
 
 
 def _looks_like_data(cells: Sequence[Cell], columns: list[int], least: int) -> bool:

@@ -193,6 +193,7 @@ class SheetReading:
     accepted: int = 0  # of which read without error
     blank: int = 0  # rows holding nothing but 序号 or cells merged from above
     footer: list[int] = field(default_factory=list)  # rows after the data ignored (signature, date, totals)
+    repeated: list[int] = field(default_factory=list)  # rows repeating the header (atop a printed page), skipped
     derived: list[str] = field(default_factory=list)  # what is taken from elsewhere, e.g. "resident_id"
     preview: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # first rows as stored, masked
 

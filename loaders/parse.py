@@ -86,7 +86,16 @@ def _lookup(table: dict[str, str], value: Cell, what: str) -> str:
 
 _DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})")
 _DATE_ZH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
-_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?")
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?|(\d{4})(\d{2})")
+#: A birth date as registers type it, or as Excel holds it in a number cell: 19480305.
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def _compact(match: re.Match[str]) -> date:
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise ParseError("no such date") from None
 
 
 class Month(date):
@@ -108,18 +117,28 @@ def parse_date(value: Cell) -> date:
 
 
 def parse_birth_date(value: Cell) -> date:
-    """Read a date (as :func:`parse_date`) that is not in the future."""
-    born = parse_date(value)
+    """Read a date (as :func:`parse_date`, or ``19480305`` as registers write birth dates) that is not in the
+    future. A year and a month alone (``1948.03``, as many registers keep a 出生日期) is read as
+    :func:`parse_birth_month` reads it: checked against the national id, and no birth date without one.
+
+    >>> parse_birth_date("1948.3.5"), parse_birth_date("19480305"), parse_birth_date("1948.03")
+    (datetime.date(1948, 3, 5), datetime.date(1948, 3, 5), MonthOnly(1948, 3, 1))
+    """
+    folded = digits(value) if isinstance(value, str) else ""
+    compact = _COMPACT.fullmatch(folded)
+    if compact is None and _MONTH.fullmatch(folded):
+        return parse_birth_month(value)
+    born = _compact(compact) if compact else parse_date(value)
     if born > today():
         raise ParseError("birth date is in the future")
     return born
 
 
 def parse_birth_month(value: Cell) -> Month:
-    """Read a birth year and month (出生年月): ``1950.03``, ``1950-3``, ``1950年3月``, or a whole date.
+    """Read a birth year and month (出生年月): ``1950.03``, ``1950-3``, ``1950年3月``, ``195003``, or a whole date.
 
-    >>> parse_birth_month("1950.03"), parse_birth_month("1950年3月5日")
-    (MonthOnly(1950, 3, 1), Month(1950, 3, 5))
+    >>> parse_birth_month("1950.03"), parse_birth_month("1950年3月5日"), parse_birth_month("195003")
+    (MonthOnly(1950, 3, 1), Month(1950, 3, 5), MonthOnly(1950, 3, 1))
     """
     if isinstance(value, date):
         day = value.date() if isinstance(value, datetime) else value
@@ -128,10 +147,11 @@ def parse_birth_month(value: Cell) -> Month:
         folded = digits(value)
         match = _MONTH.fullmatch(folded)
         if match is None:
-            whole = _date_text(folded)
+            compact = _COMPACT.fullmatch(folded)
+            whole = _compact(compact) if compact else _date_text(folded)
             born = Month(whole.year, whole.month, whole.day)
         else:
-            year, month = int(match.group(1)), int(match.group(2))
+            year, month = int(match.group(1) or match.group(3)), int(match.group(2) or match.group(4))
             if not 1 <= month <= 12:
                 raise ParseError("no such month")
             born = MonthOnly(year, month, 1)
@@ -253,6 +273,28 @@ def parse_living(value: Cell) -> bool:
     return _ALONE.search(unicodedata.normalize("NFKC", text(value))) is not None
 
 
+_ALONE_WORDS = re.compile(r"(?:独居|独住|一人居住|单人居住)(?:老人)?")
+_NOT_ALONE_WORDS = re.compile(r"(?:非|不)(?:独居|独住)(?:老人)?|.*(?:同住|同居|空巢).*")
+
+
+def parse_alone(value: Cell) -> bool:
+    """Read whether a resident lives alone (独居, 是否独居): a yes/no as :func:`parse_bool` reads it, or the word
+    itself, as registers write it in that column: 独居 (独住, 独居老人) is yes; 非独居, 空巢 and 与子女同住 no.
+
+    >>> parse_alone("是"), parse_alone("√"), parse_alone("独居"), parse_alone("非独居"), parse_alone("空巢")
+    (True, True, True, False, False)
+    """
+    found = _BOOLS.get(_key(text(value)))
+    if found is not None:
+        return found
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(value)))
+    if _ALONE_WORDS.fullmatch(folded):
+        return True
+    if _NOT_ALONE_WORDS.fullmatch(folded):
+        return False
+    raise ParseError("not a yes/no value (write 是/否, Y/N, yes/no, true/false or 1/0, or 独居/非独居)")
+
+
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -277,9 +319,23 @@ def mask_id(value: str) -> str:
     return "*" * (len(value) - len(shown)) + shown
 
 
+_AS_NUMBER = re.compile(r"[0-9](?:\.[0-9]+)?E\+?[0-9]+")
+
+
 def parse_national_id(value: Cell) -> str:
-    """Read a national ID, upper-casing a final ``x``."""
-    found = unicodedata.normalize("NFKC", text(value)).replace(" ", "").upper()
+    """Read a national ID, upper-casing a final ``x`` and dropping spaces (full-width ones too).
+
+    An id stored as a number (``2.20104194803050E+17``: Excel keeps 15 digits of it) and a 15-digit id of
+    the first generation are refused with what to do about them, never read as some other id.
+    """
+    found = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text(value))).upper()
+    if _AS_NUMBER.fullmatch(found):
+        raise ParseError(
+            "the national id is stored as a number, and Excel keeps only its first 15 digits: its last digits"
+            " are lost. Format the column as text (设置单元格格式 → 文本) and type the ids again"
+        )
+    if len(found) == 15 and found.isdigit():
+        raise ParseError("a 15-digit national id of the first generation: write the person's 18-character id")
     if not national_id_is_valid(found):
         raise ParseError("not a valid national id (18 characters, GB 11643 checksum)")
     return found
@@ -323,7 +379,7 @@ def parse_minutes(value: Cell) -> int:
 # --- places --------------------------------------------------------------
 
 _PLACES = {
-    "grid": re.compile(r"(?:第|grid\s*)?\s*(.*?)\s*(?:号)?\s*(?:网格)?", re.I),
+    "grid": re.compile(r"(?:第|grid\s*|网格\s*[:：]?\s*第?)?\s*(.*?)\s*(?:号)?\s*(?:网格)?", re.I),
     "building": re.compile(r"(?:第|building\s*|bldg\.?\s*)?\s*(.*?)\s*(?:号楼|号栋|栋|幢|#楼|#|号|楼)?", re.I),
     "unit": re.compile(r"(?:第|unit\s*)?\s*(.*?)\s*(?:号?单元|号?门|号)?", re.I),
 }
@@ -349,7 +405,11 @@ def _place(kind: str, value: str) -> str:
 
 
 def parse_grid(value: Cell) -> str:
-    """Read ``第3网格``, ``3网格``, ``第三网格`` or ``3`` as ``"3"``."""
+    """Read ``第3网格``, ``3网格``, ``第三网格``, ``网格3``, ``三`` or ``3`` as ``"3"``.
+
+    >>> parse_grid("网格3"), parse_grid("网格：三"), parse_grid("三"), parse_grid("Grid 3")
+    ('3', '3', '3', '3')
+    """
     return _place("grid", text(value))
 
 
@@ -478,6 +538,7 @@ PARSERS: dict[str, Parser | None] = {
     "birth_month": _cached(parse_birth_month),
     "political": _cached(parse_political),
     "living": _cached(parse_living),
+    "alone": _cached(parse_alone),
     "room": _cached(parse_room),
     "phone": _cached(parse_phone),
     "national_id": parse_national_id,
@@ -500,6 +561,7 @@ PARSERS: dict[str, Parser | None] = {
 
 DEFAULTS: dict[str, Value] = {
     "bool": False,
+    "alone": False,
     "political": False,
     "living": False,
     "post": Post.A.value,

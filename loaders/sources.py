@@ -350,12 +350,23 @@ def _xlsx_rows(
         raise SourceError(f"{path}: cannot read sheet {sheet.title} ({exc})") from exc
 
 
+#: Numbers from here on have more digits than Excel keeps (15).
+EXACT_DIGITS = 1e15
+
+
 def cell_value(value: object) -> Cell:
     """Turn an openpyxl value into a cell: text, or a date for date cells (a `datetime` when the cell
     holds a time of day too: the time of a visit).
 
     >>> cell_value(301.0), cell_value(1001), cell_value(" 张三 "), cell_value(None)
     ('301', '1001', '张三', '')
+
+    A number of more than 15 digits (a national id typed into a cell formatted as a number) has lost its
+    last digits: Excel keeps 15. It is read as Excel shows it, never as the digits it seems to have, so
+    that no wrong id is ever taken for the right one:
+
+    >>> cell_value(2.2010419480305e17)
+    '2.20104194803050E+17'
     """
     if value is None:
         return ""
@@ -368,7 +379,7 @@ def cell_value(value: object) -> Cell:
     if isinstance(value, date):
         return value
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(value) < EXACT_DIGITS else f"{value:.14E}"
     return str(value).strip()
 
 
@@ -418,8 +429,9 @@ def _columns_of(ledger: Ledger, sheet: str) -> dict[str, Column]:
     return {}
 
 
-#: A value that may be a national id (15 or 18 characters), masked wherever it is found.
-_ID_LIKE = re.compile(r"[0-9]{6}(?:[0-9]{9}|[0-9]{11}[0-9Xx])")
+#: A value that may be a national id (15 or 18 characters, or one stored as a number: ``2.20104194803050E+17``),
+#: masked wherever it is found.
+_ID_LIKE = re.compile(r"[0-9]{6}(?:[0-9]{9}|[0-9]{11}[0-9Xx])|[0-9](?:\.[0-9]+)?E\+?1[4-9]", re.I)
 
 
 def _shown(column: Column | None, value: str) -> str:

@@ -38,6 +38,7 @@ _REFERENCES = {
     "service_roles": (("居民编号", "身份证号"),),
     "party_groups": (("居民编号", "身份证号"),),
     "visits": (("被探访人编号", "被探访人身份证号"), ("探访人编号", "探访人身份证号")),
+    "services": (("被服务人编号", "被服务人身份证号"), ("服务人编号", "服务人身份证号")),
 }
 _SHEET_TITLES = {
     "leaders": "职务",
@@ -46,6 +47,7 @@ _SHEET_TITLES = {
     "service_roles": "网格服务员",
     "party_groups": "党小组",
     "visits": "探访记录",
+    "services": "服务记录",
 }
 HEADER = [
     "序号",
