@@ -134,19 +134,18 @@ LOCATED = {"household": "Household", "unit": "Unit", "building": "Building", "gr
 _ACTIVE = "({c}.since IS NULL OR {c}.since <= {day}) AND ({c}.until IS NULL OR {c}.until >= {day})"
 
 ENUMS = frozenset({"status", "role", "post"})  # non-null enum fields: an unknown stored code is an error
+# every field the planner compiles, by type (`_Compiler.field`); anything else goes to graphql-core
 COVERED: dict[str, frozenset[str]] = {
     "Query": frozenset({"community"}),
-    **{t: frozenset(SCALARS[t]) | frozenset(CHILDREN.get(t, ())) for t in SCALARS},
-}
-COVERED = {
-    **COVERED,
-    **{t: COVERED[t] | {"leaders"} for t in LEADERS},
-    "Community": COVERED["Community"] | {"grid"},
-    "Building": COVERED["Building"] | {"leaders", "grid"},
-    "Unit": COVERED["Unit"] | {"leaders", "building"},
-    "Household": COVERED["Household"] | {"residents", "unit"},
-    "Resident": COVERED["Resident"] | {"age", "household", "unit", "building", "grid", "caregivers", "careRecipients"},
-    "LeaderPost": COVERED["LeaderPost"] | {"resident"},
+    "Community": frozenset({*SCALARS["Community"], "grids", "grid"}),
+    "Grid": frozenset({*SCALARS["Grid"], "buildings", "leaders"}),
+    "Building": frozenset({*SCALARS["Building"], "units", "leaders", "grid"}),
+    "Unit": frozenset({*SCALARS["Unit"], "households", "leaders", "building"}),
+    "Household": frozenset({*SCALARS["Household"], "residents", "unit"}),
+    "Resident": frozenset(
+        {*SCALARS["Resident"], "age", "household", "unit", "building", "grid", "caregivers", "careRecipients"}
+    ),
+    "LeaderPost": frozenset({*SCALARS["LeaderPost"], "resident"}),
 }
 
 

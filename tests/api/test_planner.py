@@ -430,3 +430,24 @@ def test_the_tree_of_the_demo_community_is_the_same_for_each_role(clients, demo_
     with TestClient(planned_app, headers=headers) as a, TestClient(interpreted_app, headers=headers) as b:
         answer = same_answer((a, b), TREE, {"name": demo_community})
     assert b'"grids"' in answer  # a leader sees the way down to their grid
+
+
+def cypher_statements() -> float:
+    return sum(
+        s.value
+        for metric in REGISTRY.collect()
+        if metric.name == "gridcare_cypher_queries"
+        for s in metric.samples
+        if s.name == "gridcare_cypher_queries_total"
+    )
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "grid_leader", "volunteer"])
+def test_a_planned_tree_costs_two_round_trips(clients, place_order, demo_day, role):
+    """The bearer token's look-up and the planned statement, the caller's reach inside it."""
+    from tests.api.test_graphql_read import TREE
+
+    before = cypher_statements()
+    answer = clients[role][0].post("/graphql", json={"query": TREE, "variables": {"name": place_order}})
+    assert answer.status_code == 200 and b'"errors"' not in answer.content
+    assert cypher_statements() - before == 2
