@@ -64,6 +64,13 @@ def create_app(settings: Settings, *, demo: bool = False, store: Store | None = 
     return app
 
 
+def app_from_environment() -> FastAPI:
+    """The app of the settings in the environment: what each worker process of `gridcare serve --workers N` builds."""
+    from api.settings import get_settings
+
+    return create_app(get_settings())
+
+
 def _lifespan(settings: Settings, *, demo: bool, key: bytes | None, store: Store | None):
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -1,11 +1,11 @@
 """Export one community, as it is on a day, to the NetworkX graph that `analysis/` works on.
 
-The graph is described in ``docs/analysis-graph.md``. It is read in three
-round trips, each anchored on a community-scoped index: the places and teams,
-the active residents with their household and their last contact on or before
-the day, and the relationships between them (``LEADS``, ``CARES_FOR``,
-``MEMBER_OF`` a volunteer team, ``SERVES``); a fourth, when asked, reads who
-visited whom in the 90 days before it. A resident's grid, building, unit and
+The graph is described in ``docs/analysis-graph.md``. It is read in one
+round trip (`COMMUNITY`) of three parts, each anchored on a community-scoped
+index: the places and teams, the active residents with their household and
+their last contact on or before the day, and the relationships between them
+(``LEADS``, ``CARES_FOR``, ``MEMBER_OF`` a volunteer team, ``SERVES``); a
+second, when asked, reads who visited whom in the 90 days before it. A resident's grid, building, unit and
 room are looked up in the places already read rather than walked again in
 Cypher. Residents who moved out or died, and every relationship touching them,
 are left out.
@@ -29,7 +29,7 @@ from graph.models import to_date
 from graph.store import Store
 from graph.visits import day_end
 
-__all__ = ["community_graph", "PLACES", "RESIDENTS", "RELATIONSHIPS"]
+__all__ = ["community_graph", "COMMUNITY", "PLACES", "RESIDENTS", "RELATIONSHIPS"]
 
 PLACES = """
 MATCH (c:Community {id: $community})
@@ -80,11 +80,18 @@ ORDER BY source, type, target, rel.kind, rel.role, rel.post
 RETURN collect([type, source, target, rel.role, rel.post, rel.kind, rel.since, rel.until]) AS relationships
 """
 
+# the three parts in one statement: one round trip a community (what `gridcare audit --all` pays per community)
+COMMUNITY = f"""
+CALL () {{ {RESIDENTS} }}
+CALL () {{ {RELATIONSHIPS} }}
+{PLACES.strip()}, residents, relationships
+"""
+
 
 def community_graph(store: Store, community: str, *, as_of: date | None = None, visitors: bool = False) -> Graph:
     """Read one community as it is on ``as_of`` (default today) into a typed `networkx.MultiDiGraph`.
 
-    Three round trips, four with ``visitors``. Each resident's ``contacts`` holds
+    One round trip, two with ``visitors``. Each resident's ``contacts`` holds
     their last contact on or before ``as_of`` (what the audit of that day needs;
     ``G.graph["contacts_as_of"]`` says the day, and `analysis.visits` refuses
     another). With ``visitors``, a ``VISITED`` edge goes from each resident who
@@ -96,17 +103,16 @@ def community_graph(store: Store, community: str, *, as_of: date | None = None, 
     """
     day = as_of or today()
     end = day_end(day)
-    records = store.read("export_places", PLACES, community=community)
+    records = store.read("export_community", COMMUNITY, community=community, end=end)
     if not records:
         raise NotFound(f"no community named {community!r}")
+    [record] = records
     G: Graph = nx.MultiDiGraph(community=community, contacts_as_of=day)
-    G.add_node(community, kind="community", name=records[0]["name"])
+    G.add_node(community, kind="community", name=record["name"])
     with _collector_paused():
-        homes = _add_places(G, community, records[0])
-        [residents] = store.read("export_residents", RESIDENTS, community=community, end=end)
-        _add_residents(G, residents["residents"], homes)
-        [links] = store.read("export_relationships", RELATIONSHIPS, community=community)
-        _add_keyed_edges(G, (_edge(*row) for row in links["relationships"]))
+        homes = _add_places(G, community, record)
+        _add_residents(G, record["residents"], homes)
+        _add_keyed_edges(G, (_edge(*row) for row in record["relationships"]))
         if visitors:
             since = day_end(day - timedelta(days=VISITED_DAYS))  # the first moment of the window's first day
             [visits] = store.read("export_visitors", VISITORS, community=community, since=since, end=end)

@@ -107,8 +107,27 @@ def _day(as_of) -> date:
 
 @click.command()
 @options("community", "as_of", "elder_age", "care_capacity", "cadence", "format", "limit")
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Audit every community of the database in parallel and print one summary row each (not with --community).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 256),
+    metavar="N",
+    help="With --all: worker processes auditing communities side by side  [default: the cores]",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --all: run the audits on the Dask distributed cluster at ADDRESS (e.g. tcp://10.0.0.5:8786) "
+    "instead of local processes; its workers need gridcare and the same NEO4J_* settings.",
+)
+@click.option("--full", is_flag=True, help="With --all: also each community's whole audit (the report, or its JSON).")
 @friendly_errors
-def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit) -> None:
+def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit, every, workers, scheduler, full) -> None:
     """Audit who is cared for and seen, and which leader posts are vacant or unbacked.
 
     \b
@@ -133,7 +152,28 @@ def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit) -> No
     share of the programme's elders contacted in the 30 days ending on
     --as-of, both ends included. The report lists overdue elders first,
     high-risk first.
+
+    \b
+    With --all, every community of the database is audited, each in one task
+    of a pool of --workers processes (or of the Dask cluster at --scheduler),
+    each task exporting its community in one round trip. Progress goes to
+    stderr; stdout gets one row a community: residents, elders, uncovered,
+    solitary uncovered, overdue visits, vacant posts (grids, buildings and
+    units without leader), scopes without backup, overloaded leaders — the
+    same counts as that community's own audit — and the sums; with
+    --format json each row's "summary" (and its whole "audit" with --full).
+    A community whose audit fails says why in its row, the others go on,
+    and the exit status is 1.
     """
+    _check_district(community, every, workers, scheduler, full)
+    if every:
+        from api.cli.district import audit_district
+        from api.district import AuditOptions
+
+        day = _day(as_of)
+        chosen = AuditOptions(day, elder_age, care_capacity, cadence, full=full, text=fmt == "text", limit=limit)
+        audit_district(chosen, fmt=fmt, workers=workers, scheduler=scheduler)
+        return
     from analysis import audit as run
     from analysis import format_audit
 
@@ -145,6 +185,20 @@ def audit(community, as_of, elder_age, care_capacity, cadence, fmt, limit) -> No
         cadence=cadence,
     )
     emit(result, fmt, lambda r: format_audit(r, limit=limit))
+
+
+def _check_district(community, every: bool, workers, scheduler, full: bool) -> None:
+    """--all excludes --community; --workers, --scheduler and --full go with --all (usage errors, exit 2)."""
+    if every and community:
+        raise click.UsageError("--all audits every community: leave --community out")
+    if not every:
+        given = [
+            name for name, value in (("--workers", workers), ("--scheduler", scheduler), ("--full", full)) if value
+        ]
+        if given:
+            raise click.UsageError(f"{', '.join(given)} go with --all")
+    if workers and scheduler:
+        raise click.UsageError("--workers is for local processes: the Dask cluster at --scheduler has its own workers")
 
 
 @click.command()

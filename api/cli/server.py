@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -150,21 +151,38 @@ def db_restore(archive: Path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--demo", is_flag=True, help="Import the generated Changshan Garden first if the database is empty.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Worker processes serving side by side (uvicorn's workers), each with its own Neo4j driver.",
+)
 @friendly_errors
-def serve(host: str, port: int, demo: bool) -> None:
-    """Serve /graphql, /livez and /readyz with uvicorn."""
+def serve(host: str, port: int, demo: bool, workers: int) -> None:
+    """Serve /graphql, /livez and /readyz with uvicorn.
+
+    \b
+    With --workers N, N processes share the port: the API keeps no state
+    between requests (it is all in Neo4j), so any worker answers any request.
+    What stays per worker: subscriptions are fed by each worker's own poller
+    of Neo4j (a scan served by another worker arrives at the next poll,
+    GRIDCARE_QR_NOTIFY_POLL seconds, instead of at once), the QR finder
+    page's per-address and per-code limits are counted per worker (up to N
+    times the limit in all), and /metrics answers with the counts of the
+    worker that served it.
+    """
     import uvicorn
 
     from api.app import create_app
 
     settings = get_settings()
-    app = create_app(settings, demo=demo)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # X-Forwarded-For is believed only from the proxies named (else a client could name any address it likes and
     # escape the per-address limits); open subscriptions (multipart streams) must not hold a shutdown up for ever
     trusted = settings.trusted_proxies
-    uvicorn.run(
-        app,
+    options: dict[str, Any] = dict(
         host=host,
         port=port,
         log_level="info",
@@ -173,3 +191,23 @@ def serve(host: str, port: int, demo: bool) -> None:
         proxy_headers=trusted is not None,
         forwarded_allow_ips=trusted,
     )
+    if workers == 1:
+        uvicorn.run(create_app(settings, demo=demo), **options)
+        return
+    if demo:
+        raise click.UsageError("--demo loads the demo and its token in one process: serve it without --workers")
+    _prepare_workers(settings)
+    # a worker builds its app (the schema) before it answers uvicorn's health check: on a loaded machine that
+    # takes longer than the default 5 s, and uvicorn would kill and restart it over and over
+    uvicorn.run("api.app:app_from_environment", factory=True, workers=workers, timeout_worker_healthcheck=60, **options)
+
+
+def _prepare_workers(settings) -> None:
+    """What the workers must not race for: the settings checked, the development token key written, the managed
+    Neo4j started and its schema migrated — once, here, before they start."""
+    from api.app import create_app
+    from api.cli.common import store
+
+    create_app(settings)  # refuses bad settings; writes the development token key once
+    with store():
+        pass

@@ -3,7 +3,8 @@
 - the server's loop keeps answering ``/livez`` while a big query runs (the query runs off it) — the query is
   stopped at its deadline;
 - ``X-Forwarded-For`` is believed only from the proxies named in ``GRIDCARE_TRUSTED_PROXIES``, so one client
-  rotating it cannot escape the per-address limit of the QR finder page.
+  rotating it cannot escape the per-address limit of the QR finder page;
+- ``--workers 2`` runs two worker processes that both answer, with one token for both.
 """
 
 from __future__ import annotations
@@ -29,11 +30,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(cli_env: dict, **settings: str):
+def serving(cli_env: dict, *args: str, **settings: str):
     port = free_port()
     env = {**cli_env, **{f"GRIDCARE_{k.upper()}": v for k, v in settings.items()}}
     server = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api", "serve", "--port", str(port), *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -99,3 +100,27 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies(cli_env):
         assert statuses(base) == [404, 404, 429]  # one client, whatever its headers say
     with serving(cli_env, qr_rate_per_client="2", trusted_proxies="127.0.0.1") as base:
         assert statuses(base) == [404, 404, 404]  # behind a trusted proxy: three finders
+
+
+def test_two_workers_serve_requests_with_the_same_tokens(gridcare, cli_env, demo_community):
+    import psutil
+
+    token = admin_token(gridcare)
+    body = {"query": "query($name: String!) { community(name: $name) { name } }", "variables": {"name": demo_community}}
+    with serving(cli_env, "--workers", "2") as base:
+        [server] = [p for p in psutil.process_iter(["cmdline"]) if base.rsplit(":", 1)[1] in (p.info["cmdline"] or [])]
+        deadline = time.monotonic() + WAIT
+        while len([c for c in server.children() if "spawn_main" in " ".join(c.cmdline())]) < 2:  # the workers
+            assert time.monotonic() < deadline, [c.cmdline() for c in server.children()]
+            time.sleep(0.2)
+        with httpx.Client(timeout=WAIT, headers={"Authorization": f"Bearer {token}"}) as http:
+            answers = [http.post(f"{base}/graphql", json=body) for _ in range(20)]
+            readiness = [http.get(f"{base}/readyz").status_code for _ in range(5)]
+    assert [a.status_code for a in answers] == [200] * 20
+    assert {a.json()["data"]["community"]["name"] for a in answers} == {demo_community}
+    assert readiness == [200] * 5
+
+
+def test_demo_is_served_by_one_worker(gridcare, cli_env):
+    done = gridcare("serve", "--demo", "--workers", "2")
+    assert done.returncode == 2 and "without --workers" in done.stderr

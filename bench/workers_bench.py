@@ -1,0 +1,99 @@
+"""`gridcare serve --workers N`: the `Elders` page's throughput with 1 and more worker processes, in one run.
+
+    python bench/workers_bench.py [--workers 1 2] [--clients 16 64] [--requests 400]
+
+For each worker count, `gridcare serve --workers N` runs in a process of its
+own on a free loopback port (against the managed Neo4j, or NEO4J_URI; the demo
+community is imported first if absent); `bench/api_bench.py`'s load of the
+`Elders` page (a page of 20 solitary elders 80+) is sent with each number of
+concurrent HTTP clients, after a warm-up that reaches every worker. Reported:
+p50 and p99 latency and requests/s, and each count's ratio to one worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from api.importing import load_demo  # noqa: E402
+from api.settings import get_settings  # noqa: E402
+from api.store import open_store  # noqa: E402
+from api.tokens import TokenRequest, issue, token_key  # noqa: E402
+from bench.api_bench import load, pct  # noqa: E402
+from graph.reads.stats import list_communities  # noqa: E402
+from graph.tokens import revoke_token  # noqa: E402
+from loaders.demo import DEMO_COMMUNITY  # noqa: E402
+from tests.api.test_graphql_read import ELDERS  # noqa: E402
+
+
+def serve(workers: int) -> tuple[subprocess.Popen, str]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/readyz").status_code == 200:
+                return server, base
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not become ready within 180 s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
+    parser.add_argument("--requests", type=int, default=400)
+    args = parser.parse_args()
+    settings = get_settings()
+    store = open_store(settings, say=print)
+    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
+        load_demo(store, settings)
+    expires = datetime.now(UTC) + timedelta(hours=1)
+    token, record = issue(
+        store, token_key(settings), TokenRequest(role="admin", label="workers benchmark", expires_at=expires)
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
+    throughput: dict[tuple[int, int], float] = {}
+    try:
+        for workers in args.workers:
+            server, base = serve(workers)
+            try:
+                asyncio.run(load(base, headers, elders, 20 * workers, 4 * workers))  # warm every worker up
+                for clients in args.clients:
+                    latencies, rate = asyncio.run(load(base, headers, elders, args.requests, clients))
+                    throughput[workers, clients] = rate
+                    ratio = rate / throughput[args.workers[0], clients]
+                    print(
+                        f"Elders, {workers} worker(s), {clients:3d} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
+                        f"p99 {pct(latencies, 0.99):6.1f} ms  {rate:6.1f} requests/s  "
+                        f"({ratio:.2f}× {args.workers[0]} worker(s))",
+                        flush=True,
+                    )
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    finally:
+        revoke_token(store, record.id)
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
