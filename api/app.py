@@ -127,7 +127,7 @@ def _graphql_router(settings: Settings, secret: bytes, feed: ScanFeed) -> GraphQ
     # Subscriptions stream over multipart HTTP only (a POST, `Accept: multipart/mixed;subscriptionSpec=1.0`),
     # so the auth middleware, the HTTP guard and the request id cover them as every other operation.
     router = Router(
-        build_schema(production=not development, deadline=settings.query_deadline),
+        build_schema(production=not development, deadline=settings.query_deadline, planner=settings.planner),
         context_getter=context,
         graphql_ide="graphiql" if development else None,
         allow_queries_via_get=False,

@@ -3,7 +3,10 @@
 ``POST /ledger/check``
     The body is the file itself: an ``.xlsx`` workbook or a ``.zip`` of CSV files
     (the sheets' names as in a CSV folder). Answers every problem found, sheet,
-    row and column, and the rows per sheet; writes nothing.
+    row and column, the rows per sheet, and how the ledger was understood — the
+    JSON of ``gridcare import --dry-run`` (`api.dry_run.understanding`: each
+    sheet's columns and how they were recognised, what is taken from elsewhere,
+    the first rows as they would be stored, masked); writes nothing.
 ``POST /ledger/import``
     The same body. With any error nothing is written (422, the same answer as a
     check); else the ledger is written as `gridcare import` writes it — one
@@ -34,8 +37,9 @@ from pathlib import Path, PurePosixPath
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from analysis.domain import Role
+from analysis.domain import Role, today
 from api.auth import refusal
+from api.dry_run import understanding
 from api.importing import plan_ledger, read_checked
 from api.settings import Settings
 from graph.store import Store, is_outage
@@ -51,6 +55,7 @@ MAX_UNPACKED = 200 * 1024 * 1024
 MAX_ENTRIES = 200  # files in the archive (a workbook holds a few per sheet)
 MAX_COMMUNITY = 100  # characters of ?community=
 MAX_SHOWN = 1000  # problems listed in an answer (the reader stops long before a garbage file exhausts memory)
+PREVIEW_ROWS = 3  # first rows of each sheet shown as stored (the default of --dry-run's --preview)
 SHEET_COUNTS = ("residents", "leaders", "care", "volunteers", "service_roles", "party_groups")
 
 
@@ -83,7 +88,8 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 
 def report(ledger: Ledger) -> dict:
-    """What a check answers: the problems (sensitive values are never quoted in them) and the rows per sheet."""
+    """What a check answers: the problems (sensitive values are never quoted in them), the rows per sheet and
+    how the ledger was understood (the dry run's JSON)."""
     problems = [{**asdict(p), "text": str(p)} for p in ledger.problems[:MAX_SHOWN]]
     rows = {sheet: len(getattr(ledger, sheet)) for sheet in SHEET_COUNTS}
     return {
@@ -94,6 +100,7 @@ def report(ledger: Ledger) -> dict:
         "more": max(0, len(ledger.problems) - MAX_SHOWN),
         "rows": rows,
         "communities": ledger.communities,
+        "understanding": understanding(ledger, today()),
     }
 
 
@@ -108,7 +115,7 @@ async def _read(request: Request, settings: Settings) -> Ledger:
     with tempfile.TemporaryDirectory(prefix="gridcare-upload-") as tmp:
         path = await asyncio.to_thread(unpack, body, Path(tmp))
         try:
-            return await asyncio.to_thread(read_checked, path, community)
+            return await asyncio.to_thread(read_checked, path, community, preview=PREVIEW_ROWS)
         except LoaderError as e:  # the file as a whole cannot be read: say so without the temporary path
             raise UploadError(400, str(e).replace(str(path), "the uploaded ledger")) from e
 

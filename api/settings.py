@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     query_deadline: float = Field(
         10.0, gt=0, le=600, description="seconds a GraphQL query may run before it is stopped (mutations finish)"
     )
+    planner: bool = Field(
+        True,
+        description="answer covered GraphQL queries with one planned Cypher statement (`schema.planner`); "
+        "off: every operation runs through graphql-core (benchmarks and tests compare both)",
+    )
     console_dir: Path | None = Field(
         None, description="the built console (default: web/dist of the checkout, built by `make setup`)"
     )

@@ -67,14 +67,15 @@ async def _parse_errors_answered(results):
             yield PreExecutionError(data=None, errors=[error])
 
 
-def build_schema(*, production: bool = False, deadline: float = 10.0) -> GridcareSchema:
+def build_schema(*, production: bool = False, deadline: float = 10.0, planner: bool = True) -> GridcareSchema:
     """The schema with its limits; ``production`` also turns introspection and suggestions off; a query runs at
-    most ``deadline`` seconds."""
+    most ``deadline`` seconds; ``planner``: covered queries run as one planned Cypher statement
+    (`schema.planner`), else every operation runs through graphql-core."""
     schema = GridcareSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=extensions(production),
+        extensions=extensions(production, planner=planner),
         config=StrawberryConfig(disable_field_suggestions=production),
         scalar_overrides={date: DATE, datetime: DATETIME},
     )

@@ -7,7 +7,8 @@ Every operation goes through, in this order:
    fragment walked once, so nothing expands a document before it is priced;
 3. graphql-core's validation (cached by text; no introspection in production; no "Did you mean"
    suggestions in production);
-4. execution, with a deadline (`schema.deadline`);
+4. execution, with a deadline (`schema.deadline`): a covered query as one planned Cypher statement
+   (`schema.planner`), anything else by graphql-core;
 5. masking: an unexpected error is answered ``Internal error (request id …)`` and logged with its trace.
 """
 
@@ -129,13 +130,17 @@ def log_unexpected(errors: list[GraphQLError], request_id: str) -> None:
         )
 
 
-def extensions(production: bool) -> list[Callable[[], SchemaExtension]]:
-    """The limits, validation and masking every schema gets, in the order they apply."""
+def extensions(production: bool, *, planner: bool = True) -> list[Callable[[], SchemaExtension]]:
+    """The limits, validation and masking every schema gets, in the order they apply (``planner``: with
+    planned reads, `schema.planner`)."""
+    from schema.planner import PlannedReads
+
     return [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=256),
         checks(production),
         OperationKind,
+        *([PlannedReads] if planner else []),
         AnswerOutages,  # before the masking: an outage is expected (schema/outages.py)
         MaskUnexpected,
     ]

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 import zipfile
 
 import pytest
 
 from api import ledger_upload
+from tests.cli.test_everyday_import import no_id_in
 from tests.cli.test_import import ledger_sheets, write_csv_ledger, write_xlsx_ledger
+from tests.conftest import DEMO_DAY
+from tests.registers import everyday_register
 
 
 def zipped(folder, names=None) -> bytes:
@@ -176,3 +180,33 @@ def test_an_upload_needs_a_token(app):
 
     with TestClient(app) as anonymous:
         assert anonymous.post("/ledger/check", content=b"PK\x03\x04").status_code == 401
+
+
+def test_a_check_shows_how_a_register_was_understood_as_the_dry_run_does(client, gridcare, tmp_path, fresh):
+    register = everyday_register(tmp_path / "台账.xlsx")
+    answer = post(client, "check", register.path.read_bytes(), fresh)
+    assert answer.status_code == 200 and answer.json()["ok"], answer.text
+    understood = answer.json()["understanding"]
+    sheets = {s["label"]: s for s in understood["sheets"]}
+    five = sheets["5号楼"]
+    assert (five["kind"], five["kind_zh"], five["building"]) == ("residents", "居民", "5")
+    columns = {c["header"]: c for c in five["columns"]}
+    assert (columns["家庭住址"]["column"], columns["家庭住址"]["how"]) == ("address", "synonym")
+    assert columns["政治面貌"]["values"] == "political" and "中共党员" in columns["政治面貌"]["note"]
+    assert columns["序号"]["how"] == "ignored" and columns["民族"]["how"] == "unknown"
+    assert any(d["column"] == "resident_id" and "身份证号" in d["text"] for d in five["derived"])
+    first = five["preview"][0]
+    fields = {f["column"]: f["value"] for f in first["fields"]}
+    assert first["row"] == 4 and re.fullmatch(r"R[0-9A-Z]{12}", fields["resident_id"])
+    assert "****" in json.dumps(five["preview"], ensure_ascii=False)  # phones masked as the dry run masks them
+    assert understood["totals"][fresh]["residents"] == register.counts(DEMO_DAY)["residents"]
+    assert no_id_in(answer.text, register)
+    # the same understanding the command line prints: every sheet, header and note
+    done = gridcare("import", "--dry-run", register.path, "--community", fresh)
+    for sheet in understood["sheets"]:
+        assert f"表 sheet {sheet['label']} → {sheet['kind_zh']} {sheet['kind']}" in done.stdout
+        for column in sheet["columns"]:
+            assert re.search(rf"{re.escape(column['header'])} +\S*.*{re.escape(column['note'])}", done.stdout)
+        for row in sheet["preview"]:
+            masked = [f"{f['zh']} {f['value']}" for f in row["fields"] if f["column"] != "resident_id"]
+            assert all(text in done.stdout for text in masked)

@@ -16,11 +16,13 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, time as clock_time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
+from datetime import time as clock_time
 from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import DEMO_DAY
 
@@ -32,6 +34,8 @@ ARTIFACTS = Path(os.environ.get("GRIDCARE_WEB_ARTIFACTS", ROOT / "build" / "web-
 TODAY = DEMO_DAY  # the day the demo ledger describes (its visits run up to it)
 NOW = datetime.combine(TODAY, clock_time(10), tzinfo=timezone(timedelta(hours=8)))  # the community's morning
 WAIT = 120  # seconds: bounds on waiting for a server or a page, never assertions about time
+# expect() waits as long as a page may take on a loaded machine (a bound, never an assertion about time)
+expect.set_options(timeout=WAIT * 1000)
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1440, "height": 900}}
 
 
@@ -63,6 +67,7 @@ def server(console_built, cli_env, web_community) -> str:
     """`gridcare serve` on a free port, the clock pinned to `NOW`; its base URL."""
     port = free_port()
     env = {**cli_env, "GRIDCARE_QR_NOTIFY_POLL": "0.2", "GRIDCARE_CONSOLE_DIR": str(console_built)}
+    env["GRIDCARE_QUERY_DEADLINE"] = os.environ["GRIDCARE_QUERY_DEADLINE"]  # the session's (tests/conftest.py)
     log = ARTIFACTS / "server.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "w") as out:
@@ -190,3 +195,42 @@ def screenshot(page, name: str) -> Path:
 def no_page_errors(page):
     yield
     assert page.errors == [], page.errors
+
+
+ASK = """mutation($input: RequestServiceInput!) { requestService(input: $input) {
+  __typename ... on RequestPayload { request { id } } } }"""
+ADD_GIFT = """mutation($c: String!, $name: String!, $points: Int!, $stock: Int!) {
+  addGift(community: $c, name: $name, points: $points, stock: $stock) {
+    __typename ... on GiftPayload { gift { id } } } }"""
+AWARD = """mutation($id: ID!, $points: Int!, $key: String!) {
+  awardGoodDeed(residentId: $id, points: $points, reason: "扫雪", idempotencyKey: $key) { __typename } }"""
+
+
+def ask_service(graphql, token: str, elder: str, kind: str = "HAIRCUT") -> str:
+    """Ask for a home service for an elder over GraphQL, as the office would; the request's id."""
+    answer = graphql(token, ASK, input={"residentId": elder, "kind": kind, "note": "请上午来"})
+    assert answer["data"]["requestService"]["__typename"] == "RequestPayload", answer
+    return answer["data"]["requestService"]["request"]["id"]
+
+
+@pytest.fixture(scope="session")
+def services(graphql, staff_token, web_community) -> dict:
+    """What the services views show, made through the API as the office makes it: open requests for three
+    elders, a gift shelf (a towel, one in stock; a rice cooker beyond anyone's points) and a resident who
+    earned 12 points for a good deed."""
+    elders = graphql(
+        staff_token,
+        "query($c: String!) { residents(community: $c, filter: {minAge: 75}, first: 4) "
+        "{ edges { node { id name } } } }",
+        c=web_community,
+    )["data"]["residents"]["edges"]
+    kinds = ("HAIRCUT", "MEALS", "BATHING")
+    requests = [ask_service(graphql, staff_token, e["node"]["id"], kind) for e, kind in zip(elders, kinds)]
+    gifts = {}
+    for name, points, stock in (("毛巾", 5, 1), ("电饭煲", 300, 2)):
+        added = graphql(staff_token, ADD_GIFT, c=web_community, name=name, points=points, stock=stock)
+        gifts[name] = added["data"]["addGift"]["gift"]["id"]
+    earner = elders[3]["node"]
+    awarded = graphql(staff_token, AWARD, id=earner["id"], points=12, key=f"web-test-{uuid.uuid4().hex}")
+    assert awarded["data"]["awardGoodDeed"]["__typename"] == "MovementPayload", awarded
+    return {"requests": requests, "gifts": gifts, "earner": earner}

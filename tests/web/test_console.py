@@ -247,8 +247,10 @@ def test_sensitive_fields_are_read_on_a_click_and_each_read_is_logged(
     def logged() -> int:
         return len(
             graphql(
-                staff_token, "query($c: String!, $r: ID) { accessLog(community: $c, residentId: $r) { at } }",
-                c=web_community, r=resident,
+                staff_token,
+                "query($c: String!, $r: ID) { accessLog(community: $c, residentId: $r) { at } }",
+                c=web_community,
+                r=resident,
             )["data"]["accessLog"]
         )
 

@@ -14,6 +14,8 @@ const Uncovered = lazy(() => import("../pages/Uncovered"));
 const Loads = lazy(() => import("../pages/Loads"));
 const Posts = lazy(() => import("../pages/Posts"));
 const Overdue = lazy(() => import("../pages/Overdue"));
+const Dispatch = lazy(() => import("../pages/Dispatch"));
+const Points = lazy(() => import("../pages/Points"));
 const Import = lazy(() => import("../pages/Import"));
 const MyElders = lazy(() => import("../pages/MyElders"));
 const ResidentPage = lazy(() => import("../pages/Resident"));
@@ -26,6 +28,8 @@ const VIEWS: [View, ReactNode][] = [
   ["loads", <Loads />],
   ["posts", <Posts />],
   ["overdue", <Overdue />],
+  ["dispatch", <Dispatch />],
+  ["points", <Points />],
   ["import", <Import />],
   ["my", <MyElders />],
 ];

@@ -1,5 +1,7 @@
 import {
   AlertOutlined,
+  CarryOutOutlined,
+  GiftOutlined,
   ApartmentOutlined,
   BarChartOutlined,
   CloudUploadOutlined,
@@ -28,6 +30,8 @@ const ICONS: Record<View, ReactNode> = {
   loads: <BarChartOutlined aria-hidden />,
   posts: <SolutionOutlined aria-hidden />,
   overdue: <AlertOutlined aria-hidden />,
+  dispatch: <CarryOutOutlined aria-hidden />,
+  points: <GiftOutlined aria-hidden />,
   import: <CloudUploadOutlined aria-hidden />,
   my: <HeartOutlined aria-hidden />,
 };

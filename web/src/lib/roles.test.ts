@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fill, MESSAGES } from "./i18n";
 import { formatDay } from "./dates";
-import { homeOf, mayOpen, viewsOf } from "./roles";
+import { dispatchesForOthers, homeOf, mayOpen, redeemsForAnyone, viewsOf } from "./roles";
 
 describe("what each role is offered", () => {
   it("gives staff the office's views and leaders their phone page", () => {
@@ -11,7 +11,13 @@ describe("what each role is offered", () => {
     expect(homeOf("VOLUNTEER")).toBe("/my");
     expect(mayOpen("UNIT_LEADER", "uncovered")).toBe(false); // audits name everyone: the server refuses them
     expect(mayOpen("BUILDING_LEADER", "tree")).toBe(true);
-    expect(viewsOf("VOLUNTEER")).toEqual(["my"]);
+    expect(viewsOf("VOLUNTEER")).toEqual(["my", "dispatch", "points"]);
+    expect(mayOpen("UNIT_LEADER", "dispatch")).toBe(true);
+    expect(mayOpen("VOLUNTEER", "tree")).toBe(false);
+    expect(dispatchesForOthers("VOLUNTEER")).toBe(false); // dispatchSuggestions is for staff and leaders
+    expect(dispatchesForOthers("GRID_LEADER")).toBe(true);
+    expect(redeemsForAnyone("BUILDING_LEADER")).toBe(false); // a resident redeems their own points
+    expect(redeemsForAnyone("STAFF")).toBe(true);
     expect(mayOpen("STAFF", "import")).toBe(true);
   });
 });

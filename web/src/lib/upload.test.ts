@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fileProblem, ledgerPath, MAX_UPLOAD, progressPercent, readEvents, splitLines, summaryTotals } from "./upload";
+import { fileProblem, ledgerPath, MAX_UPLOAD, progressPercent, readEvents, rowSpan, splitLines, summaryTotals } from "./upload";
 
 describe("the ledger upload", () => {
   it("refuses before sending what the server would refuse", () => {
@@ -37,5 +37,13 @@ describe("the ledger upload", () => {
     expect(progressPercent(12, 10)).toBe(100);
     expect(progressPercent(5, 10)).toBe(50);
     expect(progressPercent(0, 0)).toBe(0);
+  });
+});
+
+describe("how a ledger was read", () => {
+  it("says a run of rows as the dry run does", () => {
+    expect(rowSpan([31])).toBe("31");
+    expect(rowSpan([27, 28])).toBe("27–28");
+    expect(rowSpan([])).toBe("");
   });
 });

@@ -12,6 +12,58 @@ export interface LedgerProblem {
   text: string;
 }
 
+/** How one header was read: the column it feeds (null: read as nothing), and how it was recognised. */
+export interface ColumnUnderstood {
+  header: string;
+  column: string | null;
+  zh: string | null;
+  how: "contract" | "synonym" | "mapping" | "ignored" | "unknown" | "duplicate";
+  values: string | null;
+  /** the same as `gridcare import --dry-run` says it */
+  note: string;
+}
+
+/** One sheet as the dry run understands it (api/dry_run.py `sheet_understood`). */
+export interface SheetUnderstood {
+  sheet: string;
+  label: string;
+  kind: string;
+  kind_zh: string;
+  building: string | null;
+  grid: string | null;
+  header_row: number | null;
+  title_rows: number[];
+  rows: number;
+  accepted: number;
+  blank: number;
+  footer: number[];
+  /** rows repeating the header (atop a printed page), skipped */
+  repeated?: number[];
+  columns: ColumnUnderstood[];
+  derived: { column: string; text: string; checked: boolean }[];
+  /** the first rows as they would be stored, sensitive values masked as the dry run masks them */
+  preview: { row: number; fields: { column: string; zh: string; value: string }[] }[];
+}
+
+/** What the import would hold in a community: the ledger's counts. */
+export interface WouldImport {
+  residents: number;
+  households: number;
+  buildings: number;
+  units: number;
+  grids: number;
+  party_member_households: number;
+  elders: number;
+  lives_alone: number;
+}
+
+export interface Understanding {
+  sheets: SheetUnderstood[];
+  totals: Record<string, WouldImport>;
+  as_of: string;
+  merged: number;
+}
+
 export interface CheckReport {
   ok: boolean;
   errors: number;
@@ -20,6 +72,14 @@ export interface CheckReport {
   more: number;
   rows: Record<string, number>;
   communities: string[];
+  /** the JSON of `gridcare import --dry-run` (absent from an older server) */
+  understanding?: Understanding;
+}
+
+/** A run of row numbers in words: "31", "27–28". */
+export function rowSpan(rows: readonly number[]): string {
+  if (rows.length === 0) return "";
+  return rows.length === 1 ? String(rows[0]) : `${rows[0]}–${rows[rows.length - 1]}`;
 }
 
 export interface WriteSummary {

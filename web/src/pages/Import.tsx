@@ -4,6 +4,7 @@ import type { ColumnsType } from "antd/es/table";
 import { useContext, useState } from "react";
 import { useViewer } from "../app/viewer";
 import { PageTitle } from "../components/States";
+import { UnderstandingView } from "../components/Understanding";
 import { problemText, type ProblemKind } from "../lib/errors";
 import { fill, LangContext } from "../lib/i18n";
 import { reasonOf401, readToken, signOut } from "../lib/session";
@@ -156,6 +157,7 @@ export default function Import() {
                 {stage.report.more > 0 && <p>{fill(t.more, { n: stage.report.more })}</p>}
               </div>
             )}
+            {stage.report.understanding && <UnderstandingView understanding={stage.report.understanding} />}
             {stage.report.ok && (
               <Button type="primary" size="large" onClick={() => void importFile(stage.file)} data-testid="start-import">
                 {t.start}

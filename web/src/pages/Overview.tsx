@@ -5,11 +5,10 @@ import { useQuery } from "urql";
 import { useViewer } from "../app/viewer";
 import { Failure, Loading, PageTitle } from "../components/States";
 import { formatDay } from "../lib/dates";
+import { describeError, problemText } from "../lib/errors";
 import { figuresOf, percent } from "../lib/figures";
 import { fill, LangContext } from "../lib/i18n";
-import { OverviewQuery, overviewPolicy } from "./overviewQuery";
-
-
+import { OpenRequestsQuery, OverviewQuery, overviewPolicy } from "./overviewQuery";
 
 interface FigureProps {
   label: string;
@@ -49,8 +48,13 @@ export default function Overview() {
     variables: { community },
     requestPolicy: overviewPolicy(),
   });
+  // asked once the audit's figures are in: the first figures do not share the server with it
+  const [requests, refetchRequests] = useQuery({ query: OpenRequestsQuery, variables: { community }, pause: !data });
   const audit = data?.coverageAudit;
-  const refresh = () => refetch({ requestPolicy: "network-only" });
+  const refresh = () => {
+    refetch({ requestPolicy: "network-only" });
+    refetchRequests({ requestPolicy: "network-only" });
+  };
   const title = (
     <PageTitle
       title={`${m.overview.title} · ${community}`}
@@ -70,6 +74,7 @@ export default function Overview() {
     );
   }
   const f = figuresOf(audit.totals);
+  const openRequests = requests.data?.serviceRequests.totalCount;
   const o = m.overview;
   return (
     <div className="gc-page" data-testid="overview">
@@ -90,6 +95,14 @@ export default function Overview() {
             testId={f.overdueVisits === null ? undefined : "overdue-visits"}
             alarm={(f.overdueVisits ?? 0) > 0}
             note={f.overdueVisits === null ? o.visitsPending : o.seeList}
+          />
+          <Figure
+            label={o.openRequests}
+            value={openRequests ?? "…"}
+            to="/dispatch"
+            testId={openRequests === undefined ? undefined : "open-requests"}
+            alarm={(openRequests ?? 0) > 0}
+            note={requests.error ? problemText(describeError(requests.error), m) : o.seeList}
           />
           <Figure label={o.vacantPosts} value={f.vacantPosts} to="/posts" testId="vacant-posts" alarm={f.vacantPosts > 0} note={o.seeList} />
           <Figure label={o.unbackedPosts} value={f.unbackedPosts} to="/posts#backup" testId="unbacked-posts" note={o.seeList} />

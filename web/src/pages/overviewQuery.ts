@@ -11,6 +11,18 @@ export const OverviewQuery = graphql(`
   }
 `);
 
+/**
+ * The home-service requests waiting for someone (待接单), counted without reading one: a request of its own, so the
+ * audit (the heavy one) is neither delayed nor held to a shared deadline by it.
+ */
+export const OpenRequestsQuery = graphql(`
+  query OpenRequests($community: String!) {
+    serviceRequests(community: $community, filter: { status: REQUESTED }, first: 0) {
+      totalCount
+    }
+  }
+`);
+
 let prefetchedAt = 0;
 const FRESH_MS = 10_000;
 
