@@ -31,7 +31,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, auto
 from typing import Any
 
 from graphql import (
@@ -153,11 +153,11 @@ COVERED: dict[str, frozenset[str]] = {
 
 
 class Sight(Enum):
-    ALL = "all"  # admins: nothing to filter
-    COMMUNITY = "community"  # staff: their community
-    LEADER = "leader"  # a leader with a scope: `graph.scope.LEADER_REACH`
-    VOLUNTEER = "volunteer"  # `graph.scope.VOLUNTEER_REACH`
-    NOTHING = "nothing"  # a scoped role without its scope: the community node only
+    ALL = auto()  # admins: nothing to filter
+    COMMUNITY = auto()  # staff: their community
+    LEADER = auto()  # a leader with a scope: `graph.scope.LEADER_REACH`
+    VOLUNTEER = auto()  # `graph.scope.VOLUNTEER_REACH`
+    NOTHING = auto()  # a scoped role without its scope: the community node only
 
 
 def sight_of(p: Principal) -> Sight:
