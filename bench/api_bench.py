@@ -76,26 +76,29 @@ def hand_written(store, community):
 def serve(planner: bool = True) -> tuple[subprocess.Popen, str]:
     """`gridcare serve` in a process of its own, so client and server do not share one GIL; ``planner``: off sets
     ``GRIDCARE_PLANNER=off``, every operation interpreted by graphql-core."""
+    env = {**os.environ, "GRIDCARE_PLANNER": "on" if planner else "off"}
+    return started(lambda port: [sys.executable, "-m", "api", "serve", "--port", str(port)], env=env)
+
+
+def started(
+    command, *, ready: str = "/readyz", env: dict | None = None, wait: float = 120
+) -> tuple[subprocess.Popen, str]:
+    """The server ``command(port)`` runs on a free loopback port, once ``ready`` answers 200: process, address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "GRIDCARE_PLANNER": "on" if planner else "off"},
-    )
+    server = subprocess.Popen(command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
+            if httpx.get(f"{base}{ready}").status_code == 200:
                 return server, base
         except httpx.TransportError:
             pass
         time.sleep(0.2)
     server.kill()
-    raise SystemExit("the server did not become ready within 120 s")
+    raise SystemExit(f"the server did not become ready within {wait:.0f} s")
 
 
 def cypher_total(base: str) -> float:
@@ -112,7 +115,10 @@ def timed(fn, rounds: int) -> list[float]:
     return out
 
 
-async def load(base: str, headers: dict, body_of, requests: int, clients: int) -> tuple[list[float], float]:
+async def load(
+    base: str, headers: dict, body_of, requests: int, clients: int, path: str = "/graphql"
+) -> tuple[list[float], float]:
+    """``requests`` POSTs of ``body_of(i)`` to ``path`` by ``clients`` concurrent clients: latencies, requests/s."""
     latencies: list[float] = []
     queue = list(range(requests))
 
@@ -120,7 +126,7 @@ async def load(base: str, headers: dict, body_of, requests: int, clients: int) -
         while queue:
             i = queue.pop()
             started = time.perf_counter()
-            answer = await http.post(f"{base}/graphql", json=body_of(i))
+            answer = await http.post(f"{base}{path}", json=body_of(i))
             assert answer.status_code == 200 and "errors" not in answer.json(), answer.text[:300]
             latencies.append(time.perf_counter() - started)
 
