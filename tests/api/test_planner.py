@@ -154,21 +154,10 @@ def planned_count() -> float:
     return REGISTRY.get_sample_value("gridcare_graphql_operations_total", {"path": "planned"}) or 0.0
 
 
-def post(client, body: dict):
-    """POST /graphql; once more if Starlette's BaseHTTPMiddleware lost the answer in a race of its own under load
-    (``RuntimeError: No response returned``, encode/starlette#2516): no answer of the app is ever compared twice."""
-    try:
-        return client.post("/graphql", json=body)
-    except RuntimeError as e:
-        if "No response returned" not in str(e):
-            raise
-        return client.post("/graphql", json=body)
-
-
 def same_answer(pair, query: str, variables: dict) -> bytes:
     """Both answers' bytes, checked equal; the planned one returned."""
     body = {"query": query, "variables": variables}
-    planned, interpreted = (post(c, body) for c in pair)
+    planned, interpreted = (c.post("/graphql", json=body) for c in pair)
     assert planned.status_code == interpreted.status_code
     assert planned.content == interpreted.content, (query, variables)
     return planned.content
