@@ -502,7 +502,8 @@ def test_generated_operations_answer_the_same(clients, place_order, other, demo_
         ran["planned" if planned else "errors"] += 1
 
     compare()
-    assert ran["planned"] >= ran["errors"], ran  # most within the budget, and planned
+    # most within the budget, and planned (staff of another community: refused this one's residents)
+    assert ran["planned"] >= (EXAMPLES / 4 if role == "other_staff" else ran["errors"]), ran
 
 
 def test_what_is_not_covered_goes_to_graphql_core(clients, place_order, demo_day):
