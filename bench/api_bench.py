@@ -9,8 +9,9 @@
    operation with graphql-core (``GRIDCARE_PLANNER=off``). Reported: medians, the
    ratios to the hand-written Cypher (target ≤ 2×, 4× at the very least), and the
    Cypher round trips each request made, the token's look-up included (target ≤ 2).
-2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99
-   and throughput with 16 concurrent HTTP clients.
+2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99,
+   throughput with 16 concurrent HTTP clients and Cypher round trips per request, planned
+   and interpreted (their answers checked byte-identical first).
 
 ``--role staff`` asks with a staff token of the demo community, whose every loaded
 resident and place is checked against the caller's community (`schema.scope`).
@@ -191,8 +192,6 @@ def main() -> None:
                 },
             ).json()["data"]["residents"]["edges"]
         ]
-    interpreter.terminate()
-    interpreter.wait(timeout=30)
     c = statistics.median(cypher_times)
     print(f"hand-written Cypher through the driver: median {c:.3f} s")
     for name, (g, trips) in measured.items():
@@ -203,12 +202,24 @@ def main() -> None:
     print("targets: planned ≤ 2× (4× at the very least), ≤ 2 round trips, the token's look-up included\n")
     elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
     one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
+    with httpx.Client(timeout=120, headers=headers) as http:
+        for body in (elders(0), one(0), one(1)):
+            answers = [http.post(f"{b}/graphql", json=body).content for b in (base, interpreted_base)]
+            assert answers[0] == answers[1], f"the planned and the interpreted answers differ: {body}"
+    rates: dict[str, float] = {}
     for name, body in (("Elders", elders), ("resident(id)", one)):
-        latencies, throughput = asyncio.run(load(base, headers, body, args.requests, args.clients))
-        print(
-            f"{name:13s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
-            f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s"
-        )
+        for path, at in (("planned", base), ("interpreted", interpreted_base)):
+            before = cypher_total(at)
+            latencies, throughput = asyncio.run(load(at, headers, body, args.requests, args.clients))
+            trips = (cypher_total(at) - before) / args.requests
+            rates[name, path] = throughput
+            print(
+                f"{name:13s} {path:11s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
+                f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s  {trips:.1f} round trips"
+            )
+        print(f"{name}: planned/interpreted throughput {rates[name, 'planned'] / rates[name, 'interpreted']:.2f}×")
+    interpreter.terminate()
+    interpreter.wait(timeout=30)
     server.terminate()
     server.wait(timeout=30)
     revoke_token(store, record.id)
