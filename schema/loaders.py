@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from strawberry.dataloader import DataLoader
 
@@ -27,13 +27,32 @@ if TYPE_CHECKING:
 
 
 class SharedLoader(DataLoader):
-    """A DataLoader whose futures, shared by every field that loads the same key, are each awaited through a
-    shield: graphql-core cancels the sibling fields of one that failed, and a task cancelled while it waits
-    cancels the future it waits on — which would fail every other field waiting on that key with a
-    ``CancelledError`` (the whole request a 500)."""
+    """A DataLoader whose futures, shared by every field that loads the same key, are cancelled only when the
+    last field waiting on them is: graphql-core cancels the sibling fields of one that failed (and a deadline
+    cancels them all), and a task cancelled while it waits cancels the future it waits on — which would fail
+    every other field waiting on that key with a ``CancelledError`` (the whole request a 500). Each field waits
+    through a shield; the future itself is cancelled with its last waiter, so a batch no one waits for any
+    more is skipped, as a plain DataLoader skips it, instead of running past the request's end."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._waiters: dict[asyncio.Future, int] = {}
 
     def load(self, key: Any) -> Awaitable[Any]:
-        return asyncio.shield(super().load(key))
+        return self._wait(cast(asyncio.Future, super().load(key)))  # DataLoader.load answers its future
+
+    async def _wait(self, future: asyncio.Future) -> Any:
+        self._waiters[future] = self._waiters.get(future, 0) + 1
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if self._waiters[future] == 1 and not future.done():
+                future.cancel()  # no field waits for it any more
+            raise
+        finally:
+            left = self._waiters.pop(future) - 1
+            if left:
+                self._waiters[future] = left
 
 
 class Loaders:
