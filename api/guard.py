@@ -1,12 +1,15 @@
 """HTTP rules of the GraphQL endpoint, and masked server errors.
 
 ``/graphql`` takes one operation per ``POST`` of JSON, with a Content-Length of
-at most `MAX_BODY` bytes: no queries over GET, no batches (a JSON array), no
+at most `MAX_BODY` bytes and a body of at most as many, counted as it arrives
+(whatever the Content-Length said; a client gone mid-body gets no answer and
+leaves no error), below any mount point (``root_path``): no queries over GET, no batches (a JSON array), no
 forms; the body must be UTF-8, a JSON object nested at most `MAX_NESTING` deep,
 with ``query`` a string and ``variables`` an object. Anything refused gets a
 clear JSON error (4xx) with the request id. An
 exception no one handled answers 500 with only the request id; its trace (not
-its message, which may name people) goes to the server log.
+its message, which may name people) goes to the server log, and uvicorn's own
+log of it keeps the trace and the type only (`WITHHELD`).
 """
 
 from __future__ import annotations
@@ -36,7 +39,24 @@ _FIELDS = (
 )
 
 
+class _MessagesWithheld(logging.Filter):
+    """Starlette hands an unhandled exception on to the server after our 500 is sent, and uvicorn logs it with
+    its message, which may name people: the record keeps the trace and the exception's type only."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[1] is not None:
+            kind, _, trace = record.exc_info
+            name = kind.__name__ if kind else "Exception"
+            record.exc_text = "".join(traceback.format_tb(trace)) + f"{name} (its message withheld: it may name people)"
+            record.exc_info = None
+        return True
+
+
+WITHHELD = _MessagesWithheld()
+
+
 def install(app: FastAPI) -> None:
+    logging.getLogger("uvicorn.error").addFilter(WITHHELD)  # added once: the same filter object
     app.add_middleware(Guarded)
     app.add_exception_handler(Exception, internal_error)
     for outage in OUTAGES:  # answered inside the middlewares, so the server does not log them as crashes
@@ -50,19 +70,50 @@ class Guarded:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/graphql":
+        if scope["type"] != "http" or _route_path(scope) != "/graphql":
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        problem = await graphql_problem(request)
+        problem = graphql_problem(request)
+        if problem is None and request.method == "POST":
+            body = await _read_body(receive)
+            if body is None:
+                return  # the client went away mid-body: no one to answer
+            if isinstance(body, tuple):
+                problem = body
+            else:
+                problem = body_problem(body)
+                receive = _replayed(body, receive)
         if problem:
             status, error = problem
             headers = {"Allow": "POST"} if status == 405 else None
             await refusal(status, error, request.state.request_id, headers)(scope, receive, send)
             return
-        if request.method == "POST":  # its body was read (and kept by the request) to be checked
-            receive = _replayed(await request.body(), receive)
         await self.app(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The request's path below the application's mount point (``root_path``), as the routes see it."""
+    path, root = scope["path"], scope.get("root_path", "")
+    return path[len(root) :] or "/" if root and path.startswith(root) else path
+
+
+async def _read_body(receive: Receive) -> bytes | tuple[int, str] | None:
+    """The request's body, counted as it arrives: past `MAX_BODY` bytes reading stops (whatever the
+    Content-Length said); None when the client disconnects first."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            return 413, f"the request body is larger than {MAX_BODY} bytes"
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def _replayed(body: bytes, receive: Receive) -> Receive:
@@ -80,8 +131,12 @@ def _replayed(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def graphql_problem(request: Request) -> tuple[int, str] | None:
-    """Why this request to /graphql is refused, or None."""
+_LENGTH = re.compile(r"[0-9]{1,15}")
+
+
+def graphql_problem(request: Request) -> tuple[int, str] | None:
+    """Why this request to /graphql is refused by its method and headers, or None (its body is checked apart,
+    by `body_problem`, as it is read)."""
     if request.method == "GET":
         return (
             (405, 'queries over GET are not accepted: POST a JSON body {"query": …} to /graphql')
@@ -93,11 +148,11 @@ async def graphql_problem(request: Request) -> tuple[int, str] | None:
     if "application/json" not in request.headers.get("content-type", ""):
         return 415, "send the operation as JSON, with Content-Type: application/json"
     length = request.headers.get("content-length", "")
-    if not length.isdigit():
+    if not _LENGTH.fullmatch(length):
         return 411, "a Content-Length header is required"
     if int(length) > MAX_BODY:
         return 413, f"the request body is larger than {MAX_BODY} bytes"
-    return body_problem(await request.body())
+    return None
 
 
 def body_problem(body: bytes) -> tuple[int, str] | None:
