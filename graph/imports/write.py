@@ -10,7 +10,7 @@ import neo4j
 
 from graph.errors import GraphError
 from graph.imports import cypher as Q
-from graph.store import Store, counted
+from graph.store import Store, counted, counted_one
 
 Step = tuple[str, list[dict[str, Any]]]  # (a Cypher constant taking $rows, the rows)
 
@@ -49,6 +49,10 @@ def write_steps(
 ) -> WriteSummary:
     """Run each step's statement over its rows in batches, all in ONE transaction.
 
+    A step of :data:`graph.imports.cypher.FRESH` first looks up which of its
+    ids the community holds: the other rows CREATE their nodes, the held ones
+    run the step's own statement.
+
     The transaction is managed: the driver retries it on transient errors, and
     either every batch is committed or none. ``on_rows`` is told how many rows
     each batch wrote (a retry starts its reports again from zero, so pass a
@@ -57,15 +61,23 @@ def write_steps(
     then until this function returns, a failure may or may not have committed.
     """
 
+    def run(tx: neo4j.ManagedTransaction, summary: WriteSummary, statement: str, rows: list[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            result = counted(tx, "import", statement, rows=batch, **params)
+            summary.add(result.consume().counters, len(batch))
+            if on_rows:
+                on_rows(len(batch))
+
     def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
         summary = WriteSummary()
         for statement, rows in steps:
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                result = counted(tx, "import", statement, rows=batch, **params)
-                summary.add(result.consume().counters, len(batch))
-                if on_rows:
-                    on_rows(len(batch))
+            if statement in Q.FRESH and rows:
+                held_ids, create = Q.FRESH[statement]
+                held = set(counted_one(tx, "import", held_ids, **params)["ids"])
+                run(tx, summary, create, [row for row in rows if row["id"] not in held])
+                rows = [row for row in rows if row["id"] in held]
+            run(tx, summary, statement, rows)
         if on_written:
             on_written()
         return summary
