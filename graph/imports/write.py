@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timezone
 from typing import Any
 
 import neo4j
@@ -75,7 +76,7 @@ def write_steps(
             if statement in Q.FRESH and rows:
                 held_ids, create = Q.FRESH[statement]
                 held = set(counted_one(tx, "import", held_ids, **params)["ids"])
-                run(tx, summary, create, [row for row in rows if row["id"] not in held])
+                run(tx, summary, create, [shipped(row) for row in rows if row["id"] not in held])
                 rows = [row for row in rows if row["id"] in held]
             run(tx, summary, statement, rows)
         if on_written:
@@ -83,6 +84,49 @@ def write_steps(
         return summary
 
     return store.transaction(work)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def shipped(row: dict[str, Any]) -> dict[str, Any]:
+    """A row to CREATE with the times of its ``props`` and ``event`` maps taken out, as ``propsTimes`` and
+    ``eventTimes``: {key: [epoch seconds, nanoseconds, offset "+08:00"]}, which its statement turns into the same
+    datetime the driver would have packed (`graph.imports.cypher._time`), for a fraction of the driver's Python.
+    Only times with a fixed offset of whole minutes (as the import stores them) travel so; others stay as they are.
+
+    >>> from datetime import timedelta
+    >>> at = datetime(2024, 5, 3, 9, 30, 0, 250, tzinfo=timezone(timedelta(hours=8)))
+    >>> shipped({"id": "v1", "props": {"at": at, "mode": "home"}})
+    {'id': 'v1', 'props': {'mode': 'home'}, 'propsTimes': {'at': [1714699800, 250000, '+08:00']}}
+    >>> shipped({"id": "v2", "props": {"at": datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC)}})["propsTimes"]
+    {'at': [-1, 500000000, '+00:00']}
+    """
+    out = dict(row)
+    for part in ("props", "event"):
+        values = row.get(part)
+        if not isinstance(values, dict):
+            continue
+        times = {k: t for k, v in values.items() if (t := _epoch(v)) is not None}
+        out[part] = {k: v for k, v in values.items() if k not in times}
+        out[f"{part}Times"] = times
+    return out
+
+
+def _epoch(value: object) -> list[object] | None:
+    if not isinstance(value, datetime) or not isinstance(value.tzinfo, timezone):
+        return None
+    offset = value.utcoffset()
+    if offset is None or offset.microseconds or offset.seconds % 60:
+        return None
+    since = value - _EPOCH
+    minutes = offset.days * 1440 + offset.seconds // 60
+    sign = "-" if minutes < 0 else "+"
+    return [
+        since.days * 86400 + since.seconds,
+        since.microseconds * 1000,
+        f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+    ]
 
 
 @dataclass(frozen=True)
