@@ -21,6 +21,8 @@ import secrets
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import console
 from api.settings import Settings
@@ -38,26 +40,42 @@ DEVELOPMENT = Principal.development()  # GRIDCARE_AUTH=off: every caller is the 
 
 def install(app: FastAPI, settings: Settings, key: bytes | None) -> None:
     """Authenticate every request (``key``: the token key; None when auth is off)."""
+    app.add_middleware(Authenticated, settings=settings, key=key)
 
-    @app.middleware("http")
-    async def authenticated(request: Request, call_next):
+
+class Authenticated:
+    """The middleware of authentication, pure ASGI: it sets the request id and the principal in the request's
+    state, answers refusals itself and stamps ``X-Request-ID`` on every answer that passes it."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, key: bytes | None) -> None:
+        self.app, self.settings, self.key = app, settings, key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         request.state.request_id = request_id = secrets.token_hex(8)
         request.state.principal = ANONYMOUS
         response = None
-        if settings.auth == "off":
+        if self.settings.auth == "off":
             request.state.principal = DEVELOPMENT
-        elif not is_public(request, settings) and key is not None:  # no key: auth is off
+        elif not is_public(request, self.settings) and self.key is not None:  # no key: auth is off
             try:
-                request.state.principal = await _principal(request, key)
+                request.state.principal = await _principal(request, self.key)
             except Unauthorized as e:
                 response = refusal(401, str(e), request_id, {"WWW-Authenticate": 'Bearer realm="gridcare"'})
             except Exception as e:
                 if not is_outage(e):
                     raise
                 response = unavailable(request_id)
-        response = response or await call_next(request)
-        response.headers["X-Request-ID"] = request_id
-        return response
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+            await send(message)
+
+        await (response or self.app)(scope, receive, stamped)
 
 
 def is_public(request: Request, settings: Settings) -> bool:

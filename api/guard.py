@@ -18,6 +18,7 @@ import traceback
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import refusal, unavailable
 from graph.store import OUTAGES, is_outage
@@ -36,18 +37,47 @@ _FIELDS = (
 
 
 def install(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def guarded(request: Request, call_next):
-        problem = await graphql_problem(request) if request.url.path == "/graphql" else None
-        if problem:
-            status, error = problem
-            headers = {"Allow": "POST"} if status == 405 else None
-            return refusal(status, error, request.state.request_id, headers)
-        return await call_next(request)
-
+    app.add_middleware(Guarded)
     app.add_exception_handler(Exception, internal_error)
     for outage in OUTAGES:  # answered inside the middlewares, so the server does not log them as crashes
         app.add_exception_handler(outage, internal_error)
+
+
+class Guarded:
+    """The middleware of /graphql's HTTP rules, pure ASGI: the body it reads to check is handed on as it came."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        problem = await graphql_problem(request)
+        if problem:
+            status, error = problem
+            headers = {"Allow": "POST"} if status == 405 else None
+            await refusal(status, error, request.state.request_id, headers)(scope, receive, send)
+            return
+        if request.method == "POST":  # its body was read (and kept by the request) to be checked
+            receive = _replayed(await request.body(), receive)
+        await self.app(scope, receive, send)
+
+
+def _replayed(body: bytes, receive: Receive) -> Receive:
+    """``receive`` of a request whose body the guard has read: the body once, then whatever comes after
+    (a disconnect)."""
+    pending = True
+
+    async def replay() -> Message:
+        nonlocal pending
+        if pending:
+            pending = False
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 async def graphql_problem(request: Request) -> tuple[int, str] | None:

@@ -6,6 +6,7 @@ import time
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from analysis.domain import Role
 from api.auth import LOOPBACK, refusal
@@ -18,17 +19,33 @@ REQUEST_LATENCY = Histogram(
 )
 
 
+class Timed:
+    """The middleware timing every request (pure ASGI) until its answer starts: a stream's (a subscription's)
+    headers end its time, not its last part."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                path = getattr(scope.get("route"), "path", "unmatched")
+                status = message["status"]
+                REQUEST_LATENCY.labels(scope["method"], path, status).observe(time.perf_counter() - started)
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
 def install(app: FastAPI) -> None:
     """Time every request and serve the metrics at /metrics."""
 
-    @app.middleware("http")
-    async def timed(request: Request, call_next):
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        REQUEST_LATENCY.labels(request.method, path, response.status_code).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(Timed)
 
     async def metrics(request: Request) -> Response:
         """Counts, no personal data, for the host's monitoring (loopback) and for admins."""

@@ -9,8 +9,9 @@
    operation with graphql-core (``GRIDCARE_PLANNER=off``). Reported: medians, the
    ratios to the hand-written Cypher (target ≤ 2×, 4× at the very least), and the
    Cypher round trips each request made, the token's look-up included (target ≤ 2).
-2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99
-   and throughput with 16 concurrent HTTP clients.
+2. `Elders` (a page of solitary elders 80+) and `resident(id)`: latency p50/p99,
+   throughput with 16 concurrent HTTP clients and Cypher round trips per request, planned
+   and interpreted (their answers checked byte-identical first).
 
 ``--role staff`` asks with a staff token of the demo community, whose every loaded
 resident and place is checked against the caller's community (`schema.scope`).
@@ -76,26 +77,29 @@ def hand_written(store, community):
 def serve(planner: bool = True) -> tuple[subprocess.Popen, str]:
     """`gridcare serve` in a process of its own, so client and server do not share one GIL; ``planner``: off sets
     ``GRIDCARE_PLANNER=off``, every operation interpreted by graphql-core."""
+    env = {**os.environ, "GRIDCARE_PLANNER": "on" if planner else "off"}
+    return started(lambda port: [sys.executable, "-m", "api", "serve", "--port", str(port)], env=env)
+
+
+def started(
+    command, *, ready: str = "/readyz", env: dict | None = None, wait: float = 120
+) -> tuple[subprocess.Popen, str]:
+    """The server ``command(port)`` runs on a free loopback port, once ``ready`` answers 200: process, address."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "GRIDCARE_PLANNER": "on" if planner else "off"},
-    )
+    server = subprocess.Popen(command(port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
+            if httpx.get(f"{base}{ready}").status_code == 200:
                 return server, base
         except httpx.TransportError:
             pass
         time.sleep(0.2)
     server.kill()
-    raise SystemExit("the server did not become ready within 120 s")
+    raise SystemExit(f"the server did not become ready within {wait:.0f} s")
 
 
 def cypher_total(base: str) -> float:
@@ -112,7 +116,10 @@ def timed(fn, rounds: int) -> list[float]:
     return out
 
 
-async def load(base: str, headers: dict, body_of, requests: int, clients: int) -> tuple[list[float], float]:
+async def load(
+    base: str, headers: dict, body_of, requests: int, clients: int, path: str = "/graphql"
+) -> tuple[list[float], float]:
+    """``requests`` POSTs of ``body_of(i)`` to ``path`` by ``clients`` concurrent clients: latencies, requests/s."""
     latencies: list[float] = []
     queue = list(range(requests))
 
@@ -120,7 +127,7 @@ async def load(base: str, headers: dict, body_of, requests: int, clients: int) -
         while queue:
             i = queue.pop()
             started = time.perf_counter()
-            answer = await http.post(f"{base}/graphql", json=body_of(i))
+            answer = await http.post(f"{base}{path}", json=body_of(i))
             assert answer.status_code == 200 and "errors" not in answer.json(), answer.text[:300]
             latencies.append(time.perf_counter() - started)
 
@@ -185,8 +192,6 @@ def main() -> None:
                 },
             ).json()["data"]["residents"]["edges"]
         ]
-    interpreter.terminate()
-    interpreter.wait(timeout=30)
     c = statistics.median(cypher_times)
     print(f"hand-written Cypher through the driver: median {c:.3f} s")
     for name, (g, trips) in measured.items():
@@ -197,12 +202,24 @@ def main() -> None:
     print("targets: planned ≤ 2× (4× at the very least), ≤ 2 round trips, the token's look-up included\n")
     elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
     one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
+    with httpx.Client(timeout=120, headers=headers) as http:
+        for body in (elders(0), one(0), one(1)):
+            answers = [http.post(f"{b}/graphql", json=body).content for b in (base, interpreted_base)]
+            assert answers[0] == answers[1], f"the planned and the interpreted answers differ: {body}"
+    rates: dict[str, float] = {}
     for name, body in (("Elders", elders), ("resident(id)", one)):
-        latencies, throughput = asyncio.run(load(base, headers, body, args.requests, args.clients))
-        print(
-            f"{name:13s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
-            f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s"
-        )
+        for path, at in (("planned", base), ("interpreted", interpreted_base)):
+            before = cypher_total(at)
+            latencies, throughput = asyncio.run(load(at, headers, body, args.requests, args.clients))
+            trips = (cypher_total(at) - before) / args.requests
+            rates[name, path] = throughput
+            print(
+                f"{name:13s} {path:11s} {args.clients} clients: p50 {pct(latencies, 0.5):6.1f} ms  "
+                f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s  {trips:.1f} round trips"
+            )
+        print(f"{name}: planned/interpreted throughput {rates[name, 'planned'] / rates[name, 'interpreted']:.2f}×")
+    interpreter.terminate()
+    interpreter.wait(timeout=30)
     server.terminate()
     server.wait(timeout=30)
     revoke_token(store, record.id)

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,7 +25,7 @@ from api.importing import load_demo  # noqa: E402
 from api.settings import get_settings  # noqa: E402
 from api.store import open_store  # noqa: E402
 from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from bench.api_bench import load, pct  # noqa: E402
+from bench.api_bench import load, pct, started  # noqa: E402
 from graph.reads.stats import list_communities  # noqa: E402
 from graph.tokens import revoke_token  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
@@ -37,22 +33,10 @@ from tests.api.test_graphql_read import ELDERS  # noqa: E402
 
 
 def serve(workers: int) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    args = [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/readyz").status_code == 200:
-                return server, base
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not become ready within 180 s")
+    """`gridcare serve --workers N` in a process of its own."""
+    return started(
+        lambda port: [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)], wait=180
+    )
 
 
 def main() -> None:

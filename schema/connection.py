@@ -117,7 +117,8 @@ def _checked(f: ResidentFilter) -> None:
         raise user_error(f"filter.minAge ({f.min_age}) is greater than filter.maxAge ({f.max_age})")
 
 
-def _query(community: str, f: ResidentFilter) -> ResidentQuery:
+def resident_query(community: str, f: ResidentFilter) -> ResidentQuery:
+    """The search of ``f`` in ``community``, or a BAD_USER_INPUT error (`_checked`)."""
     _checked(f)
     c = community
     return ResidentQuery(
@@ -154,7 +155,7 @@ async def residents_connection(
     sort = code(order.by)
     position = decode_cursor(after, sort) if after else None
     reach = await info.context.access.reach()
-    query = _query(community, filter or ResidentFilter())
+    query = resident_query(community, filter or ResidentFilter())
     if reach is not None:  # a leader or volunteer: only the residents within their reach
         query = replace(query, within=reach.residents)
     try:

@@ -10,7 +10,8 @@ is left out of its list, exactly as if it did not exist.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,16 @@ from graph.store import Store
 
 if TYPE_CHECKING:
     from schema.policy import Access
+
+
+class SharedLoader(DataLoader):
+    """A DataLoader whose futures, shared by every field that loads the same key, are each awaited through a
+    shield: graphql-core cancels the sibling fields of one that failed, and a task cancelled while it waits
+    cancels the future it waits on — which would fail every other field waiting on that key with a
+    ``CancelledError`` (the whole request a 500)."""
+
+    def load(self, key: Any) -> Awaitable[Any]:
+        return asyncio.shield(super().load(key))
 
 
 class Loaders:
@@ -62,7 +73,7 @@ class Loaders:
                     return [found.get(i, default()) for i in ids]
                 return [[convert(x) for x in found.get(i, ())] for i in ids]
 
-            self._made[key] = DataLoader(load_fn=load)
+            self._made[key] = SharedLoader(load_fn=load)
         return self._made[key]
 
     def children(self, relation: str, convert: Callable[[Any], Any]) -> DataLoader:
@@ -112,7 +123,7 @@ class Loaders:
                 found = await self._run(sensitive.read_sensitive, wanted, reader)
                 return [found.get(rid) for rid, _ in keys]
 
-            self._made[key] = DataLoader(load_fn=load)
+            self._made[key] = SharedLoader(load_fn=load)
         return self._made[key]
 
     def visits(self, limit: int, after: tuple[datetime, str] | None) -> DataLoader:

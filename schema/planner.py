@@ -28,9 +28,10 @@ off (benchmarks and the differential test compare both).
 from __future__ import annotations
 
 import logging
+import re
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum, auto
 from typing import Any
 
@@ -39,6 +40,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLField,
     GraphQLSchema,
     InlineFragmentNode,
@@ -54,8 +56,11 @@ from strawberry.extensions.base_extension import SchemaExtension
 
 from analysis.domain import Role, place_key, today
 from graph import scope as graph_scope
+from graph.models import to_date
+from graph.reads.search import conditions, ordering
 from graph.store import Store, is_outage
-from schema.enums import LeaderRole, Post, ResidentStatus
+from schema.connection import MAX_PAGE, ResidentFilter, decode_cursor, encode_cursor, resident_query
+from schema.enums import LeaderRole, Post, ResidentStatus, code
 from schema.policy import Principal, reads_community
 from schema.strawberry_private import graphql_schema
 
@@ -136,7 +141,7 @@ _ACTIVE = "({c}.since IS NULL OR {c}.since <= {day}) AND ({c}.until IS NULL OR {
 ENUMS = frozenset({"status", "role", "post"})  # non-null enum fields: an unknown stored code is an error
 # every field the planner compiles, by type (`_Compiler.field`); anything else goes to graphql-core
 COVERED: dict[str, frozenset[str]] = {
-    "Query": frozenset({"community"}),
+    "Query": frozenset({"community", "resident", "residents"}),
     "Community": frozenset({*SCALARS["Community"], "grids", "grid"}),
     "Grid": frozenset({*SCALARS["Grid"], "buildings", "leaders"}),
     "Building": frozenset({*SCALARS["Building"], "units", "leaders", "grid"}),
@@ -146,6 +151,10 @@ COVERED: dict[str, frozenset[str]] = {
         {*SCALARS["Resident"], "age", "household", "unit", "building", "grid", "caregivers", "careRecipients"}
     ),
     "LeaderPost": frozenset({*SCALARS["LeaderPost"], "resident"}),
+    # `Query.residents` (`schema.connection`): the page, its cursors and the total in the same statement
+    "ResidentConnection": frozenset({"totalCount", "edges", "pageInfo"}),
+    "ResidentEdge": frozenset({"cursor", "node"}),
+    "PageInfo": frozenset({"hasNextPage", "hasPreviousPage", "startCursor", "endCursor"}),
 }
 
 
@@ -187,17 +196,28 @@ class Shape:
     ages: list[int] = field(default_factory=list)
     codes: list[int] = field(default_factory=list)  # enums: null when the stored code is none of the enum's
     first: list[int] = field(default_factory=list)  # root fields: a list of at most one object
+    custom: list[tuple[int, Callable[[Any], Any]]] = field(default_factory=list)  # connections: their own builder
 
 
 @dataclass
 class Argument:
-    """A parameter of the statement read from a field's arguments at each request."""
+    """A parameter of the statement read from a field's arguments at each request (``name`` None: all of
+    them, and ``convert`` returns a `Spliced`)."""
 
     param: str
     definition: GraphQLField
     node: FieldNode
-    name: str
+    name: str | None
     convert: Callable[[Any, Principal], Any]
+
+
+@dataclass
+class Spliced:
+    """Parameters, and Cypher texts for the slots ``«name»`` of the statement (fixed fragments chosen by the
+    arguments: a connection's filters and order)."""
+
+    params: dict[str, Any]
+    texts: dict[str, str]
 
 
 @dataclass
@@ -389,6 +409,88 @@ class _Compiler:
         self.arguments.append(Argument(param, definition, node, name, convert))
         return f"${param}"
 
+    def resident(self, definition: GraphQLField, same: list[FieldNode], shape: Shape, position: int) -> str:
+        """`Query.resident(id)`: the scoped resident loader, then `reads_community` of the resident's community."""
+        var = self.name("r")
+        rid = self.argument(definition, same[0], "id", lambda value, _: value)
+        inner, sub = self.obj("Resident", var, same)
+        shape.first.append(position)
+        shape.objects.append((position, sub))
+        kept = "" if self.sight is Sight.ALL else f" WHERE {self.keep(var)}"
+        if self.sight not in (Sight.ALL, Sight.COMMUNITY):
+            kept += f" AND {var}.community = $community"
+        return f"COLLECT {{ MATCH ({var}:Resident {{id: {rid}}}){kept} RETURN {inner} LIMIT 1 }}"
+
+    def connection(self, definition: GraphQLField, same: list[FieldNode], shape: Shape, position: int) -> str:
+        """`Query.residents` (`schema.connection.residents_connection`): whether the community exists, the total,
+        one row more than the page (``[sort key, id, [node, …]]``), and what the cursors and `PageInfo` need."""
+        s = self.name("s")  # the prefix of its parameters and slots
+        self.arguments.append(Argument(s, definition, same[0], None, _bind(s, self.sight)))
+        nodes: list[str] = []  # the Cypher lists of the nodes asked, one per `node` of each `edges`
+        builders: list[Callable[[_Page], Any]] = []
+        total = page = False
+        fields = self.collect("ResidentConnection", [n.selection_set for n in same if n.selection_set])
+        for fs in fields.values():
+            name = fs[0].name.value
+            if name == "__typename":
+                builders.append(lambda _: "ResidentConnection")
+            elif name == "totalCount":
+                total = True
+                builders.append(lambda pg: pg.total)
+            elif name == "pageInfo":
+                page = True
+                builders.append(self.page_info(fs))
+            elif name == "edges":
+                page = True
+                builders.append(self.edges(fs, nodes))
+            else:
+                raise Unplannable(f"ResidentConnection.{name}")
+        keys = tuple(fields)
+
+        def build(value: list) -> dict:
+            pg = _Page.of(value)
+            return dict(zip(keys, (b(pg) for b in builders), strict=True))
+
+        shape.custom.append((position, build))
+        matched = f"MATCH (r:Resident {{community: ${s}_community}})"
+        count = f"COUNT {{ {matched} WHERE «{s}_where» }}" if total else "0"
+        rows = (
+            f"COLLECT {{ {matched} WHERE «{s}_page» WITH r ORDER BY «{s}_order», r.id ASC LIMIT ${s}_limit "
+            f"RETURN [«{s}_key», r.id, [{', '.join(nodes)}]] }}"
+            if page
+            else "[]"
+        )
+        exists = f"EXISTS {{ MATCH (:Community {{id: ${s}_community}}) }}"
+        return f"[{exists}, {count}, {rows}, ${s}_sort, ${s}_first, ${s}_after]"
+
+    def page_info(self, same: list[FieldNode]) -> Callable[[_Page], dict]:
+        fields = self.collect("PageInfo", [n.selection_set for n in same if n.selection_set])
+        values: dict[str, Callable[[_Page], Any]] = {
+            "__typename": lambda _: "PageInfo",
+            "hasNextPage": lambda pg: pg.has_next,
+            "hasPreviousPage": lambda pg: pg.has_previous,
+            "startCursor": lambda pg: pg.cursors[0] if pg.cursors else None,
+            "endCursor": lambda pg: pg.cursors[-1] if pg.cursors else None,
+        }
+        asked = [(key, values[fs[0].name.value]) for key, fs in fields.items()]
+        return lambda pg: {key: value(pg) for key, value in asked}
+
+    def edges(self, same: list[FieldNode], nodes: list[str]) -> Callable[[_Page], list]:
+        fields = self.collect("ResidentEdge", [n.selection_set for n in same if n.selection_set])
+        asked: list[tuple[str, Callable[[_Page, int], Any]]] = []
+        for key, fs in fields.items():
+            name = fs[0].name.value
+            if name == "__typename":
+                asked.append((key, lambda _, __: "ResidentEdge"))
+            elif name == "cursor":
+                asked.append((key, lambda pg, i: pg.cursors[i]))
+            else:  # node: the resident, as every other one the planner reads
+                inner, sub = self.obj("Resident", "r", fs)
+                at, build = len(nodes), _shaper(sub)
+                nodes.append(inner)
+                asked.append((key, _node(at, build)))
+        return lambda pg: [{key: value(pg, i) for key, value in asked} for i in range(len(pg.rows))]
+
     def root(self, operation: OperationDefinitionNode) -> tuple[str, Shape]:
         query_type = self.schema.query_type
         assert query_type is not None
@@ -400,9 +502,15 @@ class _Compiler:
             if name == "__typename":
                 exprs.append("'Query'")
                 continue
-            if name != "community":
+            if name not in COVERED["Query"]:
                 raise Unplannable(f"Query.{name}")
             definition = query_type.fields[name]
+            if name == "residents":
+                exprs.append(self.connection(definition, same, shape, position))
+                continue
+            if name == "resident":
+                exprs.append(self.resident(definition, same, shape, position))
+                continue
             community = self.argument(definition, same[0], "name", lambda value, _: value)
             allowed = self.argument(definition, same[0], "name", lambda value, p: reads_community(p, value))
             var = self.name("c")
@@ -434,6 +542,89 @@ def compile_plan(schema: GraphQLSchema, document: DocumentNode, operation_name: 
     return Plan(f"RETURN {expr} AS data", shape, compiler.arguments, operation)
 
 
+# --- the residents connection at each request ---------------------------------------------------------------
+
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+_PARAM = re.compile(r"\$(\w+)")
+
+
+def _bind(s: str, sight: Sight) -> Callable[[dict[str, Any], Principal], Spliced]:
+    """The parameters and fixed fragments of `Query.residents` (prefixed ``s``) for its arguments; `Fallback`
+    whenever `residents_connection` would answer an error (a bad page size, cursor or filter, a community out
+    of reach or absent): graphql-core reports it."""
+
+    def bind(args: dict[str, Any], p: Principal) -> Spliced:
+        community, first, after = args["community"], args["first"], args.get("after")
+        if not 0 <= first <= MAX_PAGE or not reads_community(p, community):
+            raise Fallback("residents: first, or a community out of reach")
+        order = args.get("orderBy") or {}
+        by = order.get("by")
+        sort, descending = (code(by) if by is not None else "NAME"), bool(order.get("descending"))
+        try:
+            position = decode_cursor(after, sort) if after else None
+            given = args.get("filter") or {}
+            query = resident_query(
+                community, ResidentFilter(**{_SNAKE.sub("_", k).lower(): v for k, v in given.items()})
+            )
+        except (GraphQLError, TypeError, ValueError) as e:
+            raise Fallback("residents: a bad cursor or filter") from e
+        if sight not in (Sight.ALL, Sight.COMMUNITY):  # within the reach: `seen`, as the search's `$within`
+            query = replace(query, within=frozenset())
+        as_of = query.as_of or today()
+        clauses, found = conditions(query, as_of)
+        expr, direction, seek = ordering(sort, descending)
+        where = " AND ".join(clauses)
+        key, rid = position or (None, None)
+        params = {
+            "community": community,
+            "statuses": list(query.statuses),
+            "asOf": as_of,
+            "limit": first + 1,
+            "afterKey": key,
+            "afterId": rid,
+            **{k: v for k, v in found.items() if k != "within"},
+        }
+
+        def prefixed(text: str) -> str:
+            return _PARAM.sub(lambda m: "seen" if m[1] == "within" else f"${s}_{m[1]}", text)
+
+        texts = {
+            f"{s}_where": prefixed(where),
+            f"{s}_page": prefixed(f"{where} AND ({seek})" if position else where),
+            f"{s}_order": f"{expr} {direction}",
+            f"{s}_key": expr,
+        }
+        params |= {"sort": sort, "first": first, "after": after is not None}
+        return Spliced({f"{s}_{k}": v for k, v in params.items()}, texts)
+
+    return bind
+
+
+def _node(at: int, build: Callable[[list], dict]) -> Callable[[_Page, int], dict]:
+    """The resident of the ``i``-th row of a page, from its ``at``-th node list."""
+    return lambda pg, i: build(pg.rows[i][2][at])
+
+
+@dataclass
+class _Page:
+    """One page of `Query.residents` as its Cypher list gives it: rows ``[sort key, id, [node, …]]``."""
+
+    total: int
+    rows: list[list]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+
+    @classmethod
+    def of(cls, value: list) -> _Page:
+        exists, total, rows, sort, first, after = value
+        if not exists:
+            raise Fallback("residents: no such community")  # `NotFound`: graphql-core reports it
+        rows = rows[:first]
+        cursors = [encode_cursor(sort, to_date(k) if sort == "AGE" else k, rid) for k, rid, _ in rows]
+        return cls(total, rows, cursors, len(value[2]) > first, after)
+
+
 # --- running a plan ----------------------------------------------------------------------------------------------
 
 
@@ -442,9 +633,11 @@ def _shaper(shape: Shape) -> Callable[[list], dict]:
     keys = shape.keys
     lists = [(i, _shaper(sub), places) for i, sub, places in shape.lists]
     objects = [(i, _shaper(sub), i in shape.first) for i, sub in shape.objects]
-    ages, codes = shape.ages, shape.codes
+    ages, codes, custom = shape.ages, shape.codes, shape.custom
 
     def build(values: list) -> dict:
+        for i, make in custom:
+            values[i] = make(values[i])
         for i, sub, places in lists:
             items = values[i]
             if places:
@@ -501,19 +694,27 @@ def planned(schema: GraphQLSchema, query: str, document: DocumentNode, name: str
     return compiled
 
 
-def parameters(schema: GraphQLSchema, compiled: Compiled, variables: dict[str, Any] | None, p: Principal) -> dict:
-    """The statement's parameters for this request; `Fallback` when the variables do not coerce
-    (graphql-core answers that error)."""
+def parameters(
+    schema: GraphQLSchema, compiled: Compiled, variables: dict[str, Any] | None, p: Principal
+) -> tuple[dict, dict[str, str]]:
+    """The statement's parameters for this request, and the texts of its slots; `Fallback` when the
+    variables do not coerce (graphql-core answers that error)."""
     coerced = get_variable_values(schema, compiled.plan.variables.variable_definitions or (), variables or {})
     if isinstance(coerced, list):
         raise Fallback("variables")
     params: dict[str, Any] = {"community": p.community or ""}
+    texts: dict[str, str] = {}
     for a in compiled.plan.arguments:
         try:
-            value = get_argument_values(a.definition, a.node, coerced).get(a.name)
+            values = get_argument_values(a.definition, a.node, coerced)
         except Exception as e:  # graphql-core reports it, with its path
             raise Fallback("argument") from e
-        params[a.param] = a.convert(value, p)
+        if a.name is None:
+            spliced = a.convert(values, p)
+            params |= spliced.params
+            texts |= spliced.texts
+        else:
+            params[a.param] = a.convert(values.get(a.name), p)
     sight = sight_of(p)
     if sight is Sight.LEADER:
         try:
@@ -523,14 +724,18 @@ def parameters(schema: GraphQLSchema, compiled: Compiled, variables: dict[str, A
         params["self"] = p.resident_id
     elif sight is Sight.VOLUNTEER:
         params["self"], params["today"] = p.resident_id, today()
-    return params
+    return params, texts
 
 
-def statement(compiled: Compiled, p: Principal) -> str:
-    """The plan's statement, after the Cypher of the caller's reach (leaders and volunteers)."""
+def statement(compiled: Compiled, p: Principal, texts: dict[str, str] | None = None) -> str:
+    """The plan's statement, its slots filled (``texts``), after the Cypher of the caller's reach (leaders and
+    volunteers)."""
     sight = sight_of(p)
     kind = p.scope_kind if sight is Sight.LEADER else None
-    return REACH.get((sight, kind), "") + compiled.plan.cypher
+    cypher = compiled.plan.cypher
+    for slot, text in (texts or {}).items():
+        cypher = cypher.replace(f"«{slot}»", text)
+    return REACH.get((sight, kind), "") + cypher
 
 
 def run(store: Store, cypher: str, compiled: Compiled, params: dict) -> dict:
@@ -553,8 +758,8 @@ class PlannedReads(SchemaExtension):
             compiled = planned(schema, ec.query or "", document, ec.operation_name, sight_of(principal))
             if compiled is not None:
                 try:
-                    params = parameters(schema, compiled, ec.variables, principal)
-                    data = await context.run(run, statement(compiled, principal), compiled, params)
+                    params, texts = parameters(schema, compiled, ec.variables, principal)
+                    data = await context.run(run, statement(compiled, principal, texts), compiled, params)
                 except Fallback as why:
                     log.debug("planned query handed back to graphql-core: %s", why)
                 except Exception as e:  # an outage or a bug: graphql-core answers as it always does

@@ -64,7 +64,8 @@ class Page:
     has_next: bool
 
 
-def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict[str, Any]]:
+def conditions(q: ResidentQuery, as_of: date) -> tuple[list[str], dict[str, Any]]:
+    """The WHERE conditions on ``r`` of the query's filters (fixed fragments) and their parameters."""
     params = {
         "grid": q.grid,
         "building": q.building,
@@ -84,12 +85,19 @@ def _where(q: ResidentQuery, as_of: date) -> tuple[list[str], dict[str, Any]]:
     return ["r.status IN $statuses"] + [_FILTERS[k] for k in params], params
 
 
-def _cypher(clauses: list[str], sort: str, descending: bool, after: bool) -> str:
+def ordering(sort: str, descending: bool) -> tuple[str, str, str]:
+    """The sort expression on ``r``, its direction, and the keyset condition seeking past ``$afterKey``,
+    ``$afterId`` in that order."""
     expr, direction = _SORTS[sort]
     if descending:
         direction = "ASC" if direction == "DESC" else "DESC"
-    where = " AND ".join(clauses)
     seek = f"{expr} {'>' if direction == 'ASC' else '<'} $afterKey OR ({expr} = $afterKey AND r.id > $afterId)"
+    return expr, direction, seek
+
+
+def _cypher(clauses: list[str], sort: str, descending: bool, after: bool) -> str:
+    expr, direction, seek = ordering(sort, descending)
+    where = " AND ".join(clauses)
     page_where = f"{where} AND ({seek})" if after else where
     return f"""
 OPTIONAL MATCH (community:Community {{id: $community}})
@@ -114,7 +122,7 @@ def search_residents(
 ) -> Page:
     """One page of residents matching ``q``; ``after`` is the (key, id) of the last one seen."""
     as_of = q.as_of or today()
-    clauses, params = _where(q, as_of)
+    clauses, params = conditions(q, as_of)
     cypher = _cypher(clauses, sort, descending, after is not None)
     key, rid = after or (None, None)
     rows = store.read(
