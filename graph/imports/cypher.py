@@ -2,7 +2,9 @@
 
 Every statement MERGEs on stable ids and SETs what the ledger says, so running
 the same rows twice leaves the graph as it was. Labels and relationship types
-are written in the statements, never taken from input.
+are written in the statements, never taken from input. The steps of
+:data:`FRESH` (households, residents, visits, home services done) look up first
+which of their ids the community holds, and CREATE the nodes of the others.
 """
 
 from analysis.domain import LEADER_ROLES, kind_of_role
@@ -167,6 +169,73 @@ WITH row WHERE row.team IS NOT NULL
 MERGE (t:VolunteerTeam {id: row.team})
 ON CREATE SET t.community = $community, t.name = row.teamName
 """
+# --- the rows whose node the community does not hold yet: CREATEd -------------------------------------------
+# A MERGE seeks its id under a unique-index lock held until the commit, and most rows of a first import (a year of
+# visits above all) name nodes that are not there. Inside the import's transaction, one look-up per step (by the
+# community's index) says which of the step's ids the community holds: their rows run the step's statement as
+# planned; the others a statement that CREATEs what that one creates when the node is absent (a new node has no
+# old links to delete). A node of the same id written by another transaction meanwhile fails the CREATE on the
+# unique constraint, and the community's transaction is rolled back whole.
+
+
+def _time(part: str) -> str:
+    """The stored time of `row.<part>[k]`: the rows CREATEd carry their times as [epoch seconds, nanoseconds,
+    offset] (`graph.imports.write.shipped`), not as the driver's temporal values, whose packing takes ~50 µs of
+    Python each (6 s for the demo's 117,590); the value stored is the same."""
+    return f"datetime({{epochSeconds: row.{part}[k][0], nanosecond: row.{part}[k][1], timezone: row.{part}[k][2]}})"
+
+
+HELD_HOUSEHOLDS = "MATCH (h:Household) WHERE h.community = $community RETURN collect(h.id) AS ids"
+NEW_HOUSEHOLDS = """
+UNWIND $rows AS row
+MATCH (u:Unit {id: row.unit})
+CREATE (h:Household {id: row.id})
+SET h.community = $community, h.room = row.room
+CREATE (u)-[:HAS_HOUSEHOLD]->(h)
+"""
+HELD_RESIDENTS = (
+    "MATCH (r:Resident) WHERE r.community = $community AND r.residentId IS NOT NULL RETURN collect(r.id) AS ids"
+)
+NEW_RESIDENTS = """
+UNWIND $rows AS row
+MATCH (h:Household {id: row.household})
+CREATE (r:Resident {id: row.id})
+SET r.status = 'active', r += row.props
+CREATE (r)-[:LIVES_IN]->(h)
+"""
+HELD_VISITS = "MATCH (v:Visit) WHERE v.community = $community AND v.at IS NOT NULL RETURN collect(v.id) AS ids"
+# the elder is the ledger's (checked when reading), written earlier in the same transaction
+NEW_VISITS = """
+UNWIND $rows AS row
+CREATE (v:Visit {id: row.id})
+SET v += row.props, v.community = $community, v.resident = row.resident, v.source = 'import',
+    v.recordedAt = datetime(), v.recordedBy = 'import', v.withdrawn = false
+FOREACH (k IN keys(row.propsTimes) | SET v[k] = _TIME_propsTimes)
+""".replace("_TIME_propsTimes", _time("propsTimes"))
+HELD_SERVICES = (
+    "MATCH (q:ServiceRequest) WHERE q.community = $community AND q.requestedAt IS NOT NULL RETURN collect(q.id) AS ids"
+)
+# the request with its one event (the elder is the ledger's); the teams named, once each
+NEW_SERVICES = """
+UNWIND $rows AS row
+CREATE (q:ServiceRequest {id: row.id})
+SET q += row.props
+FOREACH (k IN keys(row.propsTimes) | SET q[k] = _TIME_propsTimes)
+CREATE (e:CaseEvent {id: row.id + '/e1'})
+SET e += row.event
+FOREACH (k IN keys(row.eventTimes) | SET e[k] = _TIME_eventTimes)
+WITH DISTINCT row.team AS team, row.teamName AS name WHERE team IS NOT NULL
+MERGE (t:VolunteerTeam {id: team})
+ON CREATE SET t.community = $community, t.name = name
+""".replace("_TIME_propsTimes", _time("propsTimes")).replace("_TIME_eventTimes", _time("eventTimes"))
+#: statement of a plan's step -> (the look-up of the ids held, returning ``ids``; the statement for the rest)
+FRESH: dict[str, tuple[str, str]] = {
+    HOUSEHOLDS: (HELD_HOUSEHOLDS, NEW_HOUSEHOLDS),
+    RESIDENTS: (HELD_RESIDENTS, NEW_RESIDENTS),
+    VISITS: (HELD_VISITS, NEW_VISITS),
+    SERVICES: (HELD_SERVICES, NEW_SERVICES),
+}
+
 # with `--earn-points`: the provider's points for each service, under the key a completion would use (once)
 SERVICE_POINTS = """
 UNWIND $rows AS row

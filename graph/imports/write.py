@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timezone
 from typing import Any
 
 import neo4j
 
 from graph.errors import GraphError
 from graph.imports import cypher as Q
-from graph.store import Store, counted
+from graph.store import Store, counted, counted_one
 
 Step = tuple[str, list[dict[str, Any]]]  # (a Cypher constant taking $rows, the rows)
 
@@ -49,6 +50,10 @@ def write_steps(
 ) -> WriteSummary:
     """Run each step's statement over its rows in batches, all in ONE transaction.
 
+    A step of :data:`graph.imports.cypher.FRESH` first looks up which of its
+    ids the community holds: the other rows CREATE their nodes, the held ones
+    run the step's own statement.
+
     The transaction is managed: the driver retries it on transient errors, and
     either every batch is committed or none. ``on_rows`` is told how many rows
     each batch wrote (a retry starts its reports again from zero, so pass a
@@ -57,20 +62,71 @@ def write_steps(
     then until this function returns, a failure may or may not have committed.
     """
 
+    def run(tx: neo4j.ManagedTransaction, summary: WriteSummary, statement: str, rows: list[dict[str, Any]]) -> None:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            result = counted(tx, "import", statement, rows=batch, **params)
+            summary.add(result.consume().counters, len(batch))
+            if on_rows:
+                on_rows(len(batch))
+
     def work(tx: neo4j.ManagedTransaction) -> WriteSummary:
         summary = WriteSummary()
         for statement, rows in steps:
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                result = counted(tx, "import", statement, rows=batch, **params)
-                summary.add(result.consume().counters, len(batch))
-                if on_rows:
-                    on_rows(len(batch))
+            if statement in Q.FRESH and rows:
+                held_ids, create = Q.FRESH[statement]
+                held = set(counted_one(tx, "import", held_ids, **params)["ids"])
+                run(tx, summary, create, [shipped(row) for row in rows if row["id"] not in held])
+                rows = [row for row in rows if row["id"] in held]
+            run(tx, summary, statement, rows)
         if on_written:
             on_written()
         return summary
 
     return store.transaction(work)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def shipped(row: dict[str, Any]) -> dict[str, Any]:
+    """A row to CREATE with the times of its ``props`` and ``event`` maps taken out, as ``propsTimes`` and
+    ``eventTimes``: {key: [epoch seconds, nanoseconds, offset "+08:00"]}, which its statement turns into the same
+    datetime the driver would have packed (`graph.imports.cypher._time`), for a fraction of the driver's Python.
+    Only times with a fixed offset of whole minutes (as the import stores them) travel so; others stay as they are.
+
+    >>> from datetime import timedelta
+    >>> at = datetime(2024, 5, 3, 9, 30, 0, 250, tzinfo=timezone(timedelta(hours=8)))
+    >>> shipped({"id": "v1", "props": {"at": at, "mode": "home"}})
+    {'id': 'v1', 'props': {'mode': 'home'}, 'propsTimes': {'at': [1714699800, 250000, '+08:00']}}
+    >>> shipped({"id": "v2", "props": {"at": datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC)}})["propsTimes"]
+    {'at': [-1, 500000000, '+00:00']}
+    """
+    out = dict(row)
+    for part in ("props", "event"):
+        values = row.get(part)
+        if not isinstance(values, dict):
+            continue
+        times = {k: t for k, v in values.items() if (t := _epoch(v)) is not None}
+        out[part] = {k: v for k, v in values.items() if k not in times}
+        out[f"{part}Times"] = times
+    return out
+
+
+def _epoch(value: object) -> list[object] | None:
+    if not isinstance(value, datetime) or not isinstance(value.tzinfo, timezone):
+        return None
+    offset = value.utcoffset()
+    if offset is None or offset.microseconds or offset.seconds % 60:
+        return None
+    since = value - _EPOCH
+    minutes = offset.days * 1440 + offset.seconds // 60
+    sign = "-" if minutes < 0 else "+"
+    return [
+        since.days * 86400 + since.seconds,
+        since.microseconds * 1000,
+        f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}",
+    ]
 
 
 @dataclass(frozen=True)
