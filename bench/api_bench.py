@@ -30,6 +30,8 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -44,6 +46,7 @@ from api.store import open_store  # noqa: E402
 from api.tokens import TokenRequest, issue, token_key  # noqa: E402
 from graph.models import to_date  # noqa: E402
 from graph.reads.stats import list_communities  # noqa: E402
+from graph.store import Store  # noqa: E402
 from graph.tokens import revoke_token  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
 from tests.api.test_graphql_read import ELDERS, TREE  # noqa: E402  (the queries the tests check)
@@ -59,6 +62,7 @@ RETURN c.name AS name, COLLECT { MATCH (c)-[:HAS_GRID]->(g) RETURN g {
         residents: COLLECT { MATCH (h)<-[:LIVES_IN]-(r:Resident {status: 'active'})
                              RETURN r { .name, .birthDate, .livesAlone } } } } } } } } } } AS grids
 """
+IDS = "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }"
 RESIDENT = "query($id: ID!) { resident(id: $id) { id name age livesAlone building { number } caregivers { name } } }"
 
 
@@ -74,11 +78,40 @@ def hand_written(store, community):
     return records[0]
 
 
-def serve(planner: bool = True) -> tuple[subprocess.Popen, str]:
-    """`gridcare serve` in a process of its own, so client and server do not share one GIL; ``planner``: off sets
-    ``GRIDCARE_PLANNER=off``, every operation interpreted by graphql-core."""
+def serve(planner: bool = True, workers: int = 1) -> tuple[subprocess.Popen, str]:
+    """`gridcare serve --workers N` in a process of its own, so client and server do not share one GIL;
+    ``planner``: off sets ``GRIDCARE_PLANNER=off``, every operation interpreted by graphql-core."""
     env = {**os.environ, "GRIDCARE_PLANNER": "on" if planner else "off"}
-    return started(lambda port: [sys.executable, "-m", "api", "serve", "--port", str(port)], env=env)
+    command = [sys.executable, "-m", "api", "serve", "--workers", str(workers), "--port"]
+    return started(lambda port: [*command, str(port)], env=env, wait=120 + 60 * (workers > 1))
+
+
+@contextmanager
+def demo_token(label: str, role: str = "admin", community: str | None = None) -> Iterator[tuple[Store, str]]:
+    """The store (the managed Neo4j, or NEO4J_URI) holding the demo community, imported first if absent, and a
+    token of ``role`` for an hour: revoked, and the store closed, when the bench is done."""
+    settings = get_settings()
+    store = open_store(settings, say=print)
+    try:
+        if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
+            load_demo(store, settings)
+        expires = datetime.now(UTC) + timedelta(hours=1)
+        request = TokenRequest(role=role, community=community, label=label, expires_at=expires)
+        token, record = issue(store, token_key(settings), request)
+        try:
+            yield store, token
+        finally:
+            revoke_token(store, record.id)
+    finally:
+        store.close()
+
+
+def resident_ids(base: str, headers: dict) -> list[str]:
+    """The ids of the demo community's first 100 residents, asked of the server at ``base``."""
+    answer = httpx.post(
+        f"{base}/graphql", json={"query": IDS, "variables": {"c": DEMO_COMMUNITY}}, headers=headers, timeout=120
+    )
+    return [e["node"]["id"] for e in answer.json()["data"]["residents"]["edges"]]
 
 
 def started(
@@ -151,24 +184,22 @@ def main() -> None:
         "--role", choices=("admin", "staff"), default="admin", help="the token's role (staff: of the demo community)"
     )
     args = parser.parse_args()
-    settings = get_settings()
-    store = open_store(settings, say=print)
-    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
-        load_demo(store, settings)
-    server, base = serve()
-    interpreter, interpreted_base = serve(planner=False)
-    expires = datetime.now(UTC) + timedelta(hours=1)
-    token, record = issue(
-        store,
-        token_key(settings),
-        TokenRequest(
-            role=args.role,
-            community=DEMO_COMMUNITY if args.role == "staff" else None,
-            label="api benchmark",
-            expires_at=expires,
-        ),
-    )
-    headers = {"Authorization": f"Bearer {token}"}
+    community = DEMO_COMMUNITY if args.role == "staff" else None
+    with demo_token("api benchmark", args.role, community) as (store, token):
+        server, base = serve()
+        interpreter, interpreted_base = serve(planner=False)
+        try:
+            headers = {"Authorization": f"Bearer {token}"}
+            tree(store, headers, base, interpreted_base, args)
+            pages(headers, base, interpreted_base, args)
+        finally:
+            for process in (interpreter, server):
+                process.terminate()
+                process.wait(timeout=30)
+
+
+def tree(store: Store, headers: dict, base: str, interpreted_base: str, args: argparse.Namespace) -> None:
+    """The `Tree` planned and interpreted over HTTP against the hand-written Cypher."""
     tree_body = {"query": TREE, "variables": {"name": DEMO_COMMUNITY}}
     with httpx.Client(timeout=120, headers=headers) as http:
         answers = [http.post(f"{b}/graphql", json=tree_body) for b in (base, interpreted_base)]  # warm up all paths
@@ -182,16 +213,6 @@ def main() -> None:
             times = timed(lambda at=at: http.post(f"{at}/graphql", json=tree_body).raise_for_status(), args.rounds)
             measured[name] = statistics.median(times), (cypher_total(at) - before) / args.rounds
         cypher_times = timed(lambda: hand_written(store, DEMO_COMMUNITY), args.rounds)
-        ids = [
-            e["node"]["id"]
-            for e in http.post(
-                f"{base}/graphql",
-                json={
-                    "query": "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }",
-                    "variables": {"c": DEMO_COMMUNITY},
-                },
-            ).json()["data"]["residents"]["edges"]
-        ]
     c = statistics.median(cypher_times)
     print(f"hand-written Cypher through the driver: median {c:.3f} s")
     for name, (g, trips) in measured.items():
@@ -200,13 +221,18 @@ def main() -> None:
             f"per request, ratio to the hand-written Cypher {g / c:.2f}×"
         )
     print("targets: planned ≤ 2× (4× at the very least), ≤ 2 round trips, the token's look-up included\n")
+
+
+def pages(headers: dict, base: str, interpreted_base: str, args: argparse.Namespace) -> None:
+    """`Elders` and `resident(id)` planned and interpreted: latency, throughput and round trips."""
+    ids = resident_ids(base, headers)
     elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
     one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
     with httpx.Client(timeout=120, headers=headers) as http:
         for body in (elders(0), one(0), one(1)):
             answers = [http.post(f"{b}/graphql", json=body).content for b in (base, interpreted_base)]
             assert answers[0] == answers[1], f"the planned and the interpreted answers differ: {body}"
-    rates: dict[str, float] = {}
+    rates: dict[tuple[str, str], float] = {}
     for name, body in (("Elders", elders), ("resident(id)", one)):
         for path, at in (("planned", base), ("interpreted", interpreted_base)):
             before = cypher_total(at)
@@ -218,12 +244,6 @@ def main() -> None:
                 f"p99 {pct(latencies, 0.99):6.1f} ms  {throughput:6.1f} requests/s  {trips:.1f} round trips"
             )
         print(f"{name}: planned/interpreted throughput {rates[name, 'planned'] / rates[name, 'interpreted']:.2f}×")
-    interpreter.terminate()
-    interpreter.wait(timeout=30)
-    server.terminate()
-    server.wait(timeout=30)
-    revoke_token(store, record.id)
-    store.close()
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import os
 import statistics
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -32,13 +31,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from api.importing import load_demo  # noqa: E402
-from api.settings import get_settings  # noqa: E402
-from api.store import open_store  # noqa: E402
-from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from bench.api_bench import serve  # noqa: E402
-from graph.reads.stats import list_communities  # noqa: E402
-from graph.tokens import revoke_token  # noqa: E402
+from bench.api_bench import demo_token, serve  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
 
 CHROMIUM = os.environ.get("GRIDCARE_CHROMIUM", "/usr/bin/chromium")
@@ -107,28 +100,17 @@ def main() -> None:
     args = parser.parse_args()
     if not (DIST / "index.html").is_file():
         raise SystemExit("the console is not built: run `make setup`")
-    settings = get_settings()
-    store = open_store(settings, say=print)
-    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
-        load_demo(store, settings)
-    expires = datetime.now(UTC) + timedelta(hours=1)
-    token, record = issue(
-        store,
-        token_key(settings),
-        TokenRequest(role="staff", community=DEMO_COMMUNITY, label="console bench", expires_at=expires),
-    )
-    server, base = serve()
-    try:
-        api_baseline(base, token, 2)  # warm the server and Neo4j as a day's use would
-        baseline = api_baseline(base, token, args.rounds)
-        me = httpx.post(f"{base}/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {token}"})
-        loads, scripts = first_loads(base, token, args.rounds, json.dumps(me.json()["data"]))
-        bare, _ = first_loads(base, token, args.rounds, None)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        revoke_token(store, record.id)
-        store.close()
+    with demo_token("console bench", "staff", DEMO_COMMUNITY) as (_, token):
+        server, base = serve()
+        try:
+            api_baseline(base, token, 2)  # warm the server and Neo4j as a day's use would
+            baseline = api_baseline(base, token, args.rounds)
+            me = httpx.post(f"{base}/graphql", json={"query": ME}, headers={"Authorization": f"Bearer {token}"})
+            loads, scripts = first_loads(base, token, args.rounds, json.dumps(me.json()["data"]))
+            bare, _ = first_loads(base, token, args.rounds, None)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     report(baseline, loads, scripts, bare)
 
 

@@ -17,20 +17,13 @@ import statistics
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.importing import load_demo  # noqa: E402
-from api.settings import get_settings  # noqa: E402
-from api.store import open_store  # noqa: E402
-from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from bench.api_bench import pct, serve  # noqa: E402
-from graph.reads.stats import list_communities  # noqa: E402
-from graph.tokens import revoke_token  # noqa: E402
+from bench.api_bench import demo_token, pct, serve  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
 from tests.api.test_attacks import fan_out  # noqa: E402
 from tests.api.test_graphql_read import TREE  # noqa: E402
@@ -72,34 +65,25 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=2)
     args = parser.parse_args()
-    settings = get_settings()
-    store = open_store(settings, say=print)
-    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
-        load_demo(store, settings)
-    expires = datetime.now(UTC) + timedelta(hours=1)
-    token, record = issue(
-        store, token_key(settings), TokenRequest(role="admin", label="livez bench", expires_at=expires)
-    )
-    server, base = serve()
-    try:
-        idle = sample(base, args.seconds / 2)
-        stop, counts = threading.Event(), {}
-        workers = [
-            threading.Thread(target=pressure, args=(base, {"Authorization": f"Bearer {token}"}, stop, counts))
-            for _ in range(args.clients)
-        ]
-        for w in workers:
-            w.start()
-        time.sleep(1)
-        busy = sample(base, args.seconds)
-        stop.set()
-        for w in workers:
-            w.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        revoke_token(store, record.id)
-        store.close()
+    with demo_token("livez bench") as (_, token):
+        server, base = serve()
+        try:
+            idle = sample(base, args.seconds / 2)
+            stop, counts = threading.Event(), {}
+            workers = [
+                threading.Thread(target=pressure, args=(base, {"Authorization": f"Bearer {token}"}, stop, counts))
+                for _ in range(args.clients)
+            ]
+            for w in workers:
+                w.start()
+            time.sleep(1)
+            busy = sample(base, args.seconds)
+            stop.set()
+            for w in workers:
+                w.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     print(line("idle", idle))
     print(line("busy", busy))
     print(

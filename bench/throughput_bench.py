@@ -19,31 +19,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.importing import load_demo  # noqa: E402
-from api.settings import get_settings  # noqa: E402
-from api.store import open_store  # noqa: E402
-from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from bench.api_bench import RESIDENT, load, pct, started  # noqa: E402
-from graph.reads.stats import list_communities  # noqa: E402
-from graph.tokens import revoke_token  # noqa: E402
+from bench.api_bench import RESIDENT, demo_token, load, pct, resident_ids, serve, started  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
 from tests.api.test_graphql_read import ELDERS  # noqa: E402
-
-IDS = "query($c: String!) { residents(community: $c, first: 100) { edges { node { id } } } }"
 
 
 def servers(workers: int):
     """gridcare and the baseline, each ready: [(name, process, address, path, body of request i)]."""
-    gridcare = started(
-        lambda port: [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)], wait=180
-    )
+    gridcare = serve(workers=workers)
     command = [sys.executable, "-m", "uvicorn", "bench.baseline_app:create", "--factory", "--no-access-log"]
     baseline = started(lambda port: [*command, "--port", str(port), "--workers", str(workers)], ready="/livez")
     graphql = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
@@ -86,39 +75,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternate rounds per server and client count")
     parser.add_argument("--workers", type=int, default=1, help="worker processes of each server")
     args = parser.parse_args()
-    settings = get_settings()
-    store = open_store(settings, say=print)
-    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
-        load_demo(store, settings)
-    expires = datetime.now(UTC) + timedelta(hours=1)
-    token, record = issue(
-        store, token_key(settings), TokenRequest(role="admin", label="throughput benchmark", expires_at=expires)
-    )
-    headers = {"Authorization": f"Bearer {token}"}
-    pair = servers(args.workers)
-    try:
-        same_answers(pair, headers)
-        for _, _, base, path, body in pair:  # warm every worker up
-            asyncio.run(load(base, headers, body, 20 * args.workers, 4 * args.workers, path))
-        for clients in args.clients:
-            best = measure(pair, headers, args.requests, clients, args.rounds)
-            ratio = best["gridcare"][1] / best["baseline"][1]
-            report("Elders, baseline", clients, *best["baseline"])
-            report("Elders, gridcare", clients, *best["gridcare"], f"  ({ratio:.2f}× the baseline)")
-        base = pair[0][2]
-        edges = httpx.post(
-            f"{base}/graphql", json={"query": IDS, "variables": {"c": DEMO_COMMUNITY}}, headers=headers, timeout=60
-        ).json()["data"]["residents"]["edges"]
-        ids = [e["node"]["id"] for e in edges]
-        one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
-        for clients in args.clients:
-            report("resident(id), gridcare", clients, *asyncio.run(load(base, headers, one, args.requests, clients)))
-    finally:
-        for _, server, *_ in pair:
-            server.terminate()
-            server.wait(timeout=30)
-        revoke_token(store, record.id)
-        store.close()
+    with demo_token("throughput benchmark") as (_, token):
+        headers = {"Authorization": f"Bearer {token}"}
+        pair = servers(args.workers)
+        try:
+            same_answers(pair, headers)
+            for _, _, base, path, body in pair:  # warm every worker up
+                asyncio.run(load(base, headers, body, 20 * args.workers, 4 * args.workers, path))
+            for clients in args.clients:
+                best = measure(pair, headers, args.requests, clients, args.rounds)
+                ratio = best["gridcare"][1] / best["baseline"][1]
+                report("Elders, baseline", clients, *best["baseline"])
+                report("Elders, gridcare", clients, *best["gridcare"], f"  ({ratio:.2f}× the baseline)")
+            base = pair[0][2]
+            ids = resident_ids(base, headers)
+            one = lambda i: {"query": RESIDENT, "variables": {"id": ids[i % len(ids)]}}  # noqa: E731
+            for clients in args.clients:
+                report(
+                    "resident(id), gridcare", clients, *asyncio.run(load(base, headers, one, args.requests, clients))
+                )
+        finally:
+            for _, server, *_ in pair:
+                server.terminate()
+                server.wait(timeout=30)
 
 
 if __name__ == "__main__":

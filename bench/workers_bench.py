@@ -14,29 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from api.importing import load_demo  # noqa: E402
-from api.settings import get_settings  # noqa: E402
-from api.store import open_store  # noqa: E402
-from api.tokens import TokenRequest, issue, token_key  # noqa: E402
-from bench.api_bench import load, pct, started  # noqa: E402
-from graph.reads.stats import list_communities  # noqa: E402
-from graph.tokens import revoke_token  # noqa: E402
+from bench.api_bench import demo_token, load, pct, serve  # noqa: E402
 from loaders.demo import DEMO_COMMUNITY  # noqa: E402
 from tests.api.test_graphql_read import ELDERS  # noqa: E402
-
-
-def serve(workers: int) -> tuple[subprocess.Popen, str]:
-    """`gridcare serve --workers N` in a process of its own."""
-    return started(
-        lambda port: [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", str(workers)], wait=180
-    )
 
 
 def main() -> None:
@@ -45,20 +30,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args()
-    settings = get_settings()
-    store = open_store(settings, say=print)
-    if not any(c["name"] == DEMO_COMMUNITY for c in list_communities(store)):
-        load_demo(store, settings)
-    expires = datetime.now(UTC) + timedelta(hours=1)
-    token, record = issue(
-        store, token_key(settings), TokenRequest(role="admin", label="workers benchmark", expires_at=expires)
-    )
-    headers = {"Authorization": f"Bearer {token}"}
     elders = lambda i: {"query": ELDERS, "variables": {"name": DEMO_COMMUNITY, "first": 20}}  # noqa: E731
     throughput: dict[tuple[int, int], float] = {}
-    try:
+    with demo_token("workers benchmark") as (_, token):
+        headers = {"Authorization": f"Bearer {token}"}
         for workers in args.workers:
-            server, base = serve(workers)
+            server, base = serve(workers=workers)
             try:
                 asyncio.run(load(base, headers, elders, 20 * workers, 4 * workers))  # warm every worker up
                 for clients in args.clients:
@@ -74,9 +51,6 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-    finally:
-        revoke_token(store, record.id)
-        store.close()
 
 
 if __name__ == "__main__":
